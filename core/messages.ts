@@ -54,7 +54,12 @@ export interface RunMessage {
   mode: MatteMode;
 }
 
-/** UI -> sandbox: write this result. `pngBytes` is an RGBA PNG with straight alpha at full resolution. */
+/**
+ * UI -> sandbox: write this result. `pngBytes` is an RGBA PNG with straight alpha at full resolution
+ * (the source image's exact width x height; the sandbox refuses any other size).
+ * For `output: 'mask'` it is the matte itself as an opaque grey PNG (white = keep, black = drop):
+ * the sandbox uses it as a LUMINANCE mask.
+ */
 export interface ApplyMessage {
   type: 'apply';
   jobId: string;

@@ -1,0 +1,143 @@
+// The plugin's whole path in headless Chromium: dist/ui.html is loaded as an srcdoc iframe (as
+// Figma hosts it), a harness page plays the sandbox (posts a `job` with the encoded photo, as
+// src/ would) and times until the UI answers with `apply` (or `failed`). Everything the UI does
+// is inside the measurement: decode, model load is excluded (we wait for `ui-ready` and one warm-up
+// job first), pre-process, inference on onnxruntime-web, post-process and PNG encode.
+//
+// Returns { ms: null, reason } when it cannot run (no dist/ui.html, no Chromium, the UI waits for a
+// click before sending `apply`, ...). Standalone: `npx tsx bench/plugin-path.ts [photo.jpg]`.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Prompt } from '../core/prompt-types';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface PluginPathResult {
+  ms: number | null;
+  reason?: string;
+  runs?: number[];
+  photo?: string;
+  backend?: string;
+}
+
+const HARNESS = `<!doctype html><html><body><iframe id="ui" style="width:400px;height:600px"></iframe>
+<script>
+window.__msgs = [];
+window.addEventListener('message', (e) => {
+  const m = e.data && e.data.pluginMessage;
+  if (m) window.__msgs.push({ t: performance.now(), m: { type: m.type, jobId: m.jobId ?? null, message: m.message ?? null, bytes: m.pngBytes ? m.pngBytes.length : 0 } });
+});
+window.__load = async () => {
+  const html = await (await fetch('/ui.html')).text();
+  document.getElementById('ui').srcdoc = html;
+};
+window.__post = (msg) => {
+  if (Array.isArray(msg.imageBytes)) msg.imageBytes = new Uint8Array(msg.imageBytes);
+  document.getElementById('ui').contentWindow.postMessage({ pluginMessage: msg, pluginId: 'bench' }, '*');
+};
+</script></body></html>`;
+
+export async function measurePluginPath(opts: {
+  uiHtml?: string;
+  photoBytes: Uint8Array;
+  width: number;
+  height: number;
+  prompts: Prompt[];
+  runs?: number;
+  timeoutMs?: number;
+  log?: (s: string) => void;
+}): Promise<PluginPathResult> {
+  const uiHtml = opts.uiHtml ?? 'dist/ui.html';
+  const log = opts.log ?? (() => {});
+  if (!fs.existsSync(uiHtml)) return { ms: null, reason: `${uiHtml} does not exist (build the UI first)` };
+  if (!fs.existsSync(CHROMIUM)) return { ms: null, reason: `no Chromium at ${CHROMIUM}` };
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  const runs = opts.runs ?? 3;
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const ui = fs.readFileSync(uiHtml);
+    await page.route('http://bench.local/**', (route) => {
+      const u = new URL(route.request().url());
+      if (u.pathname === '/ui.html') return route.fulfill({ status: 200, contentType: 'text/html', body: ui });
+      return route.fulfill({ status: 200, contentType: 'text/html', body: HARNESS });
+    });
+    await page.goto('http://bench.local/');
+    await page.evaluate(() => (window as any).__load());
+    const waitFor = async (pred: string, since: number, ms: number) =>
+      page.waitForFunction(
+        ([p, s]) => (window as any).__msgs.find((x: any) => x.t >= (s as number) && (p as string).split('|').includes(x.m.type)) ?? null,
+        [pred, since],
+        { timeout: ms, polling: 50 },
+      ).then((h) => h.jsonValue() as Promise<{ t: number; m: { type: string; message: string | null; bytes: number } }>);
+    try {
+      await waitFor('ui-ready', 0, 60_000);
+    } catch {
+      return { ms: null, reason: 'the UI did not post ui-ready within 60 s' };
+    }
+    const times: number[] = [];
+    // run 0 is the warm-up (model load / first inference); then `runs` measured jobs
+    for (let k = 0; k <= runs; k++) {
+      const jobId = `bench-${k}`;
+      const t0 = await page.evaluate(() => performance.now());
+      await page.evaluate(
+        ([job]) => (window as any).__post(job),
+        [
+          {
+            type: 'job',
+            jobId,
+            mode: opts.prompts.length ? 'prompts' : 'auto',
+            index: 0,
+            count: 1,
+            nodeId: `1:${k}`,
+            nodeName: 'bench photo',
+            imageHash: `bench-hash-${k}`,
+            imageBytes: Array.from(opts.photoBytes), // made a Uint8Array again in the page
+            width: opts.width,
+            height: opts.height,
+            prompts: opts.prompts,
+          },
+        ],
+      );
+      let res;
+      try {
+        res = await waitFor('apply|failed', t0, timeoutMs);
+      } catch {
+        return { ms: null, reason: `no apply/failed message within ${timeoutMs / 1000} s after a job (the UI may wait for a click; wire a bench hook)` };
+      }
+      if (res.m.type === 'failed') return { ms: null, reason: `the UI reported failure: ${res.m.message}` };
+      const ms = res.t - t0;
+      log(`  plugin path run ${k}${k === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms, PNG ${res.m.bytes} bytes`);
+      if (k > 0) times.push(ms);
+    }
+    const s = [...times].sort((a, b) => a - b);
+    return { ms: s[s.length >> 1], runs: times, photo: `${opts.width}x${opts.height}` };
+  } finally {
+    await browser.close();
+  }
+}
+
+// Standalone use
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const photo = process.argv[2] ?? '/work/shared/data/ecssd-val/images/0023.jpg';
+  const { decodeImage } = await import('../core/image-codecs');
+  const bytes = new Uint8Array(fs.readFileSync(photo));
+  const img = decodeImage(bytes);
+  const r = await measurePluginPath({
+    photoBytes: bytes,
+    width: img.width,
+    height: img.height,
+    prompts: [{ kind: 'box', x: img.width * 0.2, y: img.height * 0.15, width: img.width * 0.6, height: img.height * 0.7 }],
+    log: console.log,
+  });
+  console.log(JSON.stringify(r, null, 2));
+}

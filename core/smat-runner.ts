@@ -1,0 +1,240 @@
+// Runs the two SMat graphs. The ORT module is a parameter so the same code serves
+// onnxruntime-node (CLI, eval, bench) and onnxruntime-web (plugin iframe); nothing here touches
+// fs or the DOM. The encoder is the expensive half, so its output is kept for the last image and
+// a new prompt on that image re-runs only the head.
+import type { Prompt } from './prompt-types';
+import type { RgbaImage } from './rgba-image';
+import type { SmatModelConfig } from './model-config';
+import { parseModelConfig } from './model-config';
+import { letterbox, type Letterbox } from './letterbox';
+import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage, rasterizePrompts } from './prompts';
+import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
+
+/** The slice of an ORT tensor this runner reads. */
+export interface OrtTensorLike {
+  readonly dims: readonly number[];
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface OrtSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  release(): Promise<void>;
+}
+
+/** Structural type satisfied by both `onnxruntime-node` and `onnxruntime-web` (and their /wasm, /webgpu entries). */
+export interface OrtModuleLike {
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
+  InferenceSession: {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    create(model: Uint8Array, options?: any): Promise<OrtSessionLike>;
+  };
+}
+
+export interface SmatRunnerOptions {
+  ort: OrtModuleLike;
+  encoder: Uint8Array;
+  head: Uint8Array;
+  /** Parsed or raw model.json. */
+  config: SmatModelConfig | unknown;
+  /** Passed to InferenceSession.create, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  sessionOptions?: any;
+  guided?: GuidedUpsampleOptions;
+}
+
+export interface MatteTimings {
+  preprocessMs: number;
+  /** 0 when the cached features were reused. */
+  encoderMs: number;
+  headMs: number;
+  postprocessMs: number;
+  totalMs: number;
+  encoderCached: boolean;
+}
+
+export interface MatteResult {
+  /** width*height, row-major, in [0,1], at the source resolution. */
+  alpha: Float32Array;
+  width: number;
+  height: number;
+  /** The head's [S/16 x S/16] similarity map, row-major, over the whole letterboxed square. */
+  similarity: Float32Array;
+  similaritySize: number;
+  /** False when the run was automatic (no prompt touched the image). */
+  hasPrompt: boolean;
+  timings: MatteTimings;
+}
+
+export interface MatteOptions {
+  /** Identifies the image for the feature cache; without it the cache matches the same RgbaImage object only. */
+  cacheKey?: string;
+}
+
+interface Encoded {
+  key: string | undefined;
+  image: RgbaImage;
+  box: Letterbox;
+  imageTensor: OrtTensorLike;
+  features: OrtTensorLike;
+  preprocessMs: number;
+  encoderMs: number;
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class SmatRunner {
+  readonly config: SmatModelConfig;
+  private cached: Encoded | null = null;
+  private released = false;
+
+  private constructor(
+    private readonly ort: OrtModuleLike,
+    private readonly encoderSession: OrtSessionLike,
+    private readonly headSession: OrtSessionLike,
+    config: SmatModelConfig,
+    private readonly guided: GuidedUpsampleOptions,
+  ) {
+    this.config = config;
+  }
+
+  static async create(options: SmatRunnerOptions): Promise<SmatRunner> {
+    const config = parseModelConfig(options.config);
+    const { ort } = options;
+    // Sequential on purpose: on single-threaded WASM two parallel creates only interleave.
+    const encoder = await ort.InferenceSession.create(options.encoder, options.sessionOptions);
+    let head: OrtSessionLike;
+    try {
+      head = await ort.InferenceSession.create(options.head, options.sessionOptions);
+    } catch (err) {
+      await encoder.release();
+      throw err;
+    }
+    checkNames('encoder', encoder, ['image'], ['features']);
+    checkNames('head', head, ['features', 'image', 'prompt_mask', 'has_prompt'], ['alpha', 'similarity']);
+    return new SmatRunner(ort, encoder, head, config, options.guided ?? {});
+  }
+
+  get inputSize(): number {
+    return this.config.inputSize;
+  }
+
+  /** Runs the encoder unless the last encoded image has the same cache key (or is the same object). */
+  async encode(image: RgbaImage, cacheKey?: string): Promise<{ cached: boolean }> {
+    const enc = await this.encodeInternal(image, cacheKey);
+    return { cached: enc.cached };
+  }
+
+  async matte(image: RgbaImage, prompts: Prompt[], options: MatteOptions = {}): Promise<MatteResult> {
+    this.assertAlive();
+    const t0 = now();
+    if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
+      throw new Error(OUTSIDE_IMAGE_MESSAGE);
+    }
+    const { enc, cached } = await this.encodeInternal(image, options.cacheKey);
+    const S = this.config.inputSize;
+
+    const tHead = now();
+    const raster = rasterizePrompts(prompts, image.width, image.height, S);
+    const out = await this.headSession.run({
+      features: enc.features,
+      image: enc.imageTensor,
+      prompt_mask: new this.ort.Tensor('float32', raster.mask, [1, 1, S, S]),
+      has_prompt: new this.ort.Tensor('float32', Float32Array.of(raster.hasPrompt ? 1 : 0), [1]),
+    });
+    const alphaS = out.alpha.data as Float32Array;
+    const similarity = Float32Array.from(out.similarity.data as Float32Array);
+    const headMs = now() - tHead;
+
+    const tPost = now();
+    const { box } = enc;
+    const alpha = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
+    const postprocessMs = now() - tPost;
+
+    return {
+      alpha,
+      width: image.width,
+      height: image.height,
+      similarity,
+      similaritySize: S / 16,
+      hasPrompt: raster.hasPrompt,
+      timings: {
+        preprocessMs: cached ? 0 : enc.preprocessMs,
+        encoderMs: cached ? 0 : enc.encoderMs,
+        headMs,
+        postprocessMs,
+        totalMs: now() - t0,
+        encoderCached: cached,
+      },
+    };
+  }
+
+  /** One dummy pass through both graphs: WebGPU compiles its shaders on the first run. */
+  async warmUp(): Promise<void> {
+    this.assertAlive();
+    const S = this.config.inputSize;
+    const image = new this.ort.Tensor('float32', new Float32Array(3 * S * S), [1, 3, S, S]);
+    const { features } = await this.encoderSession.run({ image });
+    await this.headSession.run({
+      features,
+      image,
+      prompt_mask: new this.ort.Tensor('float32', new Float32Array(S * S), [1, 1, S, S]),
+      has_prompt: new this.ort.Tensor('float32', Float32Array.of(0), [1]),
+    });
+  }
+
+  /** Forget the cached features (e.g. the image's pixels changed under the same key). */
+  clearCache(): void {
+    this.cached = null;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.cached = null;
+    await Promise.all([this.encoderSession.release(), this.headSession.release()]);
+  }
+
+  private async encodeInternal(image: RgbaImage, cacheKey: string | undefined): Promise<{ enc: Encoded; cached: boolean }> {
+    this.assertAlive();
+    const hit = this.cached;
+    if (hit && (cacheKey !== undefined ? hit.key === cacheKey : hit.key === undefined && hit.image === image)) {
+      if (hit.image.width !== image.width || hit.image.height !== image.height) {
+        throw new Error(`cache key "${cacheKey}" was used for a ${hit.image.width}x${hit.image.height} image, now ${image.width}x${image.height}`);
+      }
+      return { enc: hit, cached: true };
+    }
+    this.cached = null;
+    const S = this.config.inputSize;
+    const tPre = now();
+    const box = letterbox(image, S, this.config.mean, this.config.std);
+    const imageTensor = new this.ort.Tensor('float32', box.tensor, [1, 3, S, S]);
+    const preprocessMs = now() - tPre;
+    const tEnc = now();
+    const { features } = await this.encoderSession.run({ image: imageTensor });
+    const encoderMs = now() - tEnc;
+    const enc: Encoded = { key: cacheKey, image, box, imageTensor, features, preprocessMs, encoderMs };
+    this.cached = enc;
+    return { enc, cached: false };
+  }
+
+  private assertAlive(): void {
+    if (this.released) throw new Error('SmatRunner was released');
+  }
+}
+
+function checkNames(which: string, session: OrtSessionLike, inputs: string[], outputs: string[]): void {
+  const missingIn = inputs.filter((n) => !session.inputNames.includes(n));
+  const missingOut = outputs.filter((n) => !session.outputNames.includes(n));
+  if (missingIn.length || missingOut.length) {
+    throw new Error(
+      `${which} model does not match the SMat contract: ` +
+        [missingIn.length ? `missing inputs ${missingIn.join(', ')}` : '', missingOut.length ? `missing outputs ${missingOut.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; ') +
+        ` (has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')})`,
+    );
+  }
+}

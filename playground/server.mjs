@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Playground: serves the real dist/ui.html inside a page that plays the Figma sandbox's part.
+//   npm run playground            -> http://127.0.0.1:5173/
+//   node playground/server.mjs --port 0 --no-build
+// It binds to 127.0.0.1 only (a secure context, so WebGPU is exposed to the srcdoc iframe).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+};
+
+/** Folders holding example photos, first match wins. */
+function exampleDirs() {
+  const data = process.env.SMAT_DATA ? resolve(process.env.SMAT_DATA) : resolve(root, '../shared/data');
+  return [join(root, 'examples'), join(data, 'examples')].filter((d) => existsSync(d));
+}
+
+export function ensureBuilt({ force = false } = {}) {
+  const ui = join(root, 'dist/ui.html');
+  if (!force && existsSync(ui)) return ui;
+  const r = spawnSync(process.execPath, [join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+  return ui;
+}
+
+/** Starts the server; resolves with {url, close}. port 0 picks a free port. */
+export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join(root, 'dist/ui.html') } = {}) {
+  const files = {
+    '/': join(here, 'index.html'),
+    '/index.html': join(here, 'index.html'),
+    '/playground.js': join(here, 'playground.js'),
+    '/playground.css': join(here, 'playground.css'),
+  };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let file = files[url.pathname];
+    if (url.pathname === '/ui.html') file = uiPath;
+    if (url.pathname.startsWith('/examples/')) {
+      const name = basename(decodeURIComponent(url.pathname));
+      file = exampleDirs().map((d) => join(d, name)).find((f) => existsSync(f));
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/examples.json') {
+      const names = [...new Set(exampleDirs().flatMap((d) => readdir(d)))].filter((n) => /\.(png|jpe?g)$/i.test(n));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(names));
+      return;
+    }
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end(url.pathname === '/ui.html' ? 'dist/ui.html is missing: run npm run build' : 'not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const url = `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}/`;
+      resolvePromise({ url, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+function readdir(d) {
+  try {
+    return readdirSync(d);
+  } catch {
+    return [];
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : fallback;
+  };
+  if (!args.includes('--no-build')) ensureBuilt({ force: args.includes('--rebuild') });
+  const { url } = await startPlayground({ port: Number(opt('--port', process.env.PORT ?? 5173)) });
+  console.log(`SMat playground: ${url}  (Ctrl+C to stop)`);
+}

@@ -1,0 +1,1 @@
+"""SMat: unified automatic / interactive matting on a pretrained SAM-distilled TinyViT encoder."""

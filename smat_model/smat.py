@@ -1,0 +1,31 @@
+"""SMat assembled: encoder + head. The head is a separate module because it is exported as its own
+ONNX graph, so a new prompt on the same image re-runs only the head."""
+import torch
+import torch.nn as nn
+
+from .candidate import CandidateSimilarity
+from .decoder import SimilarityGuidedDecoder
+from .prompt_encoding import downsample_prompt
+
+
+class SMatHead(nn.Module):
+    def __init__(self, feat_dim: int = 256):
+        super().__init__()
+        self.candidate = CandidateSimilarity(feat_dim)
+        self.decoder = SimilarityGuidedDecoder(feat_dim)
+
+    def forward(self, features, image, prompt_mask, has_prompt):
+        weights = downsample_prompt(prompt_mask, features.shape[-2:])
+        similarity = self.candidate(features, weights, has_prompt)
+        alpha = self.decoder(features, similarity, weights, image, prompt_mask)
+        return alpha, similarity
+
+
+class SMat(nn.Module):
+    def __init__(self, encoder: nn.Module, head: SMatHead):
+        super().__init__()
+        self.encoder = encoder
+        self.head = head
+
+    def forward(self, image, prompt_mask, has_prompt):
+        return self.head(self.encoder(image), image, prompt_mask, has_prompt)

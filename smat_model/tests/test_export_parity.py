@@ -1,0 +1,53 @@
+"""Exported encoder and head graphs (fp16-stored weights) agree with PyTorch under onnxruntime."""
+import copy
+
+import numpy as np
+import torch
+
+from smat_model.data import bbox, letterbox, normalise
+from smat_model.export_onnx import export_graphs
+from smat_model.onnx_runner import run_onnx
+from smat_model.prompt_encoding import rasterize_prompts
+from smat_model.smat import SMat, SMatHead
+
+SIZE = 256  # small to keep CI fast; the graphs are the same at the shipped size
+
+
+def test_encoder_and_head_match_pytorch(tmp_path, encoder, ecssd_photo):
+    torch.manual_seed(0)
+    model = SMat(encoder, SMatHead()).eval()
+    enc_path, head_path = export_graphs(model, str(tmp_path), SIZE, fp16=True)
+
+    img, mask = ecssd_photo
+    canvas, a, valid, _ = letterbox(img, mask, SIZE)
+    x = normalise(canvas, valid)[None]
+    x0, y0, x1, y1 = bbox(a)
+    prompt, has = rasterize_prompts([{"kind": "box", "x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}],
+                                    1.0, SIZE)
+    # The graphs store fp16 weights; compare against the same weights rounded in PyTorch, and
+    # against the fp32 model for the size of the rounding effect.
+    rounded = copy.deepcopy(model)
+    with torch.no_grad():
+        for p in list(rounded.parameters()) + list(rounded.buffers()):
+            if p.dtype == torch.float32 and p.numel() >= 16:
+                p.copy_(p.half().float())
+        feats = rounded.encoder(torch.from_numpy(x))
+        feats_fp32 = model.encoder(torch.from_numpy(x))
+        feed = (torch.from_numpy(prompt)[None, None], torch.tensor([float(has)]))
+        alpha, sim = rounded.head(feats, torch.from_numpy(x), *feed)
+        alpha_fp32, _ = model.head(feats_fp32, torch.from_numpy(x), *feed)
+
+    ort_feats = run_onnx(enc_path, {"image": x})["features"]
+    enc_diff = float(np.abs(ort_feats - feats.numpy()).max())
+    out = run_onnx(head_path, {"features": feats.numpy(), "image": x, "prompt_mask": prompt[None, None],
+                               "has_prompt": np.array([float(has)], np.float32)})
+    head_diff = float(np.abs(out["alpha"] - alpha.numpy()).max())
+    sim_diff = float(np.abs(out["similarity"] - sim.numpy()).max())
+    fp16_effect = float(np.abs(alpha.numpy() - alpha_fp32.numpy()).max())
+    print(f"export parity: encoder {enc_diff:.2e}, head alpha {head_diff:.2e}, similarity {sim_diff:.2e}; "
+          f"fp16 weight rounding moves alpha by {fp16_effect:.2e}")
+    assert ort_feats.shape == (1, 256, SIZE // 16, SIZE // 16)
+    assert out["alpha"].shape == (1, 1, SIZE, SIZE)
+    assert enc_diff < 1e-3
+    assert head_diff < 1e-3 and sim_diff < 1e-3
+    assert fp16_effect < 2e-2

@@ -1,0 +1,67 @@
+"""Validate the exported ONNX files in models/ with the project's own evaluator (`smat eval`, on
+onnxruntime-node, the same pre/post-processing as the plugin) and print the model card table.
+
+    python3 -m smat_model.validate --data ../shared/data [--models models] [--json models/validation.json]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from . import make_val_composites
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+RUNS = [
+    ("ecssd-val", "auto"),
+    ("ecssd-val", "box"),
+    ("ecssd-val", "points:10"),
+    ("composites", "box"),
+    ("composites", "points:10"),
+]
+KEYS = ["iou", "mae", "sad", "mse", "grad", "conn"]
+
+
+def run_eval(images, gt, prompt, models, out_json):
+    cmd = ["node", os.path.join(REPO, "bin", "smat.mjs"), "eval", "--images", images, "--gt", gt,
+           "--prompt", prompt, "--seed", "0", "--json", out_json]
+    if models:
+        cmd += ["--models", models]
+    subprocess.run(cmd, check=True, cwd=REPO)
+    with open(out_json) as f:
+        return json.load(f)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=os.environ.get("SMAT_DATA", os.path.join(REPO, "..", "shared", "data")))
+    p.add_argument("--models", default=None)
+    p.add_argument("--composites", default=os.path.join(REPO, "runs", "val-composites"))
+    p.add_argument("--json", default=None)
+    args = p.parse_args(argv)
+    if not os.path.isdir(os.path.join(args.composites, "images")):
+        make_val_composites.main(["--data", args.data, "--out", args.composites])
+    sets = {"ecssd-val": os.path.join(args.data, "ecssd-val"), "composites": args.composites}
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, prompt in RUNS:
+            folder = sets[name]
+            out = os.path.join(tmp, f"{name}-{prompt.replace(':', '')}.json")
+            r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out)
+            results.append({"set": name, **r})
+    lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(
+            f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS) + " |")
+    print("\n".join(lines))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

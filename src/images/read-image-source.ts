@@ -1,0 +1,52 @@
+// figma I/O: checks one selected node and reads its image. Returns a user-facing reason instead of
+// throwing, so the caller can reject the whole run before anything is sent or written.
+import type { SandboxApi } from '../figma-api';
+import { detectImageFormat } from './detect-image-format';
+import { getImagePaint } from './get-image-paint';
+import type { ImageNode } from './image-node';
+import { MAX_IMAGE_SIDE } from './limits';
+
+export interface ImageSource {
+  node: ImageNode;
+  paintIndex: number;
+  paint: ImagePaint;
+  imageHash: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export type ReadImageResult = { ok: true; source: ImageSource } | { ok: false; reason: string } | { ok: false; reason: null };
+
+/** `reason: null` = the node has no image fill (not an error by itself: prompt shapes are selected too). */
+export async function readImageSource(api: SandboxApi, node: ImageNode): Promise<ReadImageResult> {
+  const lookup = getImagePaint(node.fills);
+  if (lookup.kind === 'none') return { ok: false, reason: null };
+  if (lookup.kind === 'video') return { ok: false, reason: `"${node.name}" holds a video. SMat works on still PNG or JPEG images.` };
+
+  const unreadable = `Can't read the image in "${node.name}": it is not a PNG or JPEG.`;
+  const hash = lookup.paint.imageHash;
+  const image = hash ? api.getImageByHash(hash) : null;
+  if (!hash || !image) return { ok: false, reason: unreadable };
+
+  let bytes: Uint8Array;
+  let size: { width: number; height: number };
+  try {
+    [bytes, size] = await Promise.all([image.getBytesAsync(), image.getSizeAsync()]);
+  } catch {
+    return { ok: false, reason: unreadable };
+  }
+  const format = detectImageFormat(bytes);
+  if (format === 'gif') return { ok: false, reason: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
+  if (format === 'unknown') return { ok: false, reason: unreadable };
+  if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
+    return {
+      ok: false,
+      reason: `"${node.name}" is ${size.width}×${size.height} px; SMat takes images up to ${MAX_IMAGE_SIDE} px on a side.`,
+    };
+  }
+  return {
+    ok: true,
+    source: { node, paintIndex: lookup.index, paint: lookup.paint, imageHash: hash, bytes, width: size.width, height: size.height },
+  };
+}

@@ -1,0 +1,178 @@
+// The sandbox side of the protocol in core/messages.ts. One batch at a time; its jobs go to the UI
+// one by one, and the next one only after the UI answered the last with 'apply' or 'skip'.
+import type { ApplyMessage, FailedMessage, JobMessage, MatteMode, SandboxToUi, UiToSandbox } from '../../core/messages';
+import type { SandboxApi } from '../figma-api';
+import { writeMatteResult } from '../write-back/write-matte-result';
+import { findRefineTargets } from './find-refine-targets';
+import { prepareJobs, type PreparedJob, type RunTarget } from './prepare-jobs';
+import { forNotify, writeFailed } from './user-messages';
+
+export type RunRequest = { mode: MatteMode } | { mode: 'refine' };
+
+interface ActiveJob extends PreparedJob {
+  jobId: string;
+}
+
+export class MatteSession {
+  private uiReady = false;
+  private pendingRun: RunRequest | null = null;
+  private queue: ActiveJob[] = [];
+  private current: ActiveJob | null = null;
+  private count = 0;
+  private modeOfBatch: MatteMode = 'auto';
+  private sent = 0;
+  private nextJobNumber = 1;
+  /** Messages are handled strictly in order: an Apply must finish before a Skip that follows it. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly api: SandboxApi,
+    private readonly closePlugin: () => void = () => {},
+  ) {}
+
+  /** A menu command or relaunch button: runs as soon as the UI says it is ready. */
+  request(run: RunRequest): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.uiReady) await this.start(run);
+      else this.pendingRun = run;
+    });
+  }
+
+  receive(message: UiToSandbox): Promise<void> {
+    return this.enqueue(() => this.handle(message));
+  }
+
+  /** For tests and diagnostics: the job the UI is working on. */
+  get currentJobId(): string | null {
+    return this.current?.jobId ?? null;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(task).catch((error: unknown) => {
+      // Last line of defence: an unexpected bug must reach the user, not vanish in a rejected promise.
+      this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    });
+    this.chain = next;
+    return next;
+  }
+
+  private async handle(message: UiToSandbox): Promise<void> {
+    switch (message.type) {
+      case 'ui-ready': {
+        this.uiReady = true;
+        const run = this.pendingRun;
+        this.pendingRun = null;
+        if (run) await this.start(run);
+        return;
+      }
+      case 'run':
+        this.uiReady = true;
+        await this.start({ mode: message.mode });
+        return;
+      case 'apply':
+        this.apply(message);
+        return;
+      case 'skip':
+        if (this.current?.jobId === message.jobId) this.advance();
+        return;
+      case 'failed':
+        this.fail(message);
+        return;
+      case 'close':
+        this.closePlugin();
+        return;
+    }
+  }
+
+  private async start(run: RunRequest): Promise<void> {
+    // A new run replaces whatever batch was in progress; nothing of the old one was written unapplied.
+    this.queue = [];
+    this.current = null;
+    const selection = this.api.currentPage.selection;
+
+    let targets: RunTarget[];
+    let mode: MatteMode;
+    if (run.mode === 'refine') {
+      const found = await findRefineTargets(this.api, selection);
+      if (!found.ok) return this.post({ type: 'error', message: found.message });
+      targets = found.targets;
+      mode = 'prompts';
+    } else {
+      targets = selection.map((node) => ({ node }));
+      mode = run.mode;
+    }
+    const replacing = new Set(targets.map((t) => t.replaces?.id).filter((id): id is string => !!id));
+    const shapeSelection = selection.filter((node) => !replacing.has(node.id));
+
+    const prepared = await prepareJobs(this.api, mode, targets, shapeSelection);
+    if (!prepared.ok) return this.post({ type: 'error', message: prepared.message });
+    this.queue = prepared.jobs.map((job) => ({ ...job, jobId: `job-${this.nextJobNumber++}` }));
+    this.count = this.queue.length;
+    this.sent = 0;
+    this.modeOfBatch = mode;
+    this.advance();
+  }
+
+  /** Sends the next job, or 'done' when the batch is over. */
+  private advance(): void {
+    const job = this.queue.shift() ?? null;
+    this.current = job;
+    if (!job) return this.post({ type: 'done' });
+    const { source } = job;
+    const message: JobMessage = {
+      type: 'job',
+      jobId: job.jobId,
+      mode: this.modeOfBatch,
+      index: this.sent++,
+      count: this.count,
+      nodeId: source.node.id,
+      nodeName: source.node.name,
+      imageHash: source.imageHash,
+      imageBytes: source.bytes,
+      width: source.width,
+      height: source.height,
+      prompts: job.prompts,
+    };
+    // The bytes now belong to the UI; do not keep a second copy of every photo of the batch alive.
+    source.bytes = new Uint8Array(0);
+    this.post(message);
+  }
+
+  private apply(message: ApplyMessage): void {
+    const job = this.current;
+    // A late answer for a job that was replaced by a new run: writing it would surprise the user.
+    if (!job || job.jobId !== message.jobId) return;
+    try {
+      const result = writeMatteResult(this.api, {
+        source: job.source.node,
+        paintIndex: job.source.paintIndex,
+        imageHash: job.source.imageHash,
+        width: job.source.width,
+        height: job.source.height,
+        usedShapes: job.usedShapes,
+        replaces: job.replaces,
+        pngBytes: message.pngBytes,
+        output: message.output,
+      });
+      // Each applied image is its own undo step.
+      this.api.commitUndo();
+      this.post({ type: 'applied', jobId: job.jobId, newNodeId: result.id });
+    } catch (error) {
+      this.post({ type: 'error', message: writeFailed(job.source.node.name, error) });
+    }
+    this.advance();
+  }
+
+  /** The UI could not produce a matte: tell the user, write nothing, and end the batch. */
+  private fail(message: FailedMessage): void {
+    if (message.jobId !== null && this.current?.jobId !== message.jobId) return;
+    this.api.notify(forNotify(message.message), { error: true });
+    this.queue = [];
+    this.current = null;
+    this.post({ type: 'done' });
+  }
+
+  private post(message: SandboxToUi): void {
+    this.api.ui.postMessage(message);
+  }
+}

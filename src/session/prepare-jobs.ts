@@ -1,0 +1,60 @@
+// Turns the nodes of a run into jobs, or into one reason the whole run is refused. Everything is
+// checked before the first job goes out, so a refused run has sent and written nothing.
+import type { MatteMode } from '../../core/messages';
+import type { Prompt } from '../../core/prompt-types';
+import type { SandboxApi } from '../figma-api';
+import { isImageCapableNode } from '../images/image-node';
+import { readImageSource, type ImageSource } from '../images/read-image-source';
+import { collectImagePrompts } from '../prompts/collect-image-prompts';
+import { findPromptShapes } from '../prompts/find-prompt-shapes';
+import type { PromptShapeNode } from '../prompts/prompt-shape-node';
+import { NOTHING_SELECTED, NO_IMAGE_FILL, allPromptsOutside, noPromptShapes } from './user-messages';
+
+export interface PreparedJob {
+  source: ImageSource;
+  prompts: Prompt[];
+  usedShapes: PromptShapeNode[];
+  replaces: SceneNode | null;
+}
+
+export interface RunTarget {
+  node: SceneNode;
+  /** Refine: the earlier result to replace. */
+  replaces?: SceneNode | null;
+}
+
+export type PrepareResult = { ok: true; jobs: PreparedJob[] } | { ok: false; message: string };
+
+export async function prepareJobs(
+  api: SandboxApi,
+  mode: MatteMode,
+  targets: ReadonlyArray<RunTarget>,
+  selection: ReadonlyArray<SceneNode>,
+): Promise<PrepareResult> {
+  if (targets.length === 0) return { ok: false, message: NOTHING_SELECTED };
+
+  const sources: Array<{ source: ImageSource; replaces: SceneNode | null }> = [];
+  const problems: string[] = [];
+  for (const target of targets) {
+    if (!isImageCapableNode(target.node)) continue;
+    const read = await readImageSource(api, target.node);
+    if (read.ok) sources.push({ source: read.source, replaces: target.replaces ?? null });
+    else if (read.reason !== null) problems.push(read.reason);
+  }
+  if (problems.length > 0) return { ok: false, message: problems.join(' ') };
+  if (sources.length === 0) return { ok: false, message: NO_IMAGE_FILL };
+
+  const jobs: PreparedJob[] = [];
+  for (const { source, replaces } of sources) {
+    if (mode === 'auto') {
+      jobs.push({ source, prompts: [], usedShapes: [], replaces });
+      continue;
+    }
+    const shapes = findPromptShapes(source.node, selection);
+    if (shapes.length === 0) return { ok: false, message: noPromptShapes(source.node.name) };
+    const { prompts, usedShapes } = collectImagePrompts(source, shapes);
+    if (prompts.length === 0) return { ok: false, message: allPromptsOutside(source.node.name) };
+    jobs.push({ source, prompts, usedShapes, replaces });
+  }
+  return { ok: true, jobs };
+}

@@ -1,0 +1,113 @@
+// figma I/O for Apply: writes the matte as new nodes above the source. The source is only read.
+// On any failure everything created so far is removed and shape visibility restored, so a failed
+// Apply leaves the document as it was.
+import type { MatteOutput } from '../../core/messages';
+import type { SandboxApi } from '../figma-api';
+import { cloneImageNode, type ImageNode } from '../images/image-node';
+import { MAX_IMAGE_SIDE } from '../images/limits';
+import { readPngSize } from '../images/read-png-size';
+import { alignByDescendant, insertAboveSource, isAutoLayout } from './place-above-source';
+import { REFINE_COMMAND, REFINE_DESCRIPTION, RESULT_SOURCE_KEY } from './result-markers';
+import { swapImageHash } from './swap-image-hash';
+
+export interface WriteRequest {
+  source: ImageNode;
+  paintIndex: number;
+  imageHash: string;
+  width: number;
+  height: number;
+  /** Shapes whose prompts were used: hidden once the result exists. */
+  usedShapes: ReadonlyArray<SceneNode>;
+  /** Refine: the earlier result this one replaces (removed once the new one is written). */
+  replaces: SceneNode | null;
+  pngBytes: Uint8Array;
+  output: MatteOutput;
+}
+
+export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneNode {
+  const { source } = request;
+  if (source.removed) throw new Error(`"${source.name}" was deleted.`);
+  checkResultSize(request);
+
+  const created: SceneNode[] = [];
+  const hidden: SceneNode[] = [];
+  try {
+    const image = api.createImage(request.pngBytes);
+    const result =
+      request.output === 'mask' ? writeMaskGroup(api, request, image.hash, created) : writeCutout(request, image.hash, created);
+
+    result.setPluginData(RESULT_SOURCE_KEY, source.id);
+    result.setRelaunchData({ [REFINE_COMMAND]: REFINE_DESCRIPTION });
+    for (const shape of request.usedShapes) {
+      if (shape.removed || !shape.visible) continue;
+      shape.visible = false;
+      hidden.push(shape);
+    }
+    if (request.replaces && !request.replaces.removed && request.replaces.id !== source.id) request.replaces.remove();
+    return result;
+  } catch (error) {
+    for (const shape of hidden) if (!shape.removed) shape.visible = true;
+    // Children first: removing a group that is already gone would throw and hide the real error.
+    for (const node of created.reverse()) if (!node.removed) node.remove();
+    throw error;
+  }
+}
+
+/** The cutout: a clone of the source with the matte's picture in the same paint. */
+function writeCutout(request: WriteRequest, newHash: string, created: SceneNode[]): SceneNode {
+  const { source } = request;
+  const clone = cloneImageNode(source);
+  created.push(clone);
+  clone.fills = swapImageHash(clone.fills as ReadonlyArray<Paint>, request.paintIndex, request.imageHash, newHash);
+  clone.name = `${source.name} (matte)`;
+  insertAboveSource(clone, source);
+  return clone;
+}
+
+/**
+ * Mask output. A Figma mask clips the siblings ABOVE it in its parent, so a bare mask layer above
+ * the original would clip unrelated layers and not the photo. Instead the user gets a group
+ * "<name> (matte)" right above the original holding:
+ *   - "<name> (mask)": a clone of the source showing the grey matte, isMask = true, LUMINANCE
+ *     (white keeps, black hides), at the bottom;
+ *   - "<name>": a plain clone of the source above it, which the mask clips.
+ * The group looks like the cutout, but the photo stays whole and the mask can be moved, replaced or
+ * switched off. The original is untouched underneath.
+ */
+function writeMaskGroup(api: SandboxApi, request: WriteRequest, newHash: string, created: SceneNode[]): SceneNode {
+  const { source } = request;
+  const mask = cloneImageNode(source);
+  created.push(mask);
+  mask.fills = swapImageHash(mask.fills as ReadonlyArray<Paint>, request.paintIndex, request.imageHash, newHash);
+  mask.name = `${source.name} (mask)`;
+  mask.isMask = true;
+  mask.maskType = 'LUMINANCE';
+
+  const photo = cloneImageNode(source);
+  created.push(photo);
+  photo.name = source.name;
+
+  insertAboveSource(mask, source, 1);
+  insertAboveSource(photo, source, 2);
+  const parent = source.parent!;
+  const group = api.group([mask, photo], parent, parent.children.indexOf(source) + 1);
+  created.unshift(group);
+  group.name = `${source.name} (matte)`;
+  if (isAutoLayout(parent)) {
+    group.layoutPositioning = 'ABSOLUTE';
+    alignByDescendant(group, mask, source);
+  }
+  return group;
+}
+
+function checkResultSize(request: WriteRequest): void {
+  const size = readPngSize(request.pngBytes);
+  if (!size) throw new Error('The matte is not a PNG.');
+  if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
+    throw new Error(`The matte is ${size.width}×${size.height} px; Figma takes at most ${MAX_IMAGE_SIDE} px on a side.`);
+  }
+  // Same size as the source: TILE paints size tiles by pixels, so another size would shift the result.
+  if (size.width !== request.width || size.height !== request.height) {
+    throw new Error(`The matte is ${size.width}×${size.height} px but the image is ${request.width}×${request.height} px.`);
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { boxFromMask, interiorPointOfMask, parseEvalPromptMode, promptsFromMask, randomPointsInMask } from '../core/prompts-from-mask';
+import { squaredDistanceToOutside } from '../core/distance-transform';
+
+// An L-shaped region in a 30x20 mask: a thick vertical bar plus a thin foot.
+const W = 30, H = 20;
+const mask = new Float32Array(W * H);
+for (let y = 2; y < 18; y++) for (let x = 4; x < 14; x++) mask[y * W + x] = 1;
+for (let y = 15; y < 18; y++) for (let x = 14; x < 28; x++) mask[y * W + x] = 0.8;
+
+describe('prompts derived from ground truth', () => {
+  it('box is the tight bounding box of alpha > 0.5', () => {
+    expect(boxFromMask(mask, W, H)).toEqual({ kind: 'box', x: 4, y: 2, width: 24, height: 16 });
+    expect(boxFromMask(new Float32Array(4).fill(0.5), 2, 2)).toBeNull();
+  });
+
+  it('points are inside the region, distinct, and reproducible from the seed', () => {
+    const a = randomPointsInMask(mask, W, H, 5, 7);
+    expect(a).toHaveLength(5);
+    for (const p of a) expect(mask[Math.floor(p.y) * W + Math.floor(p.x)]).toBeGreaterThan(0.5);
+    expect(new Set(a.map((p) => `${p.x},${p.y}`)).size).toBe(5);
+    expect(randomPointsInMask(mask, W, H, 5, 7)).toEqual(a);
+    expect(randomPointsInMask(mask, W, H, 5, 8)).not.toEqual(a);
+  });
+
+  it('point1 is the interior point farthest from the border', () => {
+    const p = interiorPointOfMask(mask, W, H)!;
+    // The bar is 10 wide: its centre columns are 8 and 9, well away from the thin foot.
+    expect(p.x === 8.5 || p.x === 9.5).toBe(true);
+    expect(p.y).toBeGreaterThanOrEqual(6.5);
+    expect(p.y).toBeLessThanOrEqual(13.5);
+  });
+
+  it('treats the image edge as border', () => {
+    const full = new Float32Array(9 * 9).fill(1);
+    expect(interiorPointOfMask(full, 9, 9)).toEqual({ kind: 'point', x: 4.5, y: 4.5 });
+  });
+
+  it('exact distance transform', () => {
+    const inside = new Uint8Array(7 * 7).fill(1);
+    inside[3 * 7 + 3] = 0;
+    const d = squaredDistanceToOutside(inside, 7, 7);
+    expect(d[3 * 7 + 3]).toBe(0);
+    expect(d[0]).toBe(18);
+    expect(d[3 * 7 + 6]).toBe(9);
+    expect(d[1 * 7 + 2]).toBe(5);
+  });
+
+  it('parses the CLI modes and returns [] for auto or an empty region', () => {
+    expect(parseEvalPromptMode('points:3')).toEqual({ kind: 'points', count: 3 });
+    expect(() => parseEvalPromptMode('points:0')).toThrow(/--prompt/);
+    expect(() => parseEvalPromptMode('lasso')).toThrow(/--prompt/);
+    expect(promptsFromMask({ kind: 'auto' }, mask, W, H)).toEqual([]);
+    expect(promptsFromMask({ kind: 'point1' }, new Float32Array(4), 2, 2)).toEqual([]);
+  });
+});

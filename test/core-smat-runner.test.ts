@@ -1,0 +1,108 @@
+// Integration: real ECSSD photos through the real exported models. Needs models/ (written by
+// python3 -m smat_model.export) and the data folder (SMAT_DATA, default ../shared/data).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ortNode from 'onnxruntime-node';
+import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
+import { decodeImage } from '../core/image-codecs';
+import { boxFromMask } from '../core/prompts-from-mask';
+import { OUTSIDE_IMAGE_MESSAGE } from '../core/prompts';
+import type { RgbaImage } from '../core/rgba-image';
+
+const repo = resolve(__dirname, '..');
+const modelDir = join(repo, 'models');
+const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
+const modelFiles = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(modelDir, f));
+const haveModels = modelFiles.every((f) => existsSync(f));
+const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
+if (!haveModels) console.warn(`[core-smat-runner] SKIPPED: model files missing in ${modelDir} (run python3 -m smat_model.export)`);
+if (!haveData) console.warn(`[core-smat-runner] SKIPPED: no data at ${dataDir} (set SMAT_DATA)`);
+
+function loadSample(name: string): { image: RgbaImage; gt: Float32Array } {
+  const image = decodeImage(readFileSync(join(dataDir, 'ecssd-val', 'images', `${name}.jpg`)));
+  const m = decodeImage(readFileSync(join(dataDir, 'ecssd-val', 'masks', `${name}.png`)));
+  const gt = new Float32Array(m.width * m.height);
+  for (let i = 0; i < gt.length; i++) gt[i] = m.data[4 * i] / 255;
+  expect([m.width, m.height]).toEqual([image.width, image.height]);
+  return { image, gt };
+}
+
+function iou(pred: Float32Array, gt: Float32Array): number {
+  let inter = 0, uni = 0;
+  for (let i = 0; i < gt.length; i++) {
+    const p = pred[i] > 0.5, g = gt[i] > 0.5;
+    if (p && g) inter++;
+    if (p || g) uni++;
+  }
+  return uni ? inter / uni : 1;
+}
+
+async function makeRunner(ort: OrtModuleLike, sessionOptions?: unknown): Promise<SmatRunner> {
+  const [encoder, head, config] = modelFiles.map((f) => readFileSync(f));
+  return SmatRunner.create({ ort, encoder, head, config: JSON.parse(config.toString('utf8')), sessionOptions });
+}
+
+describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntime-node)', () => {
+  let runner: SmatRunner;
+  const names = haveData ? readdirSync(join(dataDir, 'ecssd-val', 'images')).filter((f) => f.endsWith('.jpg')).sort().slice(0, 2).map((f) => f.slice(0, -4)) : [];
+
+  beforeAll(async () => {
+    runner = await makeRunner(ortNode as unknown as OrtModuleLike, { intraOpNumThreads: 2 });
+  }, 60_000);
+  afterAll(async () => {
+    await runner?.release();
+  });
+
+  it('a box from the ground-truth mask gives IoU > 0.5 at full resolution', async () => {
+    for (const name of names) {
+      const { image, gt } = loadSample(name);
+      const box = boxFromMask(gt, image.width, image.height)!;
+      const result = await runner.matte(image, [box], { cacheKey: name });
+      expect(result.alpha.length).toBe(image.width * image.height);
+      expect(result.hasPrompt).toBe(true);
+      expect(result.alpha.every((v) => v >= 0 && v <= 1)).toBe(true);
+      const score = iou(result.alpha, gt);
+      console.info(`[core-smat-runner] ${name} ${image.width}x${image.height} box IoU ${score.toFixed(3)}`);
+      expect(score).toBeGreaterThan(0.5);
+    }
+  }, 120_000);
+
+  it('a second prompt on the same image re-runs only the head', async () => {
+    const { image, gt } = loadSample(names[0]);
+    runner.clearCache();
+    const first = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], { cacheKey: 'same' });
+    const second = await runner.matte(image, [{ kind: 'point', x: image.width / 2, y: image.height / 2 }], { cacheKey: 'same' });
+    expect(first.timings.encoderCached).toBe(false);
+    expect(first.timings.encoderMs).toBeGreaterThan(0);
+    expect(second.timings.encoderCached).toBe(true);
+    expect(second.timings.encoderMs).toBe(0);
+    expect(second.similarity.length).toBe(second.similaritySize ** 2);
+    // A different key encodes again.
+    const third = await runner.matte(image, [], { cacheKey: 'other' });
+    expect(third.timings.encoderCached).toBe(false);
+    expect(third.hasPrompt).toBe(false);
+  }, 120_000);
+
+  it('refuses prompts that all lie outside the image', async () => {
+    const { image } = loadSample(names[0]);
+    await expect(runner.matte(image, [{ kind: 'point', x: -50, y: -50 }])).rejects.toThrow(OUTSIDE_IMAGE_MESSAGE);
+  }, 60_000);
+
+  it('onnxruntime-web (WASM, as in the plugin) gives the same alpha', async () => {
+    const ortWeb = (await import('onnxruntime-web')) as unknown as OrtModuleLike & { env: { wasm: { numThreads: number } } };
+    ortWeb.env.wasm.numThreads = 1;
+    const web = await makeRunner(ortWeb, { executionProviders: ['wasm'] });
+    try {
+      const { image, gt } = loadSample(names[0]);
+      const box = boxFromMask(gt, image.width, image.height)!;
+      const a = await runner.matte(image, [box], { cacheKey: 'node' });
+      const b = await web.matte(image, [box]);
+      let maxDiff = 0;
+      for (let i = 0; i < a.alpha.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.alpha[i] - b.alpha[i]));
+      expect(maxDiff).toBeLessThan(0.02);
+    } finally {
+      await web.release();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,297 @@
+// End-to-end: the built dist/ui.html in a sandboxed srcdoc iframe (as in Figma) inside the
+// playground page, which plays the sandbox's messages. Runs the REAL model on WASM in headless
+// Chromium with every request outside the page's own server aborted.
+//   npm run test:e2e          (builds first when dist/ is missing or stale)
+// Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.5), SMAT_E2E_PHOTOS (default 3).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Frame, Page } from 'playwright-core';
+import { decodeImage, encodePng } from '../../core/image-codecs';
+import { resamplePlanes } from '../../core/resample';
+import type { RgbaImage } from '../../core/rgba-image';
+import type { BoxPrompt } from '../../core/prompt-types';
+import {
+  ensureBuilt,
+  findExample,
+  listEcssd,
+  openPlayground,
+  pluginFrame,
+  root,
+  uiHasModel,
+  waitForModel,
+  type Session,
+} from './harness';
+
+const MIN_IOU = Number(process.env.SMAT_E2E_MIN_IOU ?? 0.5);
+const PHOTOS = Number(process.env.SMAT_E2E_PHOTOS ?? 3);
+/** jpeg-js decodes on both sides; allow for rounding only. */
+const RGB_TOLERANCE = 2;
+
+const uiPath = ensureBuilt();
+const hasModel = uiHasModel(uiPath);
+if (!hasModel) console.warn('e2e: dist/ui.html has no model bundled (models/ empty): real-model tests are skipped');
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+async function addImage(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(
+    async ({ name, data }) => {
+      const bin = atob(data);
+      const u8 = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+      await (window as any).playground.addImage(name, u8);
+    },
+    { name, data: b64(bytes) },
+  );
+}
+
+async function sendJob(page: Page, mode: 'auto' | 'prompts', prompts: unknown[] = []): Promise<{ jobId: string; t: number }> {
+  return page.evaluate(
+    ({ mode, prompts }) => {
+      const pg = (window as any).playground;
+      pg.setPrompts(prompts);
+      const jobId = pg.sendJob(mode);
+      const entry = pg.log.find((e: any) => e.dir === '→ui' && e.msg.jobId === jobId && e.msg.type === 'job');
+      return { jobId, t: entry.t };
+    },
+    { mode, prompts },
+  );
+}
+
+/** Resolves with the first message of `type` from the UI for the job, PNG bytes as base64. */
+async function waitForUi(page: Page, type: string, jobId: string | null): Promise<{ t: number; msg: any; png: string | null }> {
+  return page.evaluate(
+    async ({ type, jobId }) => {
+      const e = await (window as any).playground.waitFor(
+        (x: any) => x.dir === 'ui→' && x.msg.type === type && (jobId === null || x.msg.jobId === jobId),
+      );
+      let png: string | null = null;
+      if (e.msg.pngBytes) {
+        let s = '';
+        const u8: Uint8Array = e.msg.pngBytes;
+        for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        png = btoa(s);
+      }
+      const { pngBytes, imageBytes, ...rest } = e.msg;
+      return { t: e.t, msg: rest, png };
+    },
+    { type, jobId },
+  );
+}
+
+async function waitForReview(frame: Frame, timeout = 240_000): Promise<void> {
+  await frame.waitForSelector('[data-testid=apply]:not([disabled])', { timeout });
+}
+
+function boundingBox(mask: RgbaImage): BoxPrompt {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let y = 0; y < mask.height; y++) {
+    for (let x = 0; x < mask.width; x++) {
+      if (mask.data[4 * (y * mask.width + x)] > 127) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  return { kind: 'box', x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+function iou(result: RgbaImage, mask: RgbaImage): number {
+  let inter = 0, uni = 0;
+  for (let i = 0; i < mask.width * mask.height; i++) {
+    const a = result.data[4 * i + 3] > 127.5;
+    const m = mask.data[4 * i] > 127.5;
+    if (a && m) inter++;
+    if (a || m) uni++;
+  }
+  return uni === 0 ? 1 : inter / uni;
+}
+
+/** Straight alpha: colour of soft and fully transparent pixels is the photo's own. */
+function checkStraightAlpha(result: RgbaImage, source: RgbaImage) {
+  let soft = 0, softBad = 0, clear = 0, clearBad = 0, clearColoured = 0, maxDiff = 0;
+  for (let i = 0; i < source.width * source.height; i++) {
+    const a = result.data[4 * i + 3];
+    if (a === 255) continue;
+    const d = Math.max(
+      Math.abs(result.data[4 * i] - source.data[4 * i]),
+      Math.abs(result.data[4 * i + 1] - source.data[4 * i + 1]),
+      Math.abs(result.data[4 * i + 2] - source.data[4 * i + 2]),
+    );
+    maxDiff = Math.max(maxDiff, d);
+    if (a === 0) {
+      clear++;
+      if (d > RGB_TOLERANCE) clearBad++;
+      if (result.data[4 * i] + result.data[4 * i + 1] + result.data[4 * i + 2] > 30) clearColoured++;
+    } else {
+      soft++;
+      if (d > RGB_TOLERANCE) softBad++;
+    }
+  }
+  return { soft, softBad, clear, clearBad, clearColoured, maxDiff };
+}
+
+function resizeTo(image: RgbaImage, w: number, h: number): RgbaImage {
+  const planes = Float32Array.from(image.data);
+  const out = resamplePlanes(planes, image.width, image.height, w, h, 4);
+  const data = new Uint8Array(w * h * 4);
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(out[i])));
+  return { width: w, height: h, data };
+}
+
+describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () => {
+  let s: Session;
+  let frame: Frame;
+
+  beforeAll(async () => {
+    s = await openPlayground(uiPath, { width: 1280, height: 1000 });
+    frame = await pluginFrame(s.page);
+    const status = await waitForModel(frame);
+    expect(status, `model failed to load: ${await frame.textContent('body')}`).toBe('ready');
+  }, 300_000);
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('runs on WASM and says so', async () => {
+    const label = await frame.textContent('[data-testid=backend]');
+    console.log(`e2e: backend shown in the panel: ${label}`);
+    expect(label).toContain('WASM');
+  });
+
+  // First, so the screenshot shows only the public-domain example (ECSSD photos are not redistributed).
+  it('auto mode on a 1000x1000 photo: time from job to apply; then prompts reuse the encoder; screenshot', async () => {
+    const src = findExample('astronaut.png') ?? listEcssd()[0]?.image;
+    expect(src, 'no example photo found').toBeTruthy();
+    const big = resizeTo(decodeImage(new Uint8Array(readFileSync(src!))), 1000, 1000);
+    await addImage(s.page, 'astronaut-1000.png', encodePng(big));
+
+    const { jobId, t } = await sendJob(s.page, 'auto');
+    await waitForReview(frame);
+    const tReview = await s.page.evaluate(() => performance.now());
+    const timings = await frame.textContent('[data-testid=timings]');
+    await frame.click('[data-testid=apply]');
+    const tClick = await s.page.evaluate(() => performance.now());
+    const applied = await waitForUi(s.page, 'apply', jobId);
+    const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(
+      `e2e: TIMING auto 1000x1000 on WASM: job sent -> apply received ${sec(applied.t - t)} ` +
+        `(result on screen after ${sec(tReview - t)}; Apply click -> PNG message ${sec(applied.t - tClick)}; panel: ${timings})`,
+    );
+    const auto = decodeImage(Buffer.from(applied.png!, 'base64'));
+    expect([auto.width, auto.height]).toEqual([1000, 1000]);
+
+    // Second run on the same image (same hash): only the head runs.
+    const box: BoxPrompt = { kind: 'box', x: 120, y: 40, width: 760, height: 960 };
+    const second = await sendJob(s.page, 'prompts', [box]);
+    await waitForReview(frame);
+    const timings2 = (await frame.textContent('[data-testid=timings]')) ?? '';
+    console.log(`e2e: second run on the same image: ${timings2}`);
+    expect(timings2).toContain('encoder reused');
+
+    mkdirSync(join(root, 'docs'), { recursive: true });
+    await s.page.screenshot({ path: join(root, 'docs/playground.png') });
+    console.log('e2e: wrote docs/playground.png');
+
+    // Luminance mask output: opaque grey.
+    await frame.click('[data-testid=output-mask]');
+    await frame.click('[data-testid=apply]');
+    const maskMsg = await waitForUi(s.page, 'apply', second.jobId);
+    expect(maskMsg.msg.output).toBe('mask');
+    const maskImg = decodeImage(Buffer.from(maskMsg.png!, 'base64'));
+    let opaque = true, grey = true;
+    for (let i = 0; i < maskImg.width * maskImg.height; i++) {
+      if (maskImg.data[4 * i + 3] !== 255) opaque = false;
+      if (maskImg.data[4 * i] !== maskImg.data[4 * i + 1] || maskImg.data[4 * i] !== maskImg.data[4 * i + 2]) grey = false;
+    }
+    expect(opaque && grey).toBe(true);
+  }, 600_000);
+
+  it(`box prompt = GT bounding box on ECSSD photos: IoU >= ${MIN_IOU}, straight alpha`, async () => {
+    const photos = listEcssd().slice(0, PHOTOS);
+    expect(photos.length, 'no ECSSD photos found (set SMAT_DATA)').toBeGreaterThan(0);
+    const ious: number[] = [];
+    for (const photo of photos) {
+      const bytes = new Uint8Array(readFileSync(photo.image));
+      const source = decodeImage(bytes);
+      const mask = decodeImage(new Uint8Array(readFileSync(photo.mask)));
+      const box = boundingBox(mask);
+      await addImage(s.page, photo.name, bytes);
+      const { jobId, t } = await sendJob(s.page, 'prompts', [box]);
+      await waitForReview(frame);
+      await frame.click('[data-testid=apply]');
+      const applied = await waitForUi(s.page, 'apply', jobId);
+      expect(applied.msg.output).toBe('cutout');
+      const result = decodeImage(Buffer.from(applied.png!, 'base64'));
+      expect([result.width, result.height]).toEqual([source.width, source.height]);
+      const score = iou(result, mask);
+      const straight = checkStraightAlpha(result, source);
+      ious.push(score);
+      console.log(
+        `e2e: ${photo.name} ${source.width}x${source.height} box IoU ${score.toFixed(3)}, ` +
+          `${((applied.t - t) / 1000).toFixed(2)} s job->apply, soft px ${straight.soft} (bad ${straight.softBad}), ` +
+          `alpha-0 px ${straight.clear} (bad ${straight.clearBad}), max RGB diff ${straight.maxDiff}`,
+      );
+      expect(straight.softBad, 'soft-alpha pixels must keep the photo colour (straight alpha)').toBe(0);
+      expect(straight.clearBad, 'alpha-0 pixels must keep the photo colour').toBe(0);
+      expect(straight.clear, 'a box prompt should leave some background fully transparent').toBeGreaterThan(0);
+      expect(straight.clearColoured, 'alpha-0 pixels must not be black').toBeGreaterThan(0);
+    }
+    const mean = ious.reduce((a, b) => a + b, 0) / ious.length;
+    console.log(`e2e: box IoU per photo ${ious.map((v) => v.toFixed(3)).join(', ')}; mean ${mean.toFixed(3)} (threshold ${MIN_IOU} each)`);
+    for (const score of ious) expect(score).toBeGreaterThanOrEqual(MIN_IOU);
+  }, 600_000);
+
+  it('an undecodable image fails that job with a clear message and the panel stays usable', async () => {
+    await s.page.evaluate(() => {
+      const pg = (window as any).playground;
+      pg.send({
+        type: 'job', jobId: 'broken-1', mode: 'auto', index: 0, count: 1, nodeId: 'x', nodeName: 'broken.jpg',
+        imageHash: 'broken', imageBytes: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]), width: 10, height: 10, prompts: [],
+      });
+    });
+    const failed = await waitForUi(s.page, 'failed', 'broken-1');
+    expect(failed.msg.message).toMatch(/Could not read the image of “broken\.jpg”/);
+    expect(await frame.textContent('[data-testid=error]')).toMatch(/Could not read the image/);
+    expect(await frame.isEnabled('[data-testid=run-auto]')).toBe(true);
+  }, 60_000);
+
+  it('made no network request: nothing outside the page, nothing at all from the plugin iframe', () => {
+    expect(s.blocked).toEqual([]);
+    expect(s.fromPlugin).toEqual([]);
+  });
+});
+
+describe('a build without a model', () => {
+  it('says the model failed to load and fails the job', async () => {
+    const out = join(root, 'test-output/e2e-nomodel');
+    const r = spawnSync(process.execPath, [join(root, 'build.mjs'), '--no-sandbox', '--quiet', '--out', out, '--models', join(out, 'none')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const s = await openPlayground(join(out, 'ui.html'));
+    try {
+      const frame = await pluginFrame(s.page);
+      expect(await waitForModel(frame, 60_000)).toBe('error');
+      expect(await frame.textContent('[data-testid=model-error]')).toMatch(/model failed to load/i);
+      await s.page.evaluate(() => {
+        (window as any).playground.send({
+          type: 'job', jobId: 'nomodel-1', mode: 'auto', index: 0, count: 1, nodeId: 'x', nodeName: 'a.png',
+          imageHash: 'h', imageBytes: new Uint8Array([1]), width: 1, height: 1, prompts: [],
+        });
+      });
+      const failed = await waitForUi(s.page, 'failed', 'nomodel-1');
+      expect(failed.msg.message).toMatch(/Model failed to load/);
+      expect(s.blocked).toEqual([]);
+      expect(s.fromPlugin).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});

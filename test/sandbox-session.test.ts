@@ -1,0 +1,450 @@
+// The sandbox against a fake Figma API (test/fake-figma/, typed from @figma/plugin-typings):
+// reading the selection, refusing bad input, the job protocol, and writing results back.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AppliedMessage, ErrorMessage, JobMessage, SandboxToUi } from '../core/messages';
+import { MatteSession } from '../src/session/matte-session';
+import { runRequestForCommand } from '../src/session/run-request-for-command';
+import { NOTHING_SELECTED, NO_IMAGE_FILL, REFINE_NOTHING_SELECTED } from '../src/session/user-messages';
+import { RESULT_SOURCE_KEY } from '../src/write-back/result-markers';
+import { addPhoto, buildScene, snapshotNode, type Scene } from './fake-figma/build-scene';
+import type { FakeFigma } from './fake-figma/fake-figma-api';
+import { FakeContainer, FakeShapeNode, resetFakeIds } from './fake-figma/fake-nodes';
+import { gifHeader, jpegHeader, pngHeader, webpHeader } from './fake-figma/image-bytes';
+
+const posted = (figma: FakeFigma) => figma.posted as SandboxToUi[];
+const ofType = <T extends SandboxToUi['type']>(figma: FakeFigma, type: T) =>
+  posted(figma).filter((m): m is Extract<SandboxToUi, { type: T }> => m.type === type);
+const lastJob = (figma: FakeFigma): JobMessage => {
+  const jobs = ofType(figma, 'job');
+  expect(jobs.length).toBeGreaterThan(0);
+  return jobs[jobs.length - 1];
+};
+const errors = (figma: FakeFigma) => ofType(figma, 'error').map((m: ErrorMessage) => m.message);
+
+/** Page tree as ids, to prove nothing was added, moved or removed. */
+function tree(node: FakeContainer): unknown {
+  return node.children.map((c) => (c instanceof FakeContainer ? { [c.id]: tree(c) } : c.id));
+}
+
+async function startSession(scene: Scene, mode: 'auto' | 'prompts' = 'auto') {
+  const session = new MatteSession(scene.figma);
+  await session.receive({ type: 'ui-ready' });
+  await session.receive({ type: 'run', mode });
+  return session;
+}
+
+function expectNothingWritten(scene: Scene, before: { tree: unknown; photo: unknown }) {
+  expect(tree(scene.figma.doc.page)).toEqual(before.tree);
+  expect(snapshotNode(scene.photo)).toEqual(before.photo);
+  expect(scene.figma.undoCommits).toBe(0);
+  expect(ofType(scene.figma, 'applied')).toHaveLength(0);
+}
+
+const matte = (width = 400, height = 200) => pngHeader(width, height);
+
+let scene: Scene;
+let before: { tree: unknown; photo: unknown };
+beforeEach(() => {
+  resetFakeIds();
+  scene = buildScene();
+  before = { tree: tree(scene.figma.doc.page), photo: snapshotNode(scene.photo) };
+});
+
+describe('reading the selection', () => {
+  it('nothing selected', async () => {
+    await startSession(scene);
+    expect(errors(scene.figma)).toEqual([NOTHING_SELECTED]);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expectNothingWritten(scene, before);
+  });
+
+  it('no image fill', async () => {
+    const plain = scene.figma.shape('RECTANGLE', 'Plain', 50, 50, scene.board);
+    plain.fills = [{ type: 'SOLID', color: { r: 0, g: 0, b: 0 } }];
+    const hidden = scene.figma.shape('RECTANGLE', 'Hidden image', 50, 50, scene.board);
+    hidden.fills = [{ type: 'IMAGE', imageHash: scene.hash, scaleMode: 'FILL', visible: false }];
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(plain, hidden);
+    await startSession(scene);
+    expect(errors(scene.figma)).toEqual([NO_IMAGE_FILL]);
+    expectNothingWritten(scene, before);
+  });
+
+  it('mixed fills count as no image fill', async () => {
+    const text = scene.figma.shape('RECTANGLE', 'Mixed', 50, 50, scene.board);
+    text.fills = Symbol('mixed') as unknown as FakeShapeNode['fills'];
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(text);
+    await startSession(scene);
+    expect(errors(scene.figma)).toEqual([NO_IMAGE_FILL]);
+  });
+
+  it('GIF (by magic bytes), even next to a good image', async () => {
+    const gif = addPhoto(scene.figma, scene.board, 'Animation', 100, 100, gifHeader());
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(scene.photo, gif);
+    await startSession(scene);
+    expect(errors(scene.figma)).toHaveLength(1);
+    expect(errors(scene.figma)[0]).toMatch(/"Animation" is a GIF/);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expectNothingWritten(scene, before);
+  });
+
+  it('video paint', async () => {
+    const video = scene.figma.shape('RECTANGLE', 'Clip', 100, 100, scene.board);
+    video.fills = [{ type: 'VIDEO', videoHash: 'v1', scaleMode: 'FILL' }];
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(video);
+    await startSession(scene);
+    expect(errors(scene.figma)[0]).toMatch(/video/);
+    expectNothingWritten(scene, before);
+  });
+
+  it('oversized image (> 4096 px on a side)', async () => {
+    const big = addPhoto(scene.figma, scene.board, 'Panorama', 100, 10, jpegHeader(), { width: 5000, height: 300 });
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(big);
+    await startSession(scene);
+    expect(errors(scene.figma)[0]).toMatch(/5000×300 px.*4096/);
+    expectNothingWritten(scene, before);
+  });
+
+  it('unreadable bytes (neither PNG nor JPEG)', async () => {
+    const webp = addPhoto(scene.figma, scene.board, 'Sticker', 100, 100, webpHeader());
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(webp);
+    await startSession(scene);
+    expect(errors(scene.figma)[0]).toMatch(/Can't read the image in "Sticker"/);
+    expectNothingWritten(scene, before);
+  });
+
+  it('uses the top-most visible image paint', async () => {
+    const { hash: top } = scene.figma.storeImage(jpegHeader(), 300, 300);
+    scene.photo.fills = [...(scene.photo.fills as Paint[]), { type: 'IMAGE', imageHash: top, scaleMode: 'FIT' }];
+    scene.figma.select(scene.photo);
+    await startSession(scene);
+    const job = lastJob(scene.figma);
+    expect(job).toMatchObject({ imageHash: top, width: 300, height: 300, nodeId: scene.photo.id, nodeName: 'Photo' });
+  });
+});
+
+describe('jobs', () => {
+  it('one job per image, one at a time, with index/count; "done" at the end', async () => {
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 640, height: 480 });
+    scene.figma.select(scene.photo, second);
+    const session = await startSession(scene);
+    expect(ofType(scene.figma, 'job')).toHaveLength(1);
+    const first = lastJob(scene.figma);
+    expect(first).toMatchObject({ mode: 'auto', index: 0, count: 2, nodeName: 'Photo', width: 400, height: 200, prompts: [] });
+    expect(Array.from(first.imageBytes.slice(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+    await session.receive({ type: 'skip', jobId: first.jobId });
+    const next = lastJob(scene.figma);
+    expect(next).toMatchObject({ index: 1, count: 2, nodeName: 'Second', width: 640, height: 480 });
+    expect(next.jobId).not.toBe(first.jobId);
+    expect(ofType(scene.figma, 'done')).toHaveLength(0);
+
+    await session.receive({ type: 'skip', jobId: next.jobId });
+    expect(ofType(scene.figma, 'done')).toHaveLength(1);
+    expect(scene.figma.undoCommits).toBe(0);
+  });
+
+  it('menu commands wait for the UI to be ready', async () => {
+    scene.figma.select(scene.photo);
+    const session = new MatteSession(scene.figma);
+    await session.request(runRequestForCommand('matte-with-prompts') ?? { mode: 'auto' });
+    expect(posted(scene.figma)).toHaveLength(0);
+    await session.receive({ type: 'ui-ready' });
+    // No shapes: the prompt run is refused, but only now that the UI can show it.
+    expect(errors(scene.figma)[0]).toMatch(/No prompt shapes over "Photo"/);
+    expect(runRequestForCommand('auto-matte')).toEqual({ mode: 'auto' });
+    expect(runRequestForCommand('refine')).toEqual({ mode: 'refine' });
+    expect(runRequestForCommand('')).toBeNull();
+  });
+
+  it('an answer for a stale job id is ignored', async () => {
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene);
+    await session.receive({ type: 'apply', jobId: 'job-999', pngBytes: matte(), output: 'cutout' });
+    expectNothingWritten(scene, before);
+    expect(session.currentJobId).toBe(lastJob(scene.figma).jobId);
+  });
+});
+
+describe('prompts', () => {
+  it('maps shapes above the image (same parent) and selected shapes to image pixels', async () => {
+    // Photo: page (120, 80), 200x100 showing 400x200 px -> 2 px per canvas unit.
+    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
+    box.x = 40; // node-local (20, 10)
+    box.y = 40;
+    const dot = scene.figma.shape('ELLIPSE', 'Dot', 6, 6, scene.board);
+    dot.x = 117; // centre node-local (100, 20)
+    dot.y = 47;
+    const stroke = scene.figma.shape('VECTOR', 'Stroke', 50, 10);
+    stroke.vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 L 50 0' }];
+    stroke.strokeWeight = 5;
+    stroke.x = 130; // on the page, not in the board: counts because it is selected
+    stroke.y = 140;
+    const below = scene.figma.shape('RECTANGLE', 'Below', 20, 20, scene.board);
+    scene.board.insertChild(0, below); // under the photo: not a prompt
+    const far = scene.figma.shape('RECTANGLE', 'Elsewhere', 20, 20, scene.board);
+    far.x = 500; // above but not overlapping
+    const star = scene.figma.shape('STAR', 'Big star', 80, 80, scene.board); // artwork, not a prompt
+    star.x = 30;
+    star.y = 30;
+    const hidden = scene.figma.shape('RECTANGLE', 'Used before', 20, 20, scene.board);
+    hidden.x = 30;
+    hidden.y = 40;
+    hidden.visible = false;
+
+    scene.figma.select(scene.photo, stroke);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toEqual([]);
+    const job = lastJob(scene.figma);
+    expect(job.mode).toBe('prompts');
+    expect(job.prompts).toEqual([
+      { kind: 'box', x: 40, y: 20, width: 120, height: 80 },
+      { kind: 'point', x: 200, y: 40 },
+      { kind: 'scribble', points: [{ x: 20, y: 120 }, { x: 120, y: 120 }], width: 10 },
+    ]);
+  });
+
+  it('all prompt shapes outside the image: refused, nothing written', async () => {
+    // FIT letterboxes the 400x200 picture in a 200x200 node: bands of 50 above and below.
+    scene.photo.height = 200;
+    scene.photo.fills = [{ type: 'IMAGE', imageHash: scene.hash, scaleMode: 'FIT' }];
+    const inBand = scene.figma.shape('RECTANGLE', 'Top band', 100, 30, scene.board);
+    inBand.x = 40;
+    inBand.y = 35;
+    const away = scene.figma.shape('ELLIPSE', 'Far dot', 8, 8);
+    away.x = 2000;
+    before = { tree: tree(scene.figma.doc.page), photo: snapshotNode(scene.photo) };
+    scene.figma.select(scene.photo, away);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toEqual(['Every prompt shape lies outside the image "Photo".']);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expect(inBand.visible && away.visible).toBe(true);
+    expectNothingWritten(scene, before);
+  });
+
+  it('prompt shapes on a rotated image layer', async () => {
+    // Rotate the photo 90° counter-clockwise on screen (Figma's sense): local x now runs up the page.
+    scene.photo.setTransform([[0, 1, 20], [-1, 0, 230]]);
+    // Local (50, 25) -> board (20 + 25, 230 - 50) = (45, 180). Put a dot there.
+    const dot = scene.figma.shape('ELLIPSE', 'Dot', 4, 4, scene.board);
+    dot.x = 43;
+    dot.y = 178;
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(lastJob(scene.figma).prompts).toEqual([{ kind: 'point', x: 100, y: 50 }]);
+  });
+});
+
+describe('apply', () => {
+  async function runWithBox() {
+    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
+    box.x = 40;
+    box.y = 40;
+    const far = scene.figma.shape('RECTANGLE', 'Unrelated', 20, 20, scene.board);
+    far.x = 500;
+    const photoBefore = snapshotNode(scene.photo);
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene, 'prompts');
+    return { session, box, far, photoBefore, job: lastJob(scene.figma) };
+  }
+
+  it('writes a clone right above the source with the new hash and name; the source is untouched', async () => {
+    const { session, box, far, photoBefore, job } = await runWithBox();
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+
+    expect(errors(scene.figma)).toEqual([]);
+    const [applied] = ofType(scene.figma, 'applied') as AppliedMessage[];
+    expect(applied.jobId).toBe(job.jobId);
+    const children = scene.board.children;
+    const result = children[children.indexOf(scene.photo) + 1] as FakeShapeNode;
+    expect(result.id).toBe(applied.newNodeId);
+    expect(result.name).toBe('Photo (matte)');
+    expect(result.parent).toBe(scene.board);
+    expect(result.relativeTransform).toEqual(scene.photo.relativeTransform);
+
+    // Only the image paint's hash changed: backing paint, scale mode, filters, opacity kept.
+    const sourceFills = scene.photo.fills as ImagePaint[];
+    const resultFills = result.fills as ImagePaint[];
+    expect(resultFills[0]).toEqual(sourceFills[0]);
+    expect({ ...resultFills[1], imageHash: sourceFills[1].imageHash }).toEqual(sourceFills[1]);
+    expect(resultFills[1].imageHash).not.toBe(sourceFills[1].imageHash);
+    expect(scene.figma.imageBytes(resultFills[1].imageHash!)).toEqual(matte());
+
+    expect(snapshotNode(scene.photo)).toEqual(photoBefore);
+    expect(result.getPluginData(RESULT_SOURCE_KEY)).toBe(scene.photo.id);
+    expect(result.getRelaunchData()).toEqual({ refine: 'Run SMat again with the current shapes' });
+
+    // The used prompt shape is hidden; others are left alone.
+    expect(box.visible).toBe(false);
+    expect(far.visible).toBe(true);
+
+    expect(scene.figma.undoCommits).toBe(1);
+    expect(ofType(scene.figma, 'done')).toHaveLength(1);
+  });
+
+  it('commitUndo once per applied image', async () => {
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 64, height: 48 });
+    const third = addPhoto(scene.figma, scene.board, 'Third', 100, 100, jpegHeader(), { width: 32, height: 32 });
+    scene.figma.select(scene.photo, second, third);
+    const session = await startSession(scene);
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    expect(scene.figma.undoCommits).toBe(1);
+    await session.receive({ type: 'skip', jobId: lastJob(scene.figma).jobId });
+    expect(scene.figma.undoCommits).toBe(1);
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: pngHeader(32, 32), output: 'cutout' });
+    expect(scene.figma.undoCommits).toBe(2);
+    expect(ofType(scene.figma, 'applied')).toHaveLength(2);
+    expect(scene.board.children.map((c) => c.name)).toEqual(['Photo', 'Photo (matte)', 'Second', 'Third', 'Third (matte)']);
+  });
+
+  it('mask output: a group above the source whose bottom layer is a luminance mask', async () => {
+    const { session, box, photoBefore, job } = await runWithBox();
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'mask' });
+
+    expect(errors(scene.figma)).toEqual([]);
+    const group = scene.board.children[scene.board.children.indexOf(scene.photo) + 1] as FakeContainer;
+    expect(group.type).toBe('GROUP');
+    expect(group.name).toBe('Photo (matte)');
+    expect(group.id).toBe((ofType(scene.figma, 'applied')[0] as AppliedMessage).newNodeId);
+    const [mask, photoCopy] = group.children as FakeShapeNode[];
+    expect(mask).toMatchObject({ name: 'Photo (mask)', isMask: true, maskType: 'LUMINANCE' });
+    expect((mask.fills as ImagePaint[])[1].imageHash).not.toBe(job.imageHash);
+    expect(photoCopy).toMatchObject({ name: 'Photo', isMask: false });
+    expect(photoCopy.fills).toEqual(scene.photo.fills);
+    // Same place on the page as the source.
+    expect(mask.absoluteTransform).toEqual(scene.photo.absoluteTransform);
+    expect(photoCopy.absoluteTransform).toEqual(scene.photo.absoluteTransform);
+    expect(group.getPluginData(RESULT_SOURCE_KEY)).toBe(scene.photo.id);
+    expect(snapshotNode(scene.photo)).toEqual(photoBefore);
+    expect(box.visible).toBe(false);
+    expect(scene.figma.undoCommits).toBe(1);
+  });
+
+  it("'failed' from the UI: notify, write nothing, end the batch", async () => {
+    const { session, box, photoBefore, job } = await runWithBox();
+    const treeBefore = tree(scene.figma.doc.page);
+    await session.receive({ type: 'failed', jobId: job.jobId, message: 'Could not load the model: out of memory' });
+    expect(scene.figma.notifications).toEqual([{ message: 'Could not load the model: out of memory', options: { error: true } }]);
+    expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
+    expect(snapshotNode(scene.photo)).toEqual(photoBefore);
+    expect(box.visible).toBe(true);
+    expect(scene.figma.undoCommits).toBe(0);
+    expect(ofType(scene.figma, 'done')).toHaveLength(1);
+    // A late apply for the failed job writes nothing either.
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
+  });
+
+  it('a failure half-way through write-back removes what was created and keeps the shapes visible', async () => {
+    const { session, box, job } = await runWithBox();
+    const treeBefore = tree(scene.figma.doc.page);
+    // The user swapped the picture while the model ran: the clone is made, then the swap refuses.
+    const { hash: other } = scene.figma.storeImage(jpegHeader(), 400, 200);
+    scene.photo.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }, { type: 'IMAGE', imageHash: other, scaleMode: 'FILL' }];
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    expect(errors(scene.figma)[0]).toMatch(/Couldn't write the matte for "Photo": The image changed/);
+    expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
+    expect(box.visible).toBe(true);
+    expect(scene.figma.undoCommits).toBe(0);
+    expect(ofType(scene.figma, 'applied')).toHaveLength(0);
+  });
+
+  it('a failure while grouping the mask removes both clones', async () => {
+    const { session, box, job } = await runWithBox();
+    const treeBefore = tree(scene.figma.doc.page);
+    scene.figma.group = () => {
+      throw new Error('grouping failed');
+    };
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'mask' });
+    expect(errors(scene.figma)[0]).toMatch(/grouping failed/);
+    expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
+    expect(box.visible).toBe(true);
+  });
+
+  it('refuses a matte of the wrong size before creating anything', async () => {
+    const { session, job } = await runWithBox();
+    const treeBefore = tree(scene.figma.doc.page);
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(200, 100), output: 'cutout' });
+    expect(errors(scene.figma)[0]).toMatch(/200×100 px but the image is 400×200 px/);
+    await session.receive({ type: 'run', mode: 'auto' });
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: jpegHeader(), output: 'cutout' });
+    expect(errors(scene.figma)[1]).toMatch(/not a PNG/);
+    expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
+  });
+
+  it('mask output in an auto-layout frame: the group is absolute and the mask sits on the source', async () => {
+    scene.board.layoutMode = 'VERTICAL';
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene);
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'mask' });
+    expect(errors(scene.figma)).toEqual([]);
+    const group = scene.board.children[1] as FakeContainer;
+    expect(group.layoutPositioning).toBe('ABSOLUTE');
+    expect((group.children[0] as FakeShapeNode).absoluteTransform).toEqual(scene.photo.absoluteTransform);
+  });
+
+  it('in an auto-layout frame the result is positioned absolutely over the source', async () => {
+    scene.board.layoutMode = 'HORIZONTAL';
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene);
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    const result = scene.board.children[1] as FakeShapeNode;
+    expect(result.name).toBe('Photo (matte)');
+    expect(result.layoutPositioning).toBe('ABSOLUTE');
+    expect([result.x, result.y]).toEqual([scene.photo.x, scene.photo.y]);
+    expect(scene.photo.layoutPositioning).toBe('AUTO');
+  });
+});
+
+describe('refine (relaunch button on a result)', () => {
+  it('re-runs with the current shapes on the source and replaces the earlier result', async () => {
+    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
+    box.x = 40;
+    box.y = 40;
+    scene.figma.select(scene.photo);
+    let session = await startSession(scene, 'prompts');
+    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    const first = scene.board.children[1] as FakeShapeNode;
+    expect(first.name).toBe('Photo (matte)');
+
+    // The user adds a dot and presses Refine on the result (a fresh plugin run).
+    const dot = scene.figma.shape('ELLIPSE', 'Dot', 6, 6, scene.board);
+    dot.x = 117;
+    dot.y = 47;
+    scene.figma.select(first);
+    scene.figma.posted.length = 0;
+    session = new MatteSession(scene.figma);
+    await session.request({ mode: 'refine' });
+    await session.receive({ type: 'ui-ready' });
+    const job = lastJob(scene.figma);
+    // The hidden box was used up; the result itself (a picture) is not a prompt.
+    expect(job).toMatchObject({ mode: 'prompts', nodeId: scene.photo.id, prompts: [{ kind: 'point', x: 200, y: 40 }] });
+
+    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    expect(first.removed).toBe(true);
+    expect(scene.board.children.map((c) => c.name)).toEqual(['Photo', 'Photo (matte)', 'Box', 'Dot']);
+    expect(dot.visible).toBe(false);
+    expect(scene.figma.undoCommits).toBe(2);
+  });
+
+  it('refine without a result selected, or with its source deleted', async () => {
+    scene.figma.select(scene.photo);
+    let session = new MatteSession(scene.figma);
+    await session.receive({ type: 'ui-ready' });
+    await session.request({ mode: 'refine' });
+    expect(errors(scene.figma)).toEqual([REFINE_NOTHING_SELECTED]);
+
+    const orphan = scene.figma.shape('RECTANGLE', 'Old matte', 10, 10, scene.board);
+    orphan.setPluginData(RESULT_SOURCE_KEY, '999:1');
+    scene.figma.select(orphan);
+    session = new MatteSession(scene.figma);
+    await session.receive({ type: 'ui-ready' });
+    await session.request({ mode: 'refine' });
+    expect(errors(scene.figma)[1]).toMatch(/original image of this matte is gone/);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { backendLabel, detectBackend, executionProviders, messageOf } from '../ui/backend';
+
+describe('backend selection', () => {
+  it('uses WebGPU when navigator.gpu hands out an adapter', async () => {
+    const choice = await detectBackend({ gpu: { requestAdapter: async () => ({}) }, isSecureContext: true });
+    expect(choice.backend).toBe('webgpu');
+    expect(executionProviders(choice.backend)).toEqual(['webgpu']);
+    expect(backendLabel('webgpu')).toMatch(/WebGPU/);
+  });
+
+  it('falls back to WASM without navigator.gpu, and says why (secure context or not)', async () => {
+    expect(await detectBackend({ gpu: undefined, isSecureContext: true })).toEqual({ backend: 'wasm', reason: 'this browser has no WebGPU' });
+    expect((await detectBackend({ gpu: undefined, isSecureContext: false })).reason).toMatch(/secure context/);
+    expect(executionProviders('wasm')).toEqual(['wasm']);
+  });
+
+  it('falls back to WASM when there is no adapter, requestAdapter throws or hangs', async () => {
+    expect((await detectBackend({ gpu: { requestAdapter: async () => null }, isSecureContext: true })).backend).toBe('wasm');
+    const thrown = await detectBackend({ gpu: { requestAdapter: async () => { throw new Error('blocklisted'); } }, isSecureContext: true });
+    expect(thrown).toEqual({ backend: 'wasm', reason: 'WebGPU unavailable (blocklisted)' });
+    const hung = await detectBackend({ gpu: { requestAdapter: () => new Promise(() => {}) }, isSecureContext: true, timeoutMs: 20 });
+    expect(hung.backend).toBe('wasm');
+    expect(hung.reason).toMatch(/timed out/);
+  });
+
+  it('honours forceWasm', async () => {
+    const choice = await detectBackend({ gpu: { requestAdapter: async () => ({}) }, isSecureContext: true, forceWasm: true });
+    expect(choice.backend).toBe('wasm');
+  });
+
+  it('messageOf reads errors, strings and objects', () => {
+    expect(messageOf(new Error('x'))).toBe('x');
+    expect(messageOf('y')).toBe('y');
+    expect(messageOf({ message: 'z' })).toBe('z');
+    expect(messageOf(3)).toBe('3');
+  });
+});

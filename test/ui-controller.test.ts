@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { JobMessage, UiToSandbox } from '../core/messages';
+import { decodeImage, encodePng } from '../core/image-codecs';
+import type { RgbaImage } from '../core/rgba-image';
+import { Controller } from '../ui/controller';
+import type { RunnerHandle } from '../ui/engine';
+
+// 4x2 photo; the fake model says the left half is foreground, one soft column.
+const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
+const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
+
+function setup(opts: { modelFails?: boolean } = {}) {
+  const posted: UiToSandbox[] = [];
+  const calls: string[] = [];
+  let releaseLoad!: () => void;
+  const loadGate = new Promise<void>((r) => (releaseLoad = r));
+  const ctrl = new Controller({
+    post: (m) => posted.push(m),
+    detectBackend: async () => ({ backend: 'wasm', reason: 'test' }),
+    loadModel: async (progress) => {
+      progress(0.5, 'half');
+      await loadGate;
+      if (opts.modelFails) throw new Error('this build has no model inside');
+      return {
+        factory: async (): Promise<RunnerHandle> => ({
+          runner: {
+            encode: async (_img, key) => (calls.push(`encode:${key}`), { cached: false }),
+            matte: async (img, prompts, o) => {
+              calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
+              return {
+                alpha: ALPHA, width: 4, height: 2, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: prompts.length > 0,
+                timings: { preprocessMs: 1, encoderMs: 10, headMs: 2, postprocessMs: 3, totalMs: 16, encoderCached: false },
+              };
+            },
+            warmUp: async () => void calls.push('warmup'),
+            release: async () => {},
+          },
+        }),
+      };
+    },
+  });
+  return { ctrl, posted, calls, releaseLoad };
+}
+
+function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}): JobMessage {
+  return {
+    type: 'job', jobId, mode: 'prompts', index: 0, count: 1, nodeId: '1:1', nodeName: 'Photo', imageHash: 'hash-1',
+    imageBytes: bytes, width: 4, height: 2, prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }], ...extra,
+  };
+}
+
+const until = async (cond: () => boolean, ms = 2000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+};
+
+describe('Controller (panel side effects)', () => {
+  it('says ui-ready at once, runs a queued job once the model is ready, and applies a straight-alpha PNG', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    const started = ctrl.start();
+    expect(posted[0]).toEqual({ type: 'ui-ready' });
+    ctrl.onSandboxMessage(job('j1', encodePng(photo)));
+    expect(ctrl.state.job?.phase).toBe('waiting-model');
+    releaseLoad();
+    await started;
+    expect(ctrl.state.model.status).toBe('ready');
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(calls).toEqual(['warmup', 'encode:hash-1', 'matte:1:hash-1:4x2']);
+    expect(ctrl.display.cutout?.width).toBe(4);
+    expect(ctrl.state.job?.timings?.encoder).toBe(10);
+
+    await ctrl.apply();
+    const apply = posted.find((m) => m.type === 'apply');
+    expect(apply && apply.type === 'apply' && apply.output).toBe('cutout');
+    const png = decodeImage((apply as { pngBytes: Uint8Array }).pngBytes);
+    expect(Array.from(png.data)).toEqual(Array.from(photo.data).map((v, i) => (i % 4 === 3 ? Math.round(ALPHA[i >> 2] * 255) : v)));
+    ctrl.onSandboxMessage({ type: 'applied', jobId: 'j1', newNodeId: '2:2' });
+    expect(ctrl.state.job).toBeNull();
+  });
+
+  it('auto mode passes no prompts; mask output is opaque grey', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.setOutput('mask');
+    ctrl.onSandboxMessage(job('j2', encodePng(photo), { mode: 'auto' }));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(calls.at(-1)).toBe('matte:0:hash-1:4x2');
+    await ctrl.apply();
+    const apply = posted.find((m) => m.type === 'apply') as { pngBytes: Uint8Array; output: string };
+    expect(apply.output).toBe('mask');
+    const png = decodeImage(apply.pngBytes);
+    expect(Array.from(png.data.filter((_, i) => i % 4 === 0))).toEqual([255, 128, 0, 0, 255, 128, 0, 0]);
+    expect(png.data.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
+  });
+
+  it('an undecodable image fails that job with a clear message', async () => {
+    const { ctrl, posted, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('bad', new Uint8Array([1, 2, 3])));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    const failed = posted.find((m) => m.type === 'failed') as { jobId: string; message: string };
+    expect(failed.jobId).toBe('bad');
+    expect(failed.message).toMatch(/^Could not read the image of “Photo”: unreadable image/);
+    expect(ctrl.state.error).toBe(failed.message);
+  });
+
+  it('a model that fails to load is shown, and every job fails with that reason', async () => {
+    const { ctrl, posted, releaseLoad } = setup({ modelFails: true });
+    const started = ctrl.start();
+    ctrl.onSandboxMessage(job('a', encodePng(photo), { count: 2 }));
+    ctrl.onSandboxMessage(job('b', encodePng(photo), { index: 1, count: 2 }));
+    releaseLoad();
+    await started;
+    expect(ctrl.state.model).toMatchObject({ status: 'error', error: 'this build has no model inside' });
+    const failed = posted.filter((m) => m.type === 'failed') as { jobId: string; message: string }[];
+    expect(failed.map((f) => f.jobId)).toEqual(['a', 'b']);
+    expect(failed[0].message).toMatch(/^Model failed to load: this build has no model inside/);
+  });
+
+  it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {
+    const { ctrl, posted, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.requestRun('auto');
+    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'auto' });
+    ctrl.onSandboxMessage(job('s1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    ctrl.skip();
+    expect(posted.at(-1)).toEqual({ type: 'skip', jobId: 's1' });
+    expect(ctrl.state.job).toBeNull();
+    expect(ctrl.display.cutout).toBeNull();
+  });
+
+  it('ignores messages that are not plugin messages', () => {
+    const { ctrl } = setup();
+    ctrl.onSandboxMessage(undefined);
+    ctrl.onSandboxMessage({ foo: 1 } as never);
+    expect(ctrl.state.job).toBeNull();
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../ui/backend';
+import { MatteEngine, type EngineEvent, type RunnerHandle, type RunnerLike } from '../ui/engine';
+import type { RgbaImage } from '../core/rgba-image';
+
+const image: RgbaImage = { width: 2, height: 1, data: new Uint8Array(8).fill(255) };
+
+interface FakeOptions {
+  failCreate?: Backend[];
+  failWarmUp?: Backend[];
+  /** matte() on this backend throws on the n-th call (1-based). */
+  failMatteOn?: { backend: Backend; call: number; error?: string };
+  /** Resolve the lost promise of this backend during the n-th matte call. */
+  loseDeviceOn?: number;
+}
+
+function fakeFactory(opts: FakeOptions = {}) {
+  const log: string[] = [];
+  let matteCalls = 0;
+  let loseDevice: ((reason: string) => void) | null = null;
+  const encoded = new Set<string>();
+  const factory = async (backend: Backend): Promise<RunnerHandle> => {
+    log.push(`create:${backend}`);
+    if (opts.failCreate?.includes(backend)) throw new Error(`${backend} create failed`);
+    const runner: RunnerLike = {
+      async encode(_img, key) {
+        log.push(`encode:${backend}:${encoded.has(key) ? 'cached' : 'run'}`);
+        encoded.add(key);
+        return { cached: false };
+      },
+      async matte() {
+        matteCalls++;
+        log.push(`matte:${backend}`);
+        if (opts.loseDeviceOn === matteCalls && loseDevice) loseDevice('destroyed');
+        if (opts.failMatteOn && opts.failMatteOn.backend === backend && opts.failMatteOn.call === matteCalls) {
+          throw new Error(opts.failMatteOn.error ?? 'GPU exploded');
+        }
+        return {
+          alpha: new Float32Array([1, 0]), width: 2, height: 1, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: false,
+          timings: { preprocessMs: 0, encoderMs: 1, headMs: 1, postprocessMs: 0, totalMs: 2, encoderCached: false },
+        };
+      },
+      async warmUp() {
+        log.push(`warmup:${backend}`);
+        if (opts.failWarmUp?.includes(backend)) throw new Error(`${backend} warm-up failed`);
+      },
+      async release() {
+        log.push(`release:${backend}`);
+      },
+    };
+    const handle: RunnerHandle = { runner };
+    if (backend === 'webgpu') handle.lost = new Promise<string>((r) => (loseDevice = r));
+    return handle;
+  };
+  return { factory, log };
+}
+
+function engineWith(opts: FakeOptions, preferred: Backend = 'webgpu') {
+  const { factory, log } = fakeFactory(opts);
+  const events: EngineEvent[] = [];
+  const engine = new MatteEngine(factory, preferred, (e) => events.push(e));
+  const notices = () => events.filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message);
+  return { engine, log, events, notices };
+}
+
+describe('MatteEngine', () => {
+  it('loads on WebGPU, warms up, and mattes there', async () => {
+    const { engine, log, notices } = engineWith({});
+    await engine.load();
+    expect(engine.backend).toBe('webgpu');
+    await engine.matte(image, [], 'hash');
+    expect(log).toEqual(['create:webgpu', 'warmup:webgpu', 'encode:webgpu:run', 'matte:webgpu']);
+    expect(notices()).toEqual([]);
+  });
+
+  it('falls back to WASM when WebGPU cannot create or warm up, and tells the user', async () => {
+    for (const opts of [{ failCreate: ['webgpu' as Backend] }, { failWarmUp: ['webgpu' as Backend] }]) {
+      const { engine, notices } = engineWith(opts);
+      await engine.load();
+      expect(engine.backend).toBe('wasm');
+      expect(notices()[0]).toMatch(/WebGPU could not start .*switched to WASM/);
+    }
+  });
+
+  it('throws when WASM itself cannot load', async () => {
+    const { engine } = engineWith({ failCreate: ['wasm'] }, 'wasm');
+    await expect(engine.load()).rejects.toThrow('wasm create failed');
+  });
+
+  it('a WebGPU error mid-run re-creates the sessions on WASM and finishes the run', async () => {
+    const { engine, log, notices } = engineWith({ failMatteOn: { backend: 'webgpu', call: 1 } });
+    await engine.load();
+    const r = await engine.matte(image, [], 'hash');
+    expect(Array.from(r.alpha)).toEqual([1, 0]);
+    expect(engine.backend).toBe('wasm');
+    expect(log).toEqual([
+      'create:webgpu', 'warmup:webgpu', 'encode:webgpu:run', 'matte:webgpu',
+      'release:webgpu', 'create:wasm', 'warmup:wasm', 'encode:wasm:cached', 'matte:wasm',
+    ]);
+    expect(notices()[0]).toMatch(/WebGPU failed \(GPU exploded\); switched to WASM/);
+  });
+
+  it('a device lost during a run discards that output and redoes it on WASM', async () => {
+    const { engine, log, notices } = engineWith({ loseDeviceOn: 1 });
+    await engine.load();
+    await engine.matte(image, [], 'hash');
+    expect(engine.backend).toBe('wasm');
+    expect(log.slice(-2)).toEqual(['encode:wasm:cached', 'matte:wasm']);
+    expect(notices()[0]).toMatch(/GPU device was lost \(destroyed\)/);
+  });
+
+  it('a device lost between runs switches before the next run', async () => {
+    const { engine, log } = engineWith({ loseDeviceOn: 2 });
+    await engine.load();
+    await engine.matte(image, [], 'a'); // call 1: fine
+    await engine.matte(image, [], 'b'); // call 2: lost during the run -> redone on wasm
+    expect(engine.backend).toBe('wasm');
+    await engine.matte(image, [], 'b');
+    expect(log.filter((l) => l.startsWith('create'))).toEqual(['create:webgpu', 'create:wasm']);
+  });
+
+  it('a WASM error is reported, not retried', async () => {
+    const { engine } = engineWith({ failMatteOn: { backend: 'wasm', call: 1, error: 'bad input' } }, 'wasm');
+    await engine.load();
+    await expect(engine.matte(image, [], 'h')).rejects.toThrow('bad input');
+  });
+});

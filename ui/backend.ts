@@ -1,0 +1,74 @@
+// Which ORT execution provider the UI runs on. Pure: takes the navigator-like object as input.
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface BackendChoice {
+  backend: Backend;
+  /** Why: shown in the panel next to the backend name. */
+  reason: string;
+}
+
+/** The bits of `navigator.gpu` this module touches. */
+export interface GpuLike {
+  requestAdapter(options?: unknown): Promise<unknown | null>;
+}
+
+export interface DetectOptions {
+  gpu: GpuLike | undefined | null;
+  /** WebGPU is only exposed in secure contexts (an srcdoc iframe is one, a data: URL iframe is not). */
+  isSecureContext: boolean;
+  /** Force WASM, e.g. `?backend=wasm` in the playground or after a lost device. */
+  forceWasm?: boolean;
+  /** requestAdapter can hang on broken drivers: give up after this many ms. */
+  timeoutMs?: number;
+}
+
+/** WebGPU when `navigator.gpu` hands out an adapter, otherwise WASM (CPU). Never throws. */
+export async function detectBackend(opts: DetectOptions): Promise<BackendChoice> {
+  if (opts.forceWasm) return { backend: 'wasm', reason: 'WASM was requested' };
+  if (!opts.gpu) {
+    return {
+      backend: 'wasm',
+      reason: opts.isSecureContext ? 'this browser has no WebGPU' : 'WebGPU needs a secure context',
+    };
+  }
+  try {
+    const adapter = await withTimeout(opts.gpu.requestAdapter(), opts.timeoutMs ?? 3000);
+    if (!adapter) return { backend: 'wasm', reason: 'no WebGPU adapter available' };
+    return { backend: 'webgpu', reason: 'GPU adapter found' };
+  } catch (err) {
+    return { backend: 'wasm', reason: `WebGPU unavailable (${messageOf(err)})` };
+  }
+}
+
+export function backendLabel(backend: Backend): string {
+  return backend === 'webgpu' ? 'WebGPU (GPU)' : 'WASM (CPU)';
+}
+
+/** ORT session options for a backend. ORT always keeps its CPU kernels for ops WebGPU lacks. */
+export function executionProviders(backend: Backend): string[] {
+  return backend === 'webgpu' ? ['webgpu'] : ['wasm'];
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,245 @@
+// Side effects of the panel: model loading, decoding, inference, output PNGs and messages to the
+// sandbox. The state transitions themselves are the pure reducer in ui/state.ts.
+import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/messages';
+import type { RgbaImage } from '../core/rgba-image';
+import { decodeImage, encodePng } from '../core/image-codecs';
+import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
+import { resamplePlanes } from '../core/resample';
+import { backendLabel, messageOf, type Backend, type BackendChoice } from './backend';
+import { MatteEngine, type RunnerFactory } from './engine';
+import { downscaleForDisplay } from './preview';
+import { initialState, reduce, type UiEvent, type UiState } from './state';
+
+/** Longest side of the images drawn in the panel. */
+export const DISPLAY_MAX_SIDE = 720;
+
+export interface LoadedModel {
+  factory: RunnerFactory;
+}
+
+export interface ControllerDeps {
+  post: (msg: UiToSandbox) => void;
+  /** Picks the backend (WebGPU if an adapter exists). */
+  detectBackend: () => Promise<BackendChoice>;
+  /** Decompresses the inlined model and runtime; reports progress in [0,1]. */
+  loadModel: (progress: (p: number, label: string) => void) => Promise<LoadedModel>;
+  /** Lets the browser paint a progress change before a long synchronous stretch. */
+  yieldToPaint?: () => Promise<void>;
+}
+
+export interface DisplayImages {
+  source: RgbaImage | null;
+  cutout: RgbaImage | null;
+  mask: RgbaImage | null;
+  /** Bumped whenever an image above changes. */
+  version: number;
+}
+
+interface ActiveJob {
+  jobId: string;
+  source: RgbaImage;
+  alpha: Float32Array | null;
+}
+
+export class Controller {
+  state: UiState = initialState;
+  display: DisplayImages = { source: null, cutout: null, mask: null, version: 0 };
+  engine: MatteEngine | null = null;
+  private listeners = new Set<() => void>();
+  private started = new Set<string>();
+  private reported = new Set<string>();
+  private active: ActiveJob | null = null;
+  private pendingBytes = new Map<string, Uint8Array>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  dispatch(ev: UiEvent): void {
+    const next = reduce(this.state, ev);
+    if (next === this.state) return;
+    this.state = next;
+    for (const fn of this.listeners) fn();
+    this.pump();
+  }
+
+  /** Tells the sandbox we are here, then loads the model in the background. */
+  async start(): Promise<void> {
+    this.deps.post({ type: 'ui-ready' });
+    let choice: BackendChoice;
+    try {
+      choice = await this.deps.detectBackend();
+    } catch (err) {
+      choice = { backend: 'wasm', reason: messageOf(err) };
+    }
+    this.dispatch({ type: 'backend', backend: choice.backend, reason: choice.reason });
+    try {
+      const { factory } = await this.deps.loadModel((p, label) => this.dispatch({ type: 'model-progress', progress: p, label }));
+      this.dispatch({ type: 'model-progress', progress: 0.7, label: `Starting ${backendLabel(choice.backend)} and warming up…` });
+      await this.yieldToPaint();
+      const engine = new MatteEngine(factory, choice.backend, (e) => {
+        if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
+        else if (e.type === 'notice') this.dispatch({ type: 'notice', message: e.message });
+        else if (e.type === 'phase' && this.active) this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.phase });
+      });
+      await engine.load();
+      this.engine = engine;
+      this.dispatch({ type: 'model-ready' });
+    } catch (err) {
+      this.dispatch({ type: 'model-failed', error: messageOf(err) });
+    }
+  }
+
+  /** A message from the sandbox (`event.data.pluginMessage`). */
+  onSandboxMessage(msg: SandboxToUi | undefined | null): void {
+    if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
+    if (msg.type === 'job') {
+      if (!(msg.imageBytes instanceof Uint8Array)) {
+        this.pendingBytes.set(msg.jobId, new Uint8Array(0));
+      } else {
+        this.pendingBytes.set(msg.jobId, msg.imageBytes);
+      }
+    }
+    if (msg.type === 'applied' && this.active?.jobId === msg.jobId) this.clearActive();
+    this.dispatch({ type: 'sandbox', msg });
+  }
+
+  requestRun(mode: MatteMode): void {
+    this.dispatch({ type: 'run-requested' });
+    this.deps.post({ type: 'run', mode });
+  }
+
+  setOutput(output: MatteOutput): void {
+    this.dispatch({ type: 'set-output', output });
+  }
+
+  /** Builds the full-resolution PNG with core's composite + fast-png and sends it. */
+  async apply(): Promise<void> {
+    const job = this.state.job;
+    const active = this.active;
+    if (!job || job.phase !== 'review' || !active || active.jobId !== job.jobId || !active.alpha) return;
+    const output = this.state.output;
+    const { source, alpha } = active;
+    this.dispatch({ type: 'apply', jobId: job.jobId });
+    await this.yieldToPaint();
+    let pngBytes: Uint8Array;
+    try {
+      const image = output === 'cutout' ? applyAlphaAsCutout(source, alpha) : alphaAsLuminanceMask(alpha, source.width, source.height);
+      pngBytes = encodePng(image);
+    } catch (err) {
+      this.fail(job.jobId, `Could not encode the result: ${messageOf(err)}`);
+      return;
+    }
+    this.deps.post({ type: 'apply', jobId: job.jobId, pngBytes, output });
+  }
+
+  /** Cancel = skip this image: nothing is written, the sandbox moves on. */
+  skip(): void {
+    const job = this.state.job;
+    if (!job) return;
+    if (job.phase === 'applying') return;
+    if (job.phase !== 'failed') this.deps.post({ type: 'skip', jobId: job.jobId });
+    this.clearActive();
+    this.dispatch({ type: 'skip', jobId: job.jobId });
+  }
+
+  close(): void {
+    this.deps.post({ type: 'close' });
+  }
+
+  /** Starts whatever the current state allows: the next job once the model is ready, or its failure. */
+  private pump(): void {
+    const job = this.state.job;
+    if (!job) return;
+    const model = this.state.model.status;
+    if (job.phase === 'waiting-model' && model === 'error') {
+      this.fail(job.jobId, `Model failed to load: ${this.state.model.error ?? 'unknown error'}`);
+      return;
+    }
+    if (job.phase === 'decoding' && model === 'ready' && !this.started.has(job.jobId)) {
+      this.started.add(job.jobId);
+      // One job at a time on the model; a superseded job's result is dropped.
+      if (this.active && this.active.jobId !== job.jobId) this.clearActive();
+      this.chain = this.chain.then(() => this.runJob(job.jobId)).catch(() => {});
+    }
+  }
+
+  private fail(jobId: string, message: string): void {
+    if (!this.reported.has(jobId)) {
+      this.reported.add(jobId);
+      this.deps.post({ type: 'failed', jobId, message });
+    }
+    if (this.active?.jobId === jobId) this.active.alpha = null;
+    this.dispatch({ type: 'job-failed', jobId, error: message });
+  }
+
+  private clearActive(): void {
+    this.active = null;
+    this.display = { source: null, cutout: null, mask: null, version: this.display.version + 1 };
+  }
+
+  private async runJob(jobId: string): Promise<void> {
+    const job = this.state.job;
+    if (!job || job.jobId !== jobId) return; // superseded while waiting
+    const bytes = this.pendingBytes.get(jobId) ?? new Uint8Array(0);
+    this.pendingBytes.delete(jobId);
+    await this.yieldToPaint();
+
+    let source: RgbaImage;
+    try {
+      if (bytes.length === 0) throw new Error('no image bytes arrived');
+      source = decodeImage(bytes);
+    } catch (err) {
+      this.fail(jobId, `Could not read the image of “${job.nodeName}”: ${messageOf(err)}`);
+      return;
+    }
+    if (this.state.job?.jobId !== jobId) return;
+    this.active = { jobId, source, alpha: null };
+    this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
+    this.dispatch({ type: 'phase', jobId, phase: 'encoding' });
+    await this.yieldToPaint();
+
+    const engine = this.engine!;
+    try {
+      const prompts = job.mode === 'prompts' ? job.prompts : [];
+      const result = await engine.matte(source, prompts, job.imageHash || jobId);
+      if (this.active?.jobId !== jobId) return; // skipped meanwhile
+      this.active.alpha = result.alpha;
+      this.makePreviews(source, result.alpha);
+      const t = result.timings;
+      const timings: Record<string, number> = {
+        encoder: t.encoderMs,
+        head: t.headMs,
+        post: t.postprocessMs,
+        total: t.totalMs,
+        cached: t.encoderCached ? 1 : 0,
+      };
+      this.dispatch({ type: 'result', jobId, timings, backend: engine.backend as Backend });
+    } catch (err) {
+      if (this.state.job?.jobId !== jobId) return;
+      this.fail(jobId, `The model failed on “${job.nodeName}”: ${messageOf(err)}`);
+    }
+  }
+
+  private makePreviews(source: RgbaImage, alpha: Float32Array): void {
+    const small = this.display.source ?? downscaleForDisplay(source, DISPLAY_MAX_SIDE);
+    const smallAlpha =
+      small.width === source.width && small.height === source.height
+        ? alpha
+        : resamplePlanes(alpha, source.width, source.height, small.width, small.height, 1);
+    this.display = {
+      source: small,
+      cutout: applyAlphaAsCutout(small, smallAlpha),
+      mask: alphaAsLuminanceMask(smallAlpha, small.width, small.height),
+      version: this.display.version + 1,
+    };
+  }
+
+  private yieldToPaint(): Promise<void> {
+    return this.deps.yieldToPaint ? this.deps.yieldToPaint() : Promise.resolve();
+  }
+}

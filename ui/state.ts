@@ -1,0 +1,225 @@
+// The panel's state machine: a pure reducer over sandbox messages and local events.
+// Side effects (decoding, inference, posting messages) live in ui/controller.ts.
+import type { JobMessage, MatteMode, MatteOutput, SandboxToUi } from '../core/messages';
+import type { Prompt } from '../core/prompt-types';
+import type { Backend } from './backend';
+
+export type ModelStatus = 'loading' | 'ready' | 'error';
+
+export type JobPhase =
+  | 'waiting-model' // job received, model still loading
+  | 'decoding'
+  | 'encoding'
+  | 'matting'
+  | 'review' // result ready: Apply / Cancel
+  | 'applying' // PNG sent, waiting for the sandbox
+  | 'failed';
+
+export interface JobView {
+  jobId: string;
+  mode: MatteMode;
+  index: number;
+  count: number;
+  nodeName: string;
+  imageHash: string;
+  width: number;
+  height: number;
+  prompts: Prompt[];
+  phase: JobPhase;
+  error: string | null;
+  /** Milliseconds, per stage, for the last result. */
+  timings: Record<string, number> | null;
+  backendUsed: Backend | null;
+}
+
+export interface UiState {
+  model: { status: ModelStatus; progress: number; label: string; error: string | null };
+  backend: Backend | null;
+  backendReason: string;
+  /** Non-fatal information the user should see (e.g. "switched to WASM"). */
+  notice: string | null;
+  /** A problem reported by the sandbox or a failed job. */
+  error: string | null;
+  output: MatteOutput;
+  job: JobView | null;
+  /** Jobs that arrived while another one was on screen. */
+  queue: JobMessage[];
+  batch: { applied: number; skipped: number; failed: number };
+  /** The sandbox said the batch is over. */
+  finished: boolean;
+}
+
+export type UiEvent =
+  | { type: 'sandbox'; msg: SandboxToUi }
+  | { type: 'model-progress'; progress: number; label: string }
+  | { type: 'model-ready' }
+  | { type: 'model-failed'; error: string }
+  | { type: 'backend'; backend: Backend; reason?: string }
+  | { type: 'notice'; message: string | null }
+  | { type: 'phase'; jobId: string; phase: JobPhase }
+  | { type: 'result'; jobId: string; timings: Record<string, number> | null; backend: Backend }
+  | { type: 'job-failed'; jobId: string; error: string }
+  | { type: 'set-output'; output: MatteOutput }
+  | { type: 'apply'; jobId: string }
+  | { type: 'skip'; jobId: string }
+  | { type: 'run-requested' };
+
+export const initialState: UiState = {
+  model: { status: 'loading', progress: 0, label: 'Loading the model…', error: null },
+  backend: null,
+  backendReason: '',
+  notice: null,
+  error: null,
+  output: 'cutout',
+  job: null,
+  queue: [],
+  batch: { applied: 0, skipped: 0, failed: 0 },
+  finished: false,
+};
+
+export function jobView(msg: JobMessage, modelReady: boolean): JobView {
+  return {
+    jobId: msg.jobId,
+    mode: msg.mode,
+    index: msg.index,
+    count: msg.count,
+    nodeName: msg.nodeName,
+    imageHash: msg.imageHash,
+    width: msg.width,
+    height: msg.height,
+    prompts: msg.mode === 'prompts' ? msg.prompts : [],
+    phase: modelReady ? 'decoding' : 'waiting-model',
+    error: null,
+    timings: null,
+    backendUsed: null,
+  };
+}
+
+/** True while the job on screen still needs the user or the sandbox; a new job then waits. */
+export function isBusy(job: JobView | null): boolean {
+  return job !== null && job.phase !== 'failed';
+}
+
+function onJob(state: UiState, msg: JobMessage): UiState {
+  const startsBatch = msg.index === 0;
+  const base: UiState = startsBatch
+    ? { ...state, finished: false, error: null, batch: { applied: 0, skipped: 0, failed: 0 } }
+    : state;
+  if (isBusy(state.job) && state.job!.jobId !== msg.jobId) {
+    // A new batch replaces whatever was on screen (the sandbox has moved on), unless the old
+    // result is being written right now: then it waits for `applied`.
+    if (startsBatch && state.job!.phase !== 'applying') {
+      return { ...base, queue: [], job: jobView(msg, state.model.status === 'ready') };
+    }
+    return { ...base, queue: [...(startsBatch ? [] : state.queue), msg] };
+  }
+  return { ...base, job: jobView(msg, state.model.status === 'ready') };
+}
+
+/** Takes the next queued job onto the screen (after apply/skip/failure). */
+function advance(state: UiState): UiState {
+  if (state.queue.length === 0) return state;
+  const [next, ...rest] = state.queue;
+  return { ...state, queue: rest, job: jobView(next, state.model.status === 'ready') };
+}
+
+function updateJob(state: UiState, jobId: string, patch: Partial<JobView>): UiState {
+  if (!state.job || state.job.jobId !== jobId) return state;
+  return { ...state, job: { ...state.job, ...patch } };
+}
+
+export function reduce(state: UiState, ev: UiEvent): UiState {
+  switch (ev.type) {
+    case 'sandbox': {
+      const msg = ev.msg;
+      switch (msg.type) {
+        case 'job':
+          return onJob(state, msg);
+        case 'error':
+          return { ...state, error: msg.message };
+        case 'applied': {
+          if (!state.job || state.job.jobId !== msg.jobId) return state;
+          // The result is written: clear it off the screen and take the next queued job.
+          return advance({ ...state, job: null });
+        }
+        case 'done':
+          return { ...advance(state), finished: true };
+        default:
+          return state;
+      }
+    }
+    case 'model-progress':
+      return { ...state, model: { ...state.model, progress: ev.progress, label: ev.label } };
+    case 'model-ready': {
+      const model = { status: 'ready' as const, progress: 1, label: 'Model ready', error: null };
+      const job = state.job && state.job.phase === 'waiting-model' ? { ...state.job, phase: 'decoding' as const } : state.job;
+      return { ...state, model, job };
+    }
+    case 'model-failed': {
+      // Waiting jobs are failed one by one by the controller, which tells the sandbox about each.
+      return { ...state, model: { ...state.model, status: 'error', error: ev.error, label: 'Model failed to load' } };
+    }
+    case 'backend':
+      return { ...state, backend: ev.backend, backendReason: ev.reason ?? state.backendReason };
+    case 'notice':
+      return { ...state, notice: ev.message };
+    case 'phase':
+      return updateJob(state, ev.jobId, { phase: ev.phase });
+    case 'result':
+      return updateJob(state, ev.jobId, { phase: 'review', timings: ev.timings, backendUsed: ev.backend, error: null });
+    case 'job-failed': {
+      if (!state.job || state.job.jobId !== ev.jobId) return state;
+      const failed = updateJob(state, ev.jobId, { phase: 'failed', error: ev.error });
+      // The failed job stays on screen with its message unless another one is waiting.
+      return advance({ ...failed, error: ev.error, batch: { ...state.batch, failed: state.batch.failed + 1 } });
+    }
+    case 'set-output':
+      return { ...state, output: ev.output };
+    case 'apply': {
+      if (!state.job || state.job.jobId !== ev.jobId || state.job.phase !== 'review') return state;
+      return { ...updateJob(state, ev.jobId, { phase: 'applying' }), batch: { ...state.batch, applied: state.batch.applied + 1 } };
+    }
+    case 'skip': {
+      if (!state.job || state.job.jobId !== ev.jobId) return state;
+      return advance({ ...state, job: null, batch: { ...state.batch, skipped: state.batch.skipped + 1 } });
+    }
+    case 'run-requested':
+      return { ...state, error: null, finished: false, notice: state.notice };
+    default:
+      return state;
+  }
+}
+
+/** One line for the status bar. */
+export function statusLine(state: UiState): string {
+  const job = state.job;
+  if (job) {
+    const of = job.count > 1 ? `Image ${job.index + 1} of ${job.count}: ` : '';
+    switch (job.phase) {
+      case 'waiting-model':
+        return `${of}waiting for the model…`;
+      case 'decoding':
+        return `${of}reading the image…`;
+      case 'encoding':
+        return `${of}encoding the image…`;
+      case 'matting':
+        return `${of}computing the matte…`;
+      case 'review':
+        return `${of}review the result`;
+      case 'applying':
+        return `${of}encoding the PNG and writing it to the canvas…`;
+      case 'failed':
+        return `${of}failed`;
+    }
+  }
+  if (state.model.status === 'loading') return state.model.label;
+  if (state.model.status === 'error') return 'The model failed to load';
+  if (state.finished) {
+    const { applied, skipped, failed } = state.batch;
+    const parts = [`${applied} applied`];
+    if (skipped) parts.push(`${skipped} skipped`);
+    if (failed) parts.push(`${failed} failed`);
+    return `Done: ${parts.join(', ')}`;
+  }
+  return 'Select an image in Figma, then choose a mode';
+}
