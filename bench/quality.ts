@@ -19,7 +19,8 @@ export interface QualityRow {
   label: string;
   n: number;
   mean: MatteMetrics;
-  perImage: Record<string, MatteMetrics>;
+  /** Per image: sad, mse, grad, conn, iou (5 significant digits; mad = mae are in the mean only). */
+  perImage: Record<string, Pick<MatteMetrics, 'sad' | 'mse' | 'grad' | 'conn' | 'iou'>>;
   note?: string;
 }
 
@@ -111,6 +112,7 @@ export function samMethod(getSam: () => Promise<MiniSamPeer>): QualityMethod {
   };
 }
 
+const sig5 = (v: number) => Number(v.toPrecision(5));
 const round = (m: MatteMetrics): MatteMetrics =>
   Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number((v as number).toPrecision(6))])) as unknown as MatteMetrics;
 
@@ -153,7 +155,7 @@ export async function runQuality(
         if (m.cacheable) for (const r of m.rows) cache.put(`${tag}/${r.key}`, pair.id, width, height, alphas[r.key]);
       }
       for (const r of m.rows) {
-        (per[r.key] ??= {})[pair.id] = round(computeMetrics(alphas[r.key], pair.gt, width, height));
+        (per[r.key] ??= {})[pair.id] = computeMetrics(alphas[r.key], pair.gt, width, height);
       }
     }
     if ((i + 1) % 10 === 0 || i === pairs.length - 1) {
@@ -167,7 +169,13 @@ export async function runQuality(
     for (const r of m.rows) {
       const perImage = per[r.key] ?? {};
       const list = Object.values(perImage);
-      rows.push({ method: m.name, prompt: r.prompt, label: r.label, n: list.length, mean: round(meanMetrics(list)), perImage, note: r.note });
+      const compact = Object.fromEntries(
+        Object.entries(perImage).map(([id, v]) => [
+          id,
+          { sad: sig5(v.sad), mse: sig5(v.mse), grad: sig5(v.grad), conn: sig5(v.conn), iou: sig5(v.iou) },
+        ]),
+      );
+      rows.push({ method: m.name, prompt: r.prompt, label: r.label, n: list.length, mean: round(meanMetrics(list)), perImage: compact, note: r.note });
     }
   }
   return rows;

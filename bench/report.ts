@@ -62,7 +62,7 @@ export function resultsMarkdown(r: BenchResults): string {
   L.push('## Plugin path (headless Chromium)', '');
   if (!r.pluginPath) L.push('Not run (`--skip-plugin`).');
   else if (r.pluginPath.ms === null) L.push(`Not measured: ${r.pluginPath.reason}.`);
-  else L.push(`dist/ui.html in an srcdoc iframe, job message to \`apply\` message, ${r.pluginPath.photo} photo: median ${ms(r.pluginPath.ms)} over ${r.pluginPath.runs?.length} runs after a warm-up.`);
+  else L.push(`dist/ui.html in an srcdoc iframe (backend shown by the UI: ${r.pluginPath.backend ?? 'unknown'}), ${r.pluginPath.photo} photo, box prompt, new image hash each run: job message to preview ready ${ms(r.pluginPath.previewMs)}, job message to \`apply\` message with the PNG (after clicking Apply) ${ms(r.pluginPath.ms)}; medians over ${r.pluginPath.runs?.length} runs after a warm-up.`);
   L.push('');
 
   L.push('## Quality', '');
@@ -142,6 +142,14 @@ export function chartSvg(r: BenchResults): string {
       value: p.full.medianMs / 1000,
       text: `${(p.full.medianMs / 1000).toFixed(2)} s`,
       color: colorOf(s.method, s.runtime === 'web-wasm'),
+    });
+  }
+  if (r.pluginPath && r.pluginPath.ms !== null) {
+    speedBars.push({
+      label: `SMat · plugin UI in Chromium`,
+      value: r.pluginPath.ms / 1000,
+      text: `${(r.pluginPath.ms / 1000).toFixed(2)} s (${r.pluginPath.backend ?? '?'}, incl. PNG)`,
+      color: '#1d3f80',
     });
   }
   const photo = r.speed[0]?.photos[r.speed[0].photos.length - 1]?.photo ?? '';

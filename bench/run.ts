@@ -1,4 +1,4 @@
-// npm run bench -- [--limit N | --all] [--runs 20] [--budget 30] [--threads 1] [--skip-speed]
+// npm run bench -- [--limit N | --all] [--runs 20] [--budget 20] [--threads 1] [--skip-speed]
 //   [--skip-quality] [--skip-plugin] [--runtimes node-cpu,web-wasm] [--methods ours,isnet,sam]
 //   [--no-cache] [--data DIR] [--models DIR] [--out DIR]
 // Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
@@ -38,7 +38,7 @@ function parseArgs(argv: string[]): Args {
     limit: 50,
     runs: 20,
     minRuns: 3,
-    budgetS: 30,
+    budgetS: 20,
     threads: 1,
     runtimes: ['node-cpu', 'web-wasm'],
     methods: ['ours', 'isnet', 'sam'],

@@ -1,5 +1,6 @@
 // File access for the CLI, turning Node's errors into one-line messages a user can act on.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeImageWithInfo, type DecodedImage } from '../core/image-codecs';
 
@@ -25,9 +26,22 @@ export async function readImageFile(path: string, what = 'image'): Promise<Decod
   }
 }
 
+/**
+ * Creates missing parent folders one level at a time: Node's `mkdir({recursive: true})` can spin
+ * forever under /proc-like trees where mkdir answers ENOENT for a parent that exists.
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) await mkdir(d);
+}
+
 export async function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     await writeFile(path, bytes);
   } catch (err) {
     throw new Error(`cannot write ${path}: ${(err as Error).message}`);

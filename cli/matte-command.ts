@@ -1,4 +1,5 @@
 // smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
+import { dirname } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import { encodePng } from '../core/image-codecs';
 import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage } from '../core/prompts';
@@ -6,7 +7,7 @@ import { maskRunsToScribbles } from '../core/scribble-mask';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { parseArgs, flag, flagInt, UsageError } from './args';
 import { parseBoxArg, parsePointArg } from './prompt-args';
-import { readImageFile, writeBytes } from './files';
+import { ensureDir, readImageFile, writeBytes } from './files';
 import { createRunner } from './model-files';
 
 export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR] [--threads N]
@@ -55,6 +56,12 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
   // Check before loading the models: a typo in a coordinate should fail fast.
   if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
     throw new Error(`${OUTSIDE_IMAGE_MESSAGE} (${image.width}x${image.height})`);
+  }
+
+  try {
+    await ensureDir(dirname(output));
+  } catch (err) {
+    throw new Error(`cannot create the folder for ${output}: ${(err as Error).message}`);
   }
 
   const runner = await createRunner(flag(args, 'models'), threads);

@@ -323,7 +323,12 @@ async function boot() {
     }
   }
   const res = await fetch('/ui.html');
-  const html = await res.text();
+  let html = await res.text();
+  // ?backend=webgpu|wasm forces a backend; WebGPU then also takes a software adapter (testing).
+  const backend = params.get('backend');
+  if (backend === 'webgpu' || backend === 'wasm') {
+    html = html.replace('<head>', `<head><meta name="smat-backend" content="${backend}">`);
+  }
   // Like Figma: the UI is an srcdoc document in a sandboxed iframe with an opaque origin.
   iframe.srcdoc = html;
 }

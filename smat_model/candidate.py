@@ -79,4 +79,5 @@ class CandidateSimilarity(nn.Module):
         key = F.normalize(self.sim_key(tokens_map), dim=1)
         query = F.normalize(self.sim_query(cand.squeeze(1)), dim=1)
         cosine = (key * query.view(b, c, 1, 1)).sum(1, keepdim=True)
-        return torch.sigmoid(self.sim_scale * cosine + self.sim_bias)
+        logit = self.sim_scale * cosine + self.sim_bias
+        return torch.sigmoid(logit), logit

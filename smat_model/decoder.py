@@ -47,8 +47,13 @@ class SimilarityGuidedDecoder(nn.Module):
         self.up2 = FusionStep(32, 16, 16)
         self.up1 = FusionStep(16, 4, 8)
         self.alpha = nn.Conv2d(8, 1, 3, 1, 1)
+        # The decoder predicts a correction to the similarity map's logit rather than alpha from
+        # scratch: zero-initialised, it starts as the (already meaningful) upsampled similarity,
+        # instead of collapsing to all-background under L1 as a from-scratch decoder does.
+        nn.init.zeros_(self.alpha.weight)
+        nn.init.zeros_(self.alpha.bias)
 
-    def forward(self, features, similarity, prompt_weights, image, prompt_mask):
+    def forward(self, features, similarity, similarity_logit, prompt_weights, image, prompt_mask):
         x = self.coarse(torch.cat([features, similarity, prompt_weights], 1))
         rgbm = torch.cat([image, prompt_mask], 1)
         d2, d4, d8 = self.detail(rgbm)
@@ -56,4 +61,5 @@ class SimilarityGuidedDecoder(nn.Module):
         x = self.up4(x, d4)
         x = self.up2(x, d2)
         x = self.up1(x, rgbm)
-        return torch.sigmoid(self.alpha(x))
+        coarse = F.interpolate(similarity_logit, size=image.shape[-2:], mode="bilinear", align_corners=False)
+        return torch.sigmoid(self.alpha(x) + coarse)

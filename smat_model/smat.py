@@ -16,8 +16,8 @@ class SMatHead(nn.Module):
 
     def forward(self, features, image, prompt_mask, has_prompt):
         weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        similarity = self.candidate(features, weights, has_prompt)
-        alpha = self.decoder(features, similarity, weights, image, prompt_mask)
+        similarity, similarity_logit = self.candidate(features, weights, has_prompt)
+        alpha = self.decoder(features, similarity, similarity_logit, weights, image, prompt_mask)
         return alpha, similarity
 
 

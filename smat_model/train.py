@@ -36,6 +36,8 @@ def parse_args(argv=None):
     p.add_argument("--eval-limit", type=int, default=40)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--init-candidate-from", default=None,
+                   help="start a new run with the candidate/similarity weights of another checkpoint")
     return p.parse_args(argv)
 
 
@@ -75,6 +77,11 @@ def main(argv=None):
         opt.load_state_dict(state["opt"])
         step, best = state["step"], state.get("best", -1.0)
         print(f"resumed from {last} at step {step} (best score {best:.4f})", flush=True)
+    elif args.init_candidate_from:
+        head_state = torch.load(args.init_candidate_from, map_location="cpu")["head"]
+        candidate = {k[len("candidate."):]: v for k, v in head_state.items() if k.startswith("candidate.")}
+        model.head.candidate.load_state_dict(candidate)
+        print(f"candidate weights from {args.init_candidate_from}", flush=True)
     rng = np.random.default_rng(args.seed + step)
 
     stop = {"now": False}

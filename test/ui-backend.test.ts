@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendLabel, detectBackend, executionProviders, messageOf } from '../ui/backend';
+import { backendLabel, backendOverride, detectBackend, executionProviders, messageOf } from '../ui/backend';
 
 describe('backend selection', () => {
   it('uses WebGPU when navigator.gpu hands out an adapter', async () => {
@@ -24,9 +24,22 @@ describe('backend selection', () => {
     expect(hung.reason).toMatch(/timed out/);
   });
 
-  it('honours forceWasm', async () => {
-    const choice = await detectBackend({ gpu: { requestAdapter: async () => ({}) }, isSecureContext: true, forceWasm: true });
-    expect(choice.backend).toBe('wasm');
+  it('prefers WASM over a software (fallback) adapter', async () => {
+    for (const adapter of [{ isFallbackAdapter: true }, { info: { isFallbackAdapter: true } }]) {
+      const choice = await detectBackend({ gpu: { requestAdapter: async () => adapter }, isSecureContext: true });
+      expect(choice.backend).toBe('wasm');
+      expect(choice.reason).toMatch(/software/);
+    }
+  });
+
+  it('honours an override (the playground injects it as a meta tag)', async () => {
+    const gpu = { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) };
+    expect((await detectBackend({ gpu, isSecureContext: true, force: 'wasm' })).backend).toBe('wasm');
+    expect((await detectBackend({ gpu, isSecureContext: true, force: 'webgpu' })).backend).toBe('webgpu');
+    expect(backendOverride('webgpu')).toBe('webgpu');
+    expect(backendOverride(' WASM ')).toBe('wasm');
+    expect(backendOverride(null)).toBeNull();
+    expect(backendOverride('gpu')).toBeNull();
   });
 
   it('messageOf reads errors, strings and objects', () => {

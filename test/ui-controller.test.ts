@@ -9,13 +9,15 @@ import type { RunnerHandle } from '../ui/engine';
 const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
 const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
 
-function setup(opts: { modelFails?: boolean } = {}) {
+function setup(opts: { modelFails?: boolean; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
   const posted: UiToSandbox[] = [];
   const calls: string[] = [];
+  const encodedKeys = new Set<string>();
   let releaseLoad!: () => void;
   const loadGate = new Promise<void>((r) => (releaseLoad = r));
   const ctrl = new Controller({
     post: (m) => posted.push(m),
+    decodeForDisplay: opts.decodeForDisplay,
     detectBackend: async () => ({ backend: 'wasm', reason: 'test' }),
     loadModel: async (progress) => {
       progress(0.5, 'half');
@@ -24,7 +26,12 @@ function setup(opts: { modelFails?: boolean } = {}) {
       return {
         factory: async (): Promise<RunnerHandle> => ({
           runner: {
-            encode: async (_img, key) => (calls.push(`encode:${key}`), { cached: false }),
+            encode: async (_img, key) => {
+              calls.push(`encode:${key}`);
+              const cached = encodedKeys.has(key);
+              encodedKeys.add(key);
+              return { cached };
+            },
             matte: async (img, prompts, o) => {
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
               return {
@@ -70,7 +77,8 @@ describe('Controller (panel side effects)', () => {
     await until(() => ctrl.state.job?.phase === 'review');
     expect(calls).toEqual(['warmup', 'encode:hash-1', 'matte:1:hash-1:4x2']);
     expect(ctrl.display.cutout?.width).toBe(4);
-    expect(ctrl.state.job?.timings?.encoder).toBe(10);
+    expect(ctrl.state.job?.timings?.cached).toBe(0);
+    expect(ctrl.state.job?.timings?.head).toBe(2);
 
     await ctrl.apply();
     const apply = posted.find((m) => m.type === 'apply');
@@ -134,6 +142,35 @@ describe('Controller (panel side effects)', () => {
     expect(posted.at(-1)).toEqual({ type: 'skip', jobId: 's1' });
     expect(ctrl.state.job).toBeNull();
     expect(ctrl.display.cutout).toBeNull();
+  });
+
+  it('a second run on the same image hash reuses the encoder output', async () => {
+    const { ctrl, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('r1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(ctrl.state.job?.timings?.cached).toBe(0);
+    ctrl.onSandboxMessage(job('r2', encodePng(photo)));
+    await until(() => ctrl.state.job?.jobId === 'r2' && ctrl.state.job?.phase === 'review');
+    expect(ctrl.state.job?.timings?.cached).toBe(1);
+    expect(ctrl.state.job?.timings?.encoder).toBe(0);
+  });
+
+  it('shows the browser-decoded preview first, then matte previews at that size', async () => {
+    const shown: string[] = [];
+    const { ctrl, releaseLoad } = setup({
+      decodeForDisplay: async (_b, maxSide) => (shown.push(`decode:${maxSide}`), photo),
+    });
+    ctrl.subscribe(() => shown.push(`${ctrl.state.job?.phase}:${ctrl.display.source ? 'img' : '-'}`));
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('d1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(shown).toContain('decode:720');
+    expect(shown.indexOf('decoding:img')).toBeLessThan(shown.indexOf('encoding:img'));
+    expect(ctrl.display.source).toBe(photo);
+    expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual([255, 128, 0, 0, 255, 128, 0, 0]);
   });
 
   it('ignores messages that are not plugin messages', () => {

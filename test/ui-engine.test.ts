@@ -24,9 +24,10 @@ function fakeFactory(opts: FakeOptions = {}) {
     if (opts.failCreate?.includes(backend)) throw new Error(`${backend} create failed`);
     const runner: RunnerLike = {
       async encode(_img, key) {
-        log.push(`encode:${backend}:${encoded.has(key) ? 'cached' : 'run'}`);
+        const cached = encoded.has(key);
+        log.push(`encode:${backend}:${cached ? 'cached' : 'run'}`);
         encoded.add(key);
-        return { cached: false };
+        return { cached };
       },
       async matte() {
         matteCalls++;
@@ -68,8 +69,9 @@ describe('MatteEngine', () => {
     const { engine, log, notices } = engineWith({});
     await engine.load();
     expect(engine.backend).toBe('webgpu');
-    await engine.matte(image, [], 'hash');
+    const r = await engine.matte(image, [], 'hash');
     expect(log).toEqual(['create:webgpu', 'warmup:webgpu', 'encode:webgpu:run', 'matte:webgpu']);
+    expect(r.timings.encoderCached).toBe(false);
     expect(notices()).toEqual([]);
   });
 

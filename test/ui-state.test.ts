@@ -58,6 +58,27 @@ describe('UI state machine', () => {
     expect(s.queue).toEqual([]);
   });
 
+  it('a new batch (index 0) replaces a job under review; the next job replaces one being applied', () => {
+    let s = run(ready, { type: 'sandbox', msg: job('a', 0, 2) }, { type: 'sandbox', msg: job('b', 1, 2) },
+      { type: 'result', jobId: 'a', timings: null, backend: 'wasm' });
+    s = reduce(s, { type: 'sandbox', msg: job('c', 0, 2) });
+    expect(s.job?.jobId).toBe('c');
+    expect(s.queue).toEqual([]);
+    s = run(s, { type: 'result', jobId: 'c', timings: null, backend: 'wasm' }, { type: 'apply', jobId: 'c' },
+      { type: 'sandbox', msg: job('d', 1, 2) });
+    expect(s.job?.jobId).toBe('d');
+  });
+
+  it('a sandbox error while applying (the write failed) ends that job and keeps the message', () => {
+    let s = run(ready, { type: 'sandbox', msg: job('a', 0, 2) }, { type: 'result', jobId: 'a', timings: null, backend: 'wasm' },
+      { type: 'apply', jobId: 'a' }, { type: 'sandbox', msg: { type: 'error', message: 'Could not write' } });
+    expect(s.job).toBeNull();
+    expect(s.error).toBe('Could not write');
+    s = reduce(s, { type: 'sandbox', msg: job('b', 1, 2) });
+    expect(s.job?.jobId).toBe('b');
+    expect(s.error).toBe('Could not write');
+  });
+
   it('a failed job shows its error and no longer blocks the next job', () => {
     let s = run(ready, { type: 'sandbox', msg: job('a') }, { type: 'job-failed', jobId: 'a', error: 'Could not read' });
     expect(s.job?.phase).toBe('failed');

@@ -17,15 +17,18 @@ export interface DetectOptions {
   gpu: GpuLike | undefined | null;
   /** WebGPU is only exposed in secure contexts (an srcdoc iframe is one, a data: URL iframe is not). */
   isSecureContext: boolean;
-  /** Force WASM, e.g. `?backend=wasm` in the playground or after a lost device. */
-  forceWasm?: boolean;
+  /**
+   * 'wasm': never try WebGPU. 'webgpu': use any adapter, software ones included (testing).
+   * The playground passes its `?backend=` as <meta name="smat-backend"> in the srcdoc.
+   */
+  force?: Backend | null;
   /** requestAdapter can hang on broken drivers: give up after this many ms. */
   timeoutMs?: number;
 }
 
 /** WebGPU when `navigator.gpu` hands out an adapter, otherwise WASM (CPU). Never throws. */
 export async function detectBackend(opts: DetectOptions): Promise<BackendChoice> {
-  if (opts.forceWasm) return { backend: 'wasm', reason: 'WASM was requested' };
+  if (opts.force === 'wasm') return { backend: 'wasm', reason: 'WASM was requested' };
   if (!opts.gpu) {
     return {
       backend: 'wasm',
@@ -35,6 +38,11 @@ export async function detectBackend(opts: DetectOptions): Promise<BackendChoice>
   try {
     const adapter = await withTimeout(opts.gpu.requestAdapter(), opts.timeoutMs ?? 3000);
     if (!adapter) return { backend: 'wasm', reason: 'no WebGPU adapter available' };
+    // A software adapter (SwiftShader and the like) runs the model far slower than WASM does.
+    const a = adapter as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } };
+    if ((a.isFallbackAdapter || a.info?.isFallbackAdapter) && opts.force !== 'webgpu') {
+      return { backend: 'wasm', reason: 'only a software WebGPU adapter, slower than WASM' };
+    }
     return { backend: 'webgpu', reason: 'GPU adapter found' };
   } catch (err) {
     return { backend: 'wasm', reason: `WebGPU unavailable (${messageOf(err)})` };
@@ -71,4 +79,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** Reads a backend override (`webgpu` | `wasm`); the playground injects `<meta name="smat-backend">`. */
+export function backendOverride(value: string | null | undefined): Backend | null {
+  const v = (value ?? '').trim().toLowerCase();
+  return v === 'webgpu' || v === 'wasm' ? v : null;
 }

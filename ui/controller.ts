@@ -7,8 +7,10 @@ import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
 import { backendLabel, messageOf, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
-import { downscaleForDisplay } from './preview';
+import { downscaleForDisplay, fitSize } from './preview';
 import { initialState, reduce, type UiEvent, type UiState } from './state';
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
@@ -23,6 +25,8 @@ export interface ControllerDeps {
   detectBackend: () => Promise<BackendChoice>;
   /** Decompresses the inlined model and runtime; reports progress in [0,1]. */
   loadModel: (progress: (p: number, label: string) => void) => Promise<LoadedModel>;
+  /** Optional fast decode for the panel only (the browser's decoder, off the main thread). */
+  decodeForDisplay?: (bytes: Uint8Array, maxSide: number) => Promise<RgbaImage | null>;
   /** Lets the browser paint a progress change before a long synchronous stretch. */
   yieldToPaint?: () => Promise<void>;
 }
@@ -51,6 +55,9 @@ export class Controller {
   private active: ActiveJob | null = null;
   private pendingBytes = new Map<string, Uint8Array>();
   private chain: Promise<void> = Promise.resolve();
+  /** [step, ms since the job arrived], for diagnostics (window.__smat.trace). */
+  trace: [string, number][] = [];
+  private traceStart = 0;
 
   constructor(private readonly deps: ControllerDeps) {}
 
@@ -125,11 +132,14 @@ export class Controller {
     const output = this.state.output;
     const { source, alpha } = active;
     this.dispatch({ type: 'apply', jobId: job.jobId });
+    this.mark('apply-clicked');
     await this.yieldToPaint();
     let pngBytes: Uint8Array;
     try {
       const image = output === 'cutout' ? applyAlphaAsCutout(source, alpha) : alphaAsLuminanceMask(alpha, source.width, source.height);
+      this.mark('composited');
       pngBytes = encodePng(image);
+      this.mark('png-encoded');
     } catch (err) {
       this.fail(job.jobId, `Could not encode the result: ${messageOf(err)}`);
       return;
@@ -187,21 +197,42 @@ export class Controller {
     if (!job || job.jobId !== jobId) return; // superseded while waiting
     const bytes = this.pendingBytes.get(jobId) ?? new Uint8Array(0);
     this.pendingBytes.delete(jobId);
+    this.traceStart = now();
+    this.trace = [];
     await this.yieldToPaint();
+    this.mark('start');
+
+    // Show the photo first, decoded off the main thread by the browser (display only; the model
+    // gets core's decoder below, the same one the CLI uses).
+    if (this.deps.decodeForDisplay && bytes.length > 0) {
+      const small = await this.deps.decodeForDisplay(bytes, DISPLAY_MAX_SIDE).catch(() => null);
+      if (this.state.job?.jobId !== jobId) return;
+      if (small) {
+        this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
+        this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
+        await this.yieldToPaint();
+        this.mark('shown');
+      }
+    }
 
     let source: RgbaImage;
     try {
       if (bytes.length === 0) throw new Error('no image bytes arrived');
       source = decodeImage(bytes);
+      this.mark('decoded');
     } catch (err) {
       this.fail(jobId, `Could not read the image of “${job.nodeName}”: ${messageOf(err)}`);
       return;
     }
     if (this.state.job?.jobId !== jobId) return;
     this.active = { jobId, source, alpha: null };
-    this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
+    const shown = this.display.source;
+    if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
+      this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
+    }
     this.dispatch({ type: 'phase', jobId, phase: 'encoding' });
     await this.yieldToPaint();
+    this.mark('encoding');
 
     const engine = this.engine!;
     try {
@@ -209,7 +240,9 @@ export class Controller {
       const result = await engine.matte(source, prompts, job.imageHash || jobId);
       if (this.active?.jobId !== jobId) return; // skipped meanwhile
       this.active.alpha = result.alpha;
+      this.mark('matted');
       this.makePreviews(source, result.alpha);
+      this.mark('previews');
       const t = result.timings;
       const timings: Record<string, number> = {
         encoder: t.encoderMs,
@@ -219,6 +252,7 @@ export class Controller {
         cached: t.encoderCached ? 1 : 0,
       };
       this.dispatch({ type: 'result', jobId, timings, backend: engine.backend as Backend });
+      this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;
       this.fail(jobId, `The model failed on “${job.nodeName}”: ${messageOf(err)}`);
@@ -237,6 +271,10 @@ export class Controller {
       mask: alphaAsLuminanceMask(smallAlpha, small.width, small.height),
       version: this.display.version + 1,
     };
+  }
+
+  private mark(step: string): void {
+    this.trace.push([step, Math.round(now() - this.traceStart)]);
   }
 
   private yieldToPaint(): Promise<void> {

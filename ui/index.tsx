@@ -2,10 +2,11 @@
 import { render } from 'preact';
 import type { SandboxToUi, UiToSandbox } from '../core/messages';
 import { readAsset, readModelConfig } from './assets';
-import { detectBackend, type GpuLike } from './backend';
+import { backendOverride, detectBackend, type GpuLike } from './backend';
 import { App } from './app';
 import { Controller } from './controller';
 import { destroyGpuDeviceForTesting, ortRunnerFactory } from './ort-runtime';
+import { browserDecodeForDisplay } from './preview';
 
 /** Figma delivers `{pluginMessage}` to the iframe and takes `{pluginMessage}` from it. */
 function post(msg: UiToSandbox): void {
@@ -30,10 +31,12 @@ function yieldToPaint(): Promise<void> {
 const ctrl = new Controller({
   post,
   yieldToPaint,
+  decodeForDisplay: browserDecodeForDisplay,
   detectBackend: () =>
     detectBackend({
       gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,
       isSecureContext: self.isSecureContext,
+      force: backendOverride(document.querySelector('meta[name=smat-backend]')?.getAttribute('content')),
     }),
   loadModel: async (progress) => {
     progress(0.05, 'Unpacking the runtime…');
@@ -58,6 +61,9 @@ window.addEventListener('message', (event: MessageEvent) => {
 (window as unknown as { __smat: unknown }).__smat = {
   get state() {
     return ctrl.state;
+  },
+  get trace() {
+    return ctrl.trace;
   },
   destroyGpuDevice: destroyGpuDeviceForTesting,
 };

@@ -53,3 +53,30 @@ export function paintCanvas(canvas: HTMLCanvasElement, image: RgbaImage): void {
   const data = new ImageData(pixels, image.width, image.height);
   ctx.putImageData(data, 0, 0);
 }
+
+/**
+ * Decodes with the browser (createImageBitmap runs off the main thread) straight to display size.
+ * Display only: colour management is off so it matches what the model sees, but the exact bytes
+ * that reach the model and the output always come from core's decoder.
+ */
+export async function browserDecodeForDisplay(bytes: Uint8Array, maxSide: number): Promise<RgbaImage | null> {
+  if (typeof createImageBitmap !== 'function' || typeof document === 'undefined') return null;
+  const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]), {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  });
+  try {
+    const { width, height } = fitSize(bitmap.width, bitmap.height, maxSide);
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return null;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, width, height);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -106,12 +106,13 @@ function onJob(state: UiState, msg: JobMessage): UiState {
     ? { ...state, finished: false, error: null, batch: { applied: 0, skipped: 0, failed: 0 } }
     : state;
   if (isBusy(state.job) && state.job!.jobId !== msg.jobId) {
-    // A new batch replaces whatever was on screen (the sandbox has moved on), unless the old
-    // result is being written right now: then it waits for `applied`.
-    if (startsBatch && state.job!.phase !== 'applying') {
-      return { ...base, queue: [], job: jobView(msg, state.model.status === 'ready') };
+    // The sandbox sends the next job only after it handled our apply (src/session/matte-session.ts),
+    // and a new batch (index 0) means it dropped the old one: either way the new job takes the screen.
+    if (startsBatch || state.job!.phase === 'applying') {
+      return { ...base, queue: startsBatch ? [] : state.queue, job: jobView(msg, state.model.status === 'ready') };
     }
-    return { ...base, queue: [...(startsBatch ? [] : state.queue), msg] };
+    // A sandbox that sends a whole batch at once: show the jobs one after the other.
+    return { ...base, queue: [...state.queue, msg] };
   }
   return { ...base, job: jobView(msg, state.model.status === 'ready') };
 }
@@ -135,8 +136,11 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
       switch (msg.type) {
         case 'job':
           return onJob(state, msg);
-        case 'error':
-          return { ...state, error: msg.message };
+        case 'error': {
+          // A write that failed ends the job being applied; the message stays on screen.
+          const withError = { ...state, error: msg.message };
+          return state.job?.phase === 'applying' ? advance({ ...withError, job: null }) : withError;
+        }
         case 'applied': {
           if (!state.job || state.job.jobId !== msg.jobId) return state;
           // The result is written: clear it off the screen and take the next queued job.
