@@ -12,15 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../tools/headless-chromium';
+export { CHROMIUM, CHROMIUM_ARGS };
 
 export interface PluginPathResult {
   ms: number | null;
@@ -30,6 +23,8 @@ export interface PluginPathResult {
   runs?: number[];
   photo?: string;
   backend?: string;
+  /** The UI's own timings panel text after the last measured run. */
+  uiTimings?: string;
 }
 
 const HARNESS = `<!doctype html><html><body><iframe id="ui" style="width:400px;height:600px"></iframe>
@@ -43,9 +38,16 @@ window.__load = async () => {
   const html = await (await fetch('/ui.html')).text();
   document.getElementById('ui').srcdoc = html;
 };
+window.__loadPhoto = async () => {
+  window.__photo = new Uint8Array(await (await fetch('/photo')).arrayBuffer());
+  return window.__photo.length;
+};
+// Returns the time just before the message is posted; a job gets a copy of the photo bytes.
 window.__post = (msg) => {
-  if (Array.isArray(msg.imageBytes)) msg.imageBytes = new Uint8Array(msg.imageBytes);
+  if (msg.type === 'job') msg.imageBytes = window.__photo.slice();
+  const t = performance.now();
   document.getElementById('ui').contentWindow.postMessage({ pluginMessage: msg, pluginId: 'bench' }, '*');
+  return t;
 };
 </script></body></html>`;
 
@@ -64,7 +66,7 @@ export async function measurePluginPath(opts: {
   if (!fs.existsSync(uiHtml)) return { ms: null, reason: `${uiHtml} does not exist (build the UI first)` };
   if (!fs.existsSync(CHROMIUM)) return { ms: null, reason: `no Chromium at ${CHROMIUM}` };
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const runs = opts.runs ?? 3;
+  const runs = opts.runs ?? 5;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
@@ -73,10 +75,12 @@ export async function measurePluginPath(opts: {
     await page.route('http://bench.local/**', (route) => {
       const u = new URL(route.request().url());
       if (u.pathname === '/ui.html') return route.fulfill({ status: 200, contentType: 'text/html', body: ui });
+      if (u.pathname === '/photo') return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(opts.photoBytes) });
       return route.fulfill({ status: 200, contentType: 'text/html', body: HARNESS });
     });
     await page.goto('http://bench.local/');
     await page.evaluate(() => (window as any).__load());
+    await page.evaluate(() => (window as any).__loadPhoto());
     const waitFor = async (pred: string, since: number, ms: number) =>
       page.waitForFunction(
         ([p, s]) => (window as any).__msgs.find((x: any) => x.t >= (s as number) && (p as string).split('|').includes(x.m.type)) ?? null,
@@ -91,19 +95,21 @@ export async function measurePluginPath(opts: {
     const times: number[] = [];
     const previews: number[] = [];
     let backend: string | undefined;
+    let lastUiTimings: string | undefined;
     // Reads the iframe's state: [data-testid=status] carries data-phase (review = preview ready).
     const phaseOf = () =>
       page.evaluate(() => {
         const doc = (document.getElementById('ui') as HTMLIFrameElement).contentDocument;
         const st = doc?.querySelector('[data-testid=status]') as HTMLElement | null;
         const be = doc?.querySelector('[data-testid=backend]') as HTMLElement | null;
-        return { phase: st?.dataset.phase ?? null, backend: be?.innerText ?? null, t: performance.now() };
+        const tm = doc?.querySelector('[data-testid=timings]') as HTMLElement | null;
+        return { phase: st?.dataset.phase ?? null, backend: be?.innerText ?? null, timings: tm?.innerText?.replace(/\s+/g, ' ').trim() ?? null, t: performance.now() };
       });
     // run 0 is the warm-up (model load, first inference); then `runs` measured jobs, each a new image hash
     for (let k = 0; k <= runs; k++) {
       const jobId = `bench-${k}`;
-      const t0 = await page.evaluate(() => performance.now());
-      await page.evaluate(
+      // the photo bytes are already in the page: t0 is taken in the page right before postMessage
+      const t0: number = await page.evaluate(
         ([job]) => (window as any).__post(job),
         [
           {
@@ -115,7 +121,7 @@ export async function measurePluginPath(opts: {
             nodeId: `1:${k}`,
             nodeName: 'bench photo',
             imageHash: `bench-hash-${k}`,
-            imageBytes: Array.from(opts.photoBytes), // made a Uint8Array again in the page
+            imageBytes: null, // filled in the page
             width: opts.width,
             height: opts.height,
             prompts: opts.prompts,
@@ -125,6 +131,7 @@ export async function measurePluginPath(opts: {
       // 1) until the preview is ready (phase review) or the job failed
       const limit = k === 0 ? timeoutMs : Math.min(timeoutMs, 120_000);
       let tReview = NaN;
+      let uiTimings: string | null = null;
       const deadline = Date.now() + limit;
       for (;;) {
         const st = await phaseOf();
@@ -133,6 +140,7 @@ export async function measurePluginPath(opts: {
         if (st.phase === 'review') {
           tReview = st.t;
           backend = st.backend ?? backend;
+          uiTimings = st.timings;
           break;
         }
         if (st.phase === 'failed' || st.phase === 'error') return { ms: null, reason: `the UI is in phase ${st.phase}` };
@@ -156,7 +164,8 @@ export async function measurePluginPath(opts: {
       if (res.m.type === 'failed') return { ms: null, reason: `the UI reported failure: ${res.m.message}` };
       const preview = tReview - t0;
       const ms = preview + (res.t - tClick);
-      log(`  plugin path run ${k}${k === 0 ? ' (warm-up, includes model load)' : ''}: preview ${preview.toFixed(0)} ms, + apply ${(res.t - tClick).toFixed(0)} ms, PNG ${res.m.bytes} bytes`);
+      log(`  plugin path run ${k}${k === 0 ? ' (warm-up, includes model load)' : ''}: preview ${preview.toFixed(0)} ms, + apply ${(res.t - tClick).toFixed(0)} ms, PNG ${res.m.bytes} bytes${uiTimings ? `; UI timings: ${uiTimings}` : ''}`);
+      if (uiTimings) lastUiTimings = uiTimings;
       if (k > 0) {
         times.push(ms);
         previews.push(preview);
@@ -169,7 +178,7 @@ export async function measurePluginPath(opts: {
       await new Promise((r) => setTimeout(r, 200));
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
-    return { ms: med(times), previewMs: med(previews), runs: times, photo: `${opts.width}x${opts.height}`, backend };
+    return { ms: med(times), previewMs: med(previews), runs: times, photo: `${opts.width}x${opts.height}`, backend, uiTimings: lastUiTimings };
   } finally {
     await browser.close();
   }

@@ -1,5 +1,5 @@
 // Quality on the ECSSD validation pairs with the metrics of core/metrics.ts. Prompts come from the
-// ground-truth mask (gt-prompts.ts). Peer predictions are cached on disk (16-bit PNG) because the
+// ground-truth mask (core/prompts-from-mask.ts). Peer predictions are cached on disk (16-bit PNG) because the
 // peers never change and are slow on CPU; ours is always recomputed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { computeMetrics, meanMetrics, type MatteMetrics } from '../core/metrics'
 import type { Prompt } from '../core/prompt-types';
 import type { SmatRunner } from '../core/smat-runner';
 import { loadPair, type Pair } from './data';
-import { maskBox, samplePoints } from './gt-prompts';
+import { boxFromMask, randomPointsInMask } from '../core/prompts-from-mask';
 import { IsNetPeer, MiniSamPeer, samAlpha } from './peers';
 
 export const PROMPT_VERSION = 'box-bbox+points10-seed0-v1';
@@ -129,12 +129,12 @@ export async function runQuality(
   for (let i = 0; i < pairs.length; i++) {
     const pair = loadPair(pairs[i]);
     const { width, height } = pair.image;
-    const box = maskBox(pair.gt, width, height);
+    const box = boxFromMask(pair.gt, width, height);
     if (!box) {
       log(`  ${pair.id}: empty ground truth, skipped`);
       continue;
     }
-    const prompts = { box, points: samplePoints(pair.gt, width, height, 10, 0) };
+    const prompts = { box, points: randomPointsInMask(pair.gt, width, height, 10, 0) };
     for (const m of methods) {
       const tag = cacheTags[m.name] ?? m.name;
       let alphas: Record<string, Float32Array> | null = null;

@@ -1,6 +1,8 @@
 // npm run bench -- [--limit N | --all] [--runs 20] [--budget 20] [--threads 1] [--skip-speed]
 //   [--skip-quality] [--skip-plugin] [--runtimes node-cpu,web-wasm] [--methods ours,isnet,sam]
-//   [--no-cache] [--data DIR] [--models DIR] [--out DIR]
+//   [--no-cache] [--update] [--data DIR] [--models DIR] [--out DIR]
+// --report-only rewrites RESULTS.md and chart.png from results.json.
+// --update keeps what an earlier results.json has for the methods / sections not run this time.
 // Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,8 @@ interface Args {
   skipQuality: boolean;
   skipPlugin: boolean;
   cache: boolean;
+  update: boolean;
+  reportOnly: boolean;
   data: string;
   models: string;
   out: string;
@@ -46,6 +50,8 @@ function parseArgs(argv: string[]): Args {
     skipQuality: false,
     skipPlugin: false,
     cache: true,
+    update: false,
+    reportOnly: false,
     data: DEFAULT_DATA_DIR,
     models: 'models',
     out: 'bench',
@@ -75,6 +81,8 @@ function parseArgs(argv: string[]): Args {
       case '--skip-quality': a.skipQuality = true; break;
       case '--skip-plugin': a.skipPlugin = true; break;
       case '--no-cache': a.cache = false; break;
+      case '--update': a.update = true; break;
+      case '--report-only': a.reportOnly = true; break;
       case '--data': a.data = v(); break;
       case '--models': a.models = v(); break;
       case '--out': a.out = v(); break;
@@ -96,6 +104,13 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const tStart = performance.now();
   fs.mkdirSync(args.out, { recursive: true });
+  if (args.reportOnly) {
+    const r: BenchResults = JSON.parse(fs.readFileSync(path.join(args.out, 'results.json'), 'utf8'));
+    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(r));
+    const err = await writeChart(r, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png'));
+    log(err ?? `bench: rewrote ${args.out}/RESULTS.md and chart.png`);
+    return;
+  }
   const pkgVersion = (p: string) => {
     try {
       return JSON.parse(fs.readFileSync(`node_modules/${p}/package.json`, 'utf8')).version as string;
@@ -118,6 +133,7 @@ async function main() {
       minRuns: args.minRuns,
       budgetS: args.budgetS,
       args: process.argv.slice(2),
+      limit: Number.isFinite(args.limit) ? args.limit : 'all',
     },
     ours: ours.missing
       ? { available: false, reason: `${ours.missing} (models are written by \`python3 -m smat_model.export\`)` }
@@ -133,8 +149,12 @@ async function main() {
       'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
     ],
   };
-  const save = () => fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  log(`bench: ${JSON.stringify({ limit: args.limit, runs: args.runs, budgetS: args.budgetS, threads: args.threads, runtimes: args.runtimes, methods: args.methods })}`);
+  prevFile = path.join(args.out, 'results.json');
+  if (args.update && fs.existsSync(prevFile)) prevResults = JSON.parse(fs.readFileSync(prevFile, 'utf8'));
+  // With --update, intermediate saves go to results.partial.json so a crash keeps the earlier results.json.
+  const save = (final = false) =>
+    fs.writeFileSync(path.join(args.out, args.update && !final ? 'results.partial.json' : 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  log(`bench: ${JSON.stringify({ limit: Number.isFinite(args.limit) ? args.limit : 'all', runs: args.runs, budgetS: args.budgetS, threads: args.threads, runtimes: args.runtimes, methods: args.methods })}`);
   if (ours.missing) log(`bench: our model is not there yet: ${ours.missing}`);
 
   const pairs = listPairs(args.data);
@@ -229,17 +249,47 @@ async function main() {
   }
 
   results.meta.totalS = Number(((performance.now() - tStart) / 1000).toFixed(1));
-  save();
+  if (args.update) {
+    mergePrevious(results, args);
+    fs.rmSync(path.join(args.out, 'results.partial.json'), { force: true });
+  }
+  save(true);
   fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
   const chartErr = await writeChart(results, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png')).catch((e: Error) => `chart: ${e.message}`);
   if (chartErr) {
     results.notes.push(chartErr);
-    save();
+    save(true);
     fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
   }
   log(`bench: wrote ${args.out}/results.json, RESULTS.md, chart.png in ${results.meta.totalS} s`);
   console.log('\n' + resultsMarkdown(results));
 }
+
+/** --update: keep the earlier results for what this run did not measure. */
+function mergePrevious(results: BenchResults, args: Args): void {
+  const prev = prevResults;
+  if (!prev) return;
+  const key = (s: { method: string; runtime: string }) => `${s.method}@${s.runtime}`;
+  const ran = new Set(results.speed.map(key));
+  results.speed = [...prev.speed.filter((s) => !ran.has(key(s))), ...results.speed];
+  const order = ['ours', 'isnet', 'sam'];
+  const rank = (m: string) => (order.indexOf(m.replace(/-\d+$/, '')) + 1 || 9);
+  results.speed.sort((a, b) => a.runtime.localeCompare(b.runtime) || rank(a.method) - rank(b.method));
+  results.speedSkipped = [...new Set([...(prev.speedSkipped ?? []).filter((x) => !args.methods.some((m) => x.startsWith(`${m} `))), ...(results.speedSkipped ?? [])])];
+  if (args.skipPlugin) results.pluginPath = prev.pluginPath;
+  if (!results.quality) results.quality = prev.quality;
+  else if (prev.quality && prev.quality.n === results.quality.n) {
+    const labels = new Set(results.quality.rows.map((r) => r.label));
+    const rows = [...prev.quality.rows.filter((r) => !labels.has(r.label)), ...results.quality.rows];
+    rows.sort((a, b) => rank(a.method) - rank(b.method));
+    results.quality.rows = rows;
+  }
+  if (!results.ours.available && prev.ours.available && !args.methods.includes('ours')) results.ours = prev.ours;
+  results.meta.mergedFrom = prev.meta.date;
+}
+
+let prevFile = '';
+let prevResults: BenchResults | null = null;
 
 main().catch((err) => {
   console.error(err);

@@ -63,8 +63,12 @@ function onUiMessage(msg) {
       nextJob();
       break;
     case 'skip':
-    case 'failed':
       nextJob();
+      break;
+    case 'failed':
+      // Like src/session/matte-session.ts: tell the user, write nothing, end the batch.
+      batch = null;
+      send({ type: 'done' });
       break;
     case 'close':
       break;

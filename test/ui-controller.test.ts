@@ -9,7 +9,7 @@ import type { RunnerHandle } from '../ui/engine';
 const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
 const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
 
-function setup(opts: { modelFails?: boolean; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
+function setup(opts: { modelFails?: boolean; matteError?: string; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
   const posted: UiToSandbox[] = [];
   const calls: string[] = [];
   const encodedKeys = new Set<string>();
@@ -34,6 +34,7 @@ function setup(opts: { modelFails?: boolean; decodeForDisplay?: (b: Uint8Array, 
             },
             matte: async (img, prompts, o) => {
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
+              if (opts.matteError) throw new Error(opts.matteError);
               return {
                 alpha: ALPHA, width: 4, height: 2, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: prompts.length > 0,
                 timings: { preprocessMs: 1, encoderMs: 10, headMs: 2, postprocessMs: 3, totalMs: 16, encoderCached: false },
@@ -171,6 +172,15 @@ describe('Controller (panel side effects)', () => {
     expect(shown.indexOf('decoding:img')).toBeLessThan(shown.indexOf('encoding:img'));
     expect(ctrl.display.source).toBe(photo);
     expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual([255, 128, 0, 0, 255, 128, 0, 0]);
+  });
+
+  it('prompts outside the image get their own message', async () => {
+    const { ctrl, posted, releaseLoad } = setup({ matteError: 'every prompt lies outside the image' });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('o1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toMatch(/lies outside the image: draw/);
   });
 
   it('ignores messages that are not plugin messages', () => {

@@ -5,6 +5,7 @@ import type { RgbaImage } from '../core/rgba-image';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
+import { OUTSIDE_IMAGE_MESSAGE } from '../core/prompts';
 import { backendLabel, messageOf, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
 import { downscaleForDisplay, fitSize } from './preview';
@@ -111,7 +112,6 @@ export class Controller {
         this.pendingBytes.set(msg.jobId, msg.imageBytes);
       }
     }
-    if (msg.type === 'applied' && this.active?.jobId === msg.jobId) this.clearActive();
     this.dispatch({ type: 'sandbox', msg });
   }
 
@@ -164,7 +164,10 @@ export class Controller {
   /** Starts whatever the current state allows: the next job once the model is ready, or its failure. */
   private pump(): void {
     const job = this.state.job;
-    if (!job) return;
+    if (!job) {
+      if (this.active) this.clearActive();
+      return;
+    }
     const model = this.state.model.status;
     if (job.phase === 'waiting-model' && model === 'error') {
       this.fail(job.jobId, `Model failed to load: ${this.state.model.error ?? 'unknown error'}`);
@@ -255,7 +258,13 @@ export class Controller {
       this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;
-      this.fail(jobId, `The model failed on “${job.nodeName}”: ${messageOf(err)}`);
+      const why = messageOf(err);
+      this.fail(
+        jobId,
+        why === OUTSIDE_IMAGE_MESSAGE
+          ? `Every prompt for “${job.nodeName}” lies outside the image: draw the box, dots or stroke over the photo.`
+          : `The model failed on “${job.nodeName}”: ${why}`,
+      );
     }
   }
 

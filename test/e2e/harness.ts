@@ -9,18 +9,8 @@ import { startPlayground } from '../../playground/server.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const dataDir = process.env.SMAT_DATA ? resolve(process.env.SMAT_DATA) : resolve(root, '../shared/data');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/headless-chromium';
+export { CHROMIUM, CHROMIUM_ARGS };
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -59,9 +49,26 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openPlayground(uiPath: string, viewport = { width: 1280, height: 800 }): Promise<Session> {
+/**
+ * WebGPU through SwiftShader (software Vulkan) for the opt-in WebGPU test: slow, but it is a real
+ * WebGPU device that can be destroyed to exercise the device-lost fallback.
+ */
+export const CHROMIUM_WEBGPU_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'),
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan,WebGPU',
+  '--use-angle=swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+export async function openPlayground(
+  uiPath: string,
+  viewport = { width: 1280, height: 800 },
+  opts: { args?: string[]; query?: string } = {},
+): Promise<Session> {
   const server = await startPlayground({ port: 0, uiPath });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: opts.args ?? CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const origin = new URL(server.url).origin;
@@ -82,7 +89,7 @@ export async function openPlayground(uiPath: string, viewport = { width: 1280, h
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(server.url + '?noexamples=0');
+  await page.goto(server.url + (opts.query ?? ''));
   await page.waitForFunction(() => (window as any).playground?.uiReady === true, null, { timeout: 60_000 });
   return {
     browser,

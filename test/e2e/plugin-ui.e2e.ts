@@ -2,7 +2,9 @@
 // playground page, which plays the sandbox's messages. Runs the REAL model on WASM in headless
 // Chromium with every request outside the page's own server aborted.
 //   npm run test:e2e          (builds first when dist/ is missing or stale)
-// Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.5), SMAT_E2E_PHOTOS (default 3).
+// Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.5), SMAT_E2E_PHOTOS (default 3),
+//      SMAT_E2E_WEBGPU=1 adds a (slow) WebGPU run on SwiftShader with a lost device -> WASM fallback,
+//      SMAT_E2E_NO_BUILD=1 tests dist/ui.html as it is.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { resamplePlanes } from '../../core/resample';
 import type { RgbaImage } from '../../core/rgba-image';
 import type { BoxPrompt } from '../../core/prompt-types';
 import {
+  CHROMIUM_WEBGPU_ARGS,
   ensureBuilt,
   findExample,
   listEcssd,
@@ -309,4 +312,37 @@ describe('a build without a model', () => {
       await s.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(!hasModel || process.env.SMAT_E2E_WEBGPU !== '1')('WebGPU (SwiftShader), device lost mid-session', () => {
+  it('runs on WebGPU, then finishes on WASM after the GPU device is destroyed, and says so', async () => {
+    const s = await openPlayground(uiPath, { width: 1280, height: 900 }, { args: CHROMIUM_WEBGPU_ARGS, query: '?backend=webgpu' });
+    try {
+      const frame = await pluginFrame(s.page);
+      expect(await waitForModel(frame, 600_000)).toBe('ready');
+      expect(await frame.textContent('[data-testid=backend]')).toContain('WebGPU');
+      const src = findExample('coffee.png') ?? findExample('astronaut.png');
+      await addImage(s.page, 'photo.png', new Uint8Array(readFileSync(src!)));
+      const box: BoxPrompt = { kind: 'box', x: 100, y: 50, width: 300, height: 300 };
+      const first = await sendJob(s.page, 'prompts', [box]);
+      await waitForReview(frame, 600_000);
+      console.log(`e2e: WebGPU (SwiftShader) run: ${await frame.textContent('[data-testid=timings]')}`);
+      expect(await frame.evaluate(() => (window as any).__smat.destroyGpuDevice())).toBe(true);
+      await press(frame, 'apply');
+      await waitForUi(s.page, 'apply', first.jobId);
+      const second = await sendJob(s.page, 'prompts', [box]);
+      await waitForReview(frame, 600_000);
+      const notice = await frame.textContent('[data-testid=notice]');
+      console.log(`e2e: after the device was destroyed: ${notice} | ${await frame.textContent('[data-testid=timings]')}`);
+      expect(notice).toMatch(/GPU device was lost.*switched to WASM/);
+      expect(await frame.textContent('[data-testid=backend]')).toContain('WASM');
+      await press(frame, 'apply');
+      const applied = await waitForUi(s.page, 'apply', second.jobId);
+      expect(decodeImage(Buffer.from(applied.png!, 'base64')).width).toBeGreaterThan(0);
+      expect(s.blocked).toEqual([]);
+      expect(s.fromPlugin).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 1_200_000);
 });
