@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from . import make_val_composites
 
@@ -40,17 +41,20 @@ def main(argv=None):
     p.add_argument("--models", default=None)
     p.add_argument("--composites", default=os.path.join(REPO, "runs", "val-composites"))
     p.add_argument("--json", default=None)
+    p.add_argument("--jobs", type=int, default=2, help="evaluations run side by side (1 ORT thread each)")
     args = p.parse_args(argv)
     if not os.path.isdir(os.path.join(args.composites, "images")):
         make_val_composites.main(["--data", args.data, "--out", args.composites])
     sets = {"ecssd-val": os.path.join(args.data, "ecssd-val"), "composites": args.composites}
-    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, prompt in RUNS:
+        def one(run):
+            name, prompt = run
             folder = sets[name]
             out = os.path.join(tmp, f"{name}-{prompt.replace(':', '')}.json")
             r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out)
-            results.append({"set": name, **r})
+            return {"set": name, **r}
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(one, RUNS))
     lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(

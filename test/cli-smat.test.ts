@@ -126,11 +126,18 @@ describe('smat eval', { timeout: 60_000 }, () => {
 
   it.skipIf(!haveModels || names.length === 0)('runs the model with box prompts from the ground truth', async () => {
     const json = join(tmp, 'eval-model.json');
-    const r = await smat(['eval', '--images', join(ecssd, 'images'), '--gt', join(ecssd, 'masks'), '--prompt', 'box', '--limit', '2', '--json', json, '--threads', '2']);
+    // Two photos where the box matte is known to be good, so a broken eval path shows as a drop.
+    const subset = join(tmp, 'ecssd-subset');
+    for (const dir of ['images', 'masks']) mkdirSync(join(subset, dir), { recursive: true });
+    for (const name of ['0036', '0042']) {
+      copyFileSync(join(ecssd, 'images', `${name}.jpg`), join(subset, 'images', `${name}.jpg`));
+      copyFileSync(join(ecssd, 'masks', `${name}.png`), join(subset, 'masks', `${name}.png`));
+    }
+    const r = await smat(['eval', '--images', join(subset, 'images'), '--gt', join(subset, 'masks'), '--prompt', 'box', '--json', json, '--threads', '2']);
     expect(r.code).toBe(0);
     const s = JSON.parse(readFileSync(json, 'utf8'));
     expect(s.n).toBe(2);
-    expect(s.iou).toBeGreaterThan(0.5);
+    expect(s.iou).toBeGreaterThan(0.85);
   }, 180_000);
 
   it('rejects a bad --prompt', async () => {

@@ -45,7 +45,9 @@ async function makeRunner(ort: OrtModuleLike, sessionOptions?: unknown): Promise
 
 describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntime-node)', () => {
   let runner: SmatRunner;
-  const names = haveData ? readdirSync(join(dataDir, 'ecssd-val', 'images')).filter((f) => f.endsWith('.jpg')).sort().slice(0, 2).map((f) => f.slice(0, -4)) : [];
+  // Two photos where the model's box matte is known to be good (IoU 0.95 / 0.97 through `smat eval`):
+  // this checks the runner reproduces it; average quality is `npm run validate`'s job.
+  const names = ['0036', '0042'];
 
   beforeAll(async () => {
     runner = await makeRunner(ortNode as unknown as OrtModuleLike, { intraOpNumThreads: 2 });
@@ -54,7 +56,7 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     await runner?.release();
   });
 
-  it('a box from the ground-truth mask gives IoU > 0.5 at full resolution', async () => {
+  it('a box from the ground-truth mask gives IoU > 0.85 at full resolution', async () => {
     for (const name of names) {
       const { image, gt } = loadSample(name);
       const box = boxFromMask(gt, image.width, image.height)!;
@@ -64,7 +66,7 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
       expect(result.alpha.every((v) => v >= 0 && v <= 1)).toBe(true);
       const score = iou(result.alpha, gt);
       console.info(`[core-smat-runner] ${name} ${image.width}x${image.height} box IoU ${score.toFixed(3)}`);
-      expect(score).toBeGreaterThan(0.5);
+      expect(score).toBeGreaterThan(0.85);
     }
   }, 120_000);
 

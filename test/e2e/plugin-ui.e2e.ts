@@ -2,7 +2,7 @@
 // playground page, which plays the sandbox's messages. Runs the REAL model on WASM in headless
 // Chromium with every request outside the page's own server aborted.
 //   npm run test:e2e          (builds first when dist/ is missing or stale)
-// Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.5), SMAT_E2E_PHOTOS (default 3),
+// Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.85), SMAT_E2E_PHOTOS (names, comma-separated),
 //      SMAT_E2E_WEBGPU=1 adds a (slow) WebGPU run on SwiftShader with a lost device -> WASM fallback,
 //      SMAT_E2E_NO_BUILD=1 tests dist/ui.html as it is.
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,8 +27,12 @@ import {
   type Session,
 } from './harness';
 
-const MIN_IOU = Number(process.env.SMAT_E2E_MIN_IOU ?? 0.5);
-const PHOTOS = Number(process.env.SMAT_E2E_PHOTOS ?? 3);
+// This test checks that the plugin path reproduces the model's matte, not the model's average
+// quality (that is `npm run validate`): the photos are two ECSSD images where `smat eval --prompt box`
+// on onnxruntime-node scores IoU 0.951 and 0.973, so a wiring fault (letterbox, prompt mapping,
+// upsampling, PNG) shows up as a clear drop below 0.85.
+const MIN_IOU = Number(process.env.SMAT_E2E_MIN_IOU ?? 0.85);
+const PHOTOS = (process.env.SMAT_E2E_PHOTOS ?? '0036.jpg,0042.jpg').split(',');
 /** jpeg-js decodes on both sides; allow for rounding only. */
 const RGB_TOLERANCE = 2;
 
@@ -227,8 +231,8 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
   }, 600_000);
 
   it(`box prompt = GT bounding box on ECSSD photos: IoU >= ${MIN_IOU}, straight alpha`, async () => {
-    const photos = listEcssd().slice(0, PHOTOS);
-    expect(photos.length, 'no ECSSD photos found (set SMAT_DATA)').toBeGreaterThan(0);
+    const photos = listEcssd().filter((p) => PHOTOS.includes(p.name));
+    expect(photos.map((p) => p.name), 'ECSSD photos missing (set SMAT_DATA)').toEqual(PHOTOS);
     const ious: number[] = [];
     const failures: string[] = [];
     for (const photo of photos) {
