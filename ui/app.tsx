@@ -1,5 +1,6 @@
 // The panel. Reads the controller's state; every action goes through the controller.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { MatteOutput } from '../core/messages';
 import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import { backendLabel } from './backend';
@@ -59,6 +60,20 @@ function Progress({ value }: { value: number | null }) {
     <div class="progress" role="progressbar" aria-valuenow={Math.round(value * 100)} aria-valuemin={0} aria-valuemax={100}>
       <div class="bar" style={{ width: `${Math.round(value * 100)}%` }} />
     </div>
+  );
+}
+
+function OutputOption({ value, label, current, onPick }: {
+  value: MatteOutput;
+  label: string;
+  current: MatteOutput;
+  onPick: (output: MatteOutput) => void;
+}) {
+  return (
+    <label>
+      <input type="radio" name="output" checked={current === value} onChange={() => onPick(value)} data-testid={`output-${value}`} />
+      {label}
+    </label>
   );
 }
 
@@ -158,26 +173,8 @@ export function App({ ctrl }: { ctrl: Controller }) {
             </figure>
           </div>
           <fieldset class="output">
-            <label>
-              <input
-                type="radio"
-                name="output"
-                checked={state.output === 'cutout'}
-                onChange={() => ctrl.setOutput('cutout')}
-                data-testid="output-cutout"
-              />
-              Cut-out
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="output"
-                checked={state.output === 'mask'}
-                onChange={() => ctrl.setOutput('mask')}
-                data-testid="output-mask"
-              />
-              Luminance mask
-            </label>
+            <OutputOption value="cutout" label="Cut-out" current={state.output} onPick={(o) => ctrl.setOutput(o)} />
+            <OutputOption value="mask" label="Luminance mask" current={state.output} onPick={(o) => ctrl.setOutput(o)} />
           </fieldset>
           <div class="buttons">
             <button onClick={() => ctrl.skip()} disabled={job.phase === 'applying'} data-testid="cancel">
