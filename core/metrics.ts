@@ -105,40 +105,35 @@ function mat2gray(a: Float32Array): Float64Array {
 }
 
 /**
+ * 1-D convolution with replicate borders along one axis: `lines` lines of `length` samples, sample
+ * i of line l at `l * lineStride + i * step`. out(i) = sum_k kernel(k) * in(i - (k - half)).
+ */
+function convolveAxis(
+  src: Float64Array, lines: number, lineStride: number, length: number, step: number,
+  kernel: Float64Array, half: number,
+): Float64Array {
+  const out = new Float64Array(src.length);
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStride;
+    for (let i = 0; i < length; i++) {
+      let s = 0;
+      for (let k = 0; k < kernel.length; k++) {
+        const j = Math.min(length - 1, Math.max(0, i - (k - half)));
+        s += kernel[k] * src[base + j * step];
+      }
+      out[base + i * step] = s;
+    }
+  }
+  return out;
+}
+
+/**
  * Separable convolution with replicate borders: rows with `kx` then columns with `ky`
  * (imfilter(..., 'replicate', 'conv'); the 2-D kernel ky ⊗ kx is separable).
  */
 function conv2Separable(im: Float64Array, w: number, h: number, kx: Float64Array, ky: Float64Array, half: number): Float64Array {
-  const tmp = new Float64Array(w * h);
-  const out = new Float64Array(w * h);
-  const size = 2 * half + 1;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let k = 0; k < size; k++) {
-        // convolution: out(x) = sum_k kernel(k) * in(x - (k - half))
-        let xx = x - (k - half);
-        if (xx < 0) xx = 0;
-        else if (xx >= w) xx = w - 1;
-        s += kx[k] * im[row + xx];
-      }
-      tmp[row + x] = s;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let k = 0; k < size; k++) {
-        let yy = y - (k - half);
-        if (yy < 0) yy = 0;
-        else if (yy >= h) yy = h - 1;
-        s += ky[k] * tmp[yy * w + x];
-      }
-      out[y * w + x] = s;
-    }
-  }
-  return out;
+  const rows = convolveAxis(im, h, w, w, 1, kx, half);
+  return convolveAxis(rows, w, 1, h, w, ky, half);
 }
 
 function gradientMagnitude(a: Float32Array, w: number, h: number, sigma: number): Float64Array {
