@@ -173,11 +173,8 @@ def add_hair_strands(rng, img: np.ndarray, alpha: np.ndarray, occluders: np.ndar
     gy, gx = np.gradient(ndimage.gaussian_filter(alpha, 2.0))
     sup = 4
     canvas = Image.new("L", (size * sup, size * sup), 0)
-    colour_canvas = np.zeros((size, size, 3), np.float32)
-    colour_weight = np.zeros((size, size), np.float32)
     draw = ImageDraw.Draw(canvas)
     n = int(rng.integers(30, 160))
-    strand_layers = []
     for i in rng.choice(len(xs), size=min(n, len(xs)), replace=False):
         x, y = float(xs[i]), float(ys[i])
         nx, ny = -gx[ys[i], xs[i]], -gy[ys[i], xs[i]]  # points away from the object
@@ -192,11 +189,7 @@ def add_hair_strands(rng, img: np.ndarray, alpha: np.ndarray, occluders: np.ndar
             dy = nx * np.sin(ang) + ny * np.cos(ang)
             pts.append(((x + dx * length * t) * sup, (y + dy * length * t) * sup))
         draw.line(pts, fill=int(rng.uniform(120, 255)), width=max(1, int(rng.uniform(0.4, 1.3) * sup)))
-        c = img[ys[i], xs[i]] * rng.uniform(0.8, 1.1)
-        strand_layers.append((pts, c))
     strands = np.asarray(canvas.resize((size, size), Image.BOX), np.float32) / 255.0
-    if not strand_layers:
-        return img, alpha
     # One colour per image region: the mean border colour nearby is close enough for thin strands.
     border_colour = img[edge].mean(axis=0)
     colour = np.clip(border_colour * rng.uniform(0.8, 1.1), 0, 1)

@@ -22,15 +22,6 @@ from .prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
 OPSET = 17
 
 
-class _HeadForExport(torch.nn.Module):
-    def __init__(self, head):
-        super().__init__()
-        self.head = head
-
-    def forward(self, features, image, prompt_mask, has_prompt):
-        return self.head(features, image, prompt_mask, has_prompt)
-
-
 def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
@@ -43,7 +34,7 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
     with torch.no_grad():
         torch.onnx.export(model.encoder, (image,), enc_path, input_names=["image"], output_names=["features"],
                           opset_version=OPSET, do_constant_folding=True)
-        torch.onnx.export(_HeadForExport(model.head), (feats, image, mask, has), head_path,
+        torch.onnx.export(model.head, (feats, image, mask, has), head_path,
                           input_names=["features", "image", "prompt_mask", "has_prompt"],
                           output_names=["alpha", "similarity"], opset_version=OPSET, do_constant_folding=True)
     if fp16:
