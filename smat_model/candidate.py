@@ -54,12 +54,54 @@ class CrossAttentionUpdate(nn.Module):
         return cand + self.mlp(self.norm_mlp(cand))
 
 
+class JointSelfAttention(nn.Module):
+    """One pre-norm self-attention + MLP step over [candidate; image tokens]: the image tokens read
+    the candidate (and each other, globally) as well as the reverse, as in SAM's two-way decoder.
+    The residual branches start at zero so a head trained without this step loads unchanged."""
+
+    def __init__(self, dim: int, heads: int, mlp_ratio: int = 2):
+        super().__init__()
+        self.heads = heads
+        self.norm = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.out = nn.Linear(dim, dim)
+        self.norm_mlp = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), nn.GELU(), nn.Linear(mlp_ratio * dim, dim))
+        for layer in (self.out, self.mlp[2]):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, seq: torch.Tensor) -> torch.Tensor:
+        b, n, c = seq.shape
+        hd = c // self.heads
+        q, k, v = self.qkv(self.norm(seq)).view(b, n, 3, self.heads, hd).permute(2, 0, 3, 1, 4)
+        attn = (q @ k.transpose(-2, -1)) * hd ** -0.5
+        seq = seq + self.out((attn.softmax(-1) @ v).transpose(1, 2).reshape(b, n, c))
+        return seq + self.mlp(self.norm_mlp(seq))
+
+
+class DensePromptEmbedding(nn.Module):
+    """The prompt's coverage of each feature cell, added to that cell's token (SAM's dense prompt):
+    a token then knows it lies inside the box or under a click, which pooling alone cannot tell it."""
+
+    def __init__(self, dim: int, hidden: int = 64):
+        super().__init__()
+        self.embed = nn.Sequential(nn.Conv2d(1, hidden, 1), nn.GELU(), nn.Conv2d(hidden, dim, 1))
+        nn.init.zeros_(self.embed[2].weight)
+        nn.init.zeros_(self.embed[2].bias)
+
+    def forward(self, prompt_weights: torch.Tensor) -> torch.Tensor:
+        return self.embed(prompt_weights)
+
+
 class CandidateSimilarity(nn.Module):
-    def __init__(self, dim: int = 256, layers: int = 2, heads: int = 8):
+    def __init__(self, dim: int = 256, layers: int = 2, heads: int = 8, mixer_layers: int = 1):
         super().__init__()
         self.saliency_query = nn.Parameter(torch.randn(dim) * 0.02)
         self.token_proj = nn.Conv2d(dim, dim, 1)
         self.updates = nn.ModuleList([CrossAttentionUpdate(dim, heads) for _ in range(layers)])
+        self.dense_prompt = DensePromptEmbedding(dim)
+        self.mixer = nn.ModuleList([JointSelfAttention(dim, heads) for _ in range(mixer_layers)])
         self.sim_key = nn.Conv2d(dim, dim, 1)
         self.sim_query = nn.Linear(dim, dim)
         # cosine in [-1, 1] -> logit; a learned temperature keeps the map soft but separable.
@@ -76,6 +118,12 @@ class CandidateSimilarity(nn.Module):
         cand = cand.unsqueeze(1)
         for layer in self.updates:
             cand = layer(cand, tokens)
+        tokens = tokens + self.dense_prompt(prompt_weights).flatten(2).transpose(1, 2)
+        seq = torch.cat([cand, tokens], 1)
+        for layer in self.mixer:
+            seq = layer(seq)
+        cand = seq[:, :1]
+        tokens_map = seq[:, 1:].transpose(1, 2).reshape(b, c, h, w)
         key = F.normalize(self.sim_key(tokens_map), dim=1)
         query = F.normalize(self.sim_query(cand.squeeze(1)), dim=1)
         cosine = (key * query.view(b, c, 1, 1)).sum(1, keepdim=True)

@@ -83,19 +83,31 @@ def write_model_json(out_dir: str, size: int, extra=None):
         f.write("\n")
 
 
+def write_resume_state(state: dict, path: str):
+    keep = {k: state[k] for k in ("head", "encoder_tail", "step", "samples_seen", "scores") if k in state}
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    torch.save(keep, path)
+    print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB (fp32 weights, step {keep.get('step')})")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", default=None, help="trained head; omit for an untrained head")
     p.add_argument("--out", default="models")
     p.add_argument("--size", type=int, default=512)
     p.add_argument("--fp32", action="store_true")
+    p.add_argument("--resume-state", default=None,
+                   help="also write the checkpoint's fp32 weights, without optimizer state, here (the file that "
+                        "is committed with the graphs, so the next session resumes from the shipped model)")
     args = p.parse_args(argv)
     model = build_smat(args.checkpoint)
     enc, head = export_graphs(model, args.out, args.size, fp16=not args.fp32)
     extra = {}
     if args.checkpoint:
         state = torch.load(args.checkpoint, map_location="cpu")
-        extra = {"trainingStep": state.get("step")}
+        extra = {"trainingStep": state.get("step"), "samplesSeen": state.get("samples_seen")}
+        if args.resume_state:
+            write_resume_state(state, args.resume_state)
     write_model_json(args.out, args.size, extra)
     for f in (enc, head):
         print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")

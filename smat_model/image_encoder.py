@@ -137,12 +137,22 @@ class TinyViTEncoder(nn.Module):
         )
 
     def forward(self, x):
+        return self.tail(self.trunk(x))
+
+    def trunk(self, x):
+        """The part that stays frozen: its output is what training caches per sample."""
         x = self.patch_embed(x)
         x = self.merge0(self.stage0(x))
         x = self.merge1(self.stage1(x))
-        x = self.merge2(self.stage2(x))
-        x = self.stage3(x)
-        return self.neck(x)
+        return self.stage2(x)
+
+    def tail(self, x):
+        """The last stage and the neck: tuned at a low learning rate, so that the features learn
+        which object is the subject, which SAM's distillation never asked of them."""
+        return self.neck(self.stage3(self.merge2(x)))
+
+    def tail_modules(self) -> List[nn.Module]:
+        return [self.merge2, self.stage3, self.neck]
 
     def convs_in_graph_order(self) -> List[nn.Conv2d]:
         """Biased convolutions in the order the ONNX graph runs them (its initializers are unnamed)."""

@@ -4,6 +4,7 @@ held-out DUTS-TR cut-outs and held-out BSDS500 backgrounds (never seen in traini
     python3 -m smat_model.make_val_composites --data ../shared/data --out runs/val-composites
 
 images/NNN.png is the composite, masks/NNN.png the target's alpha; the other objects are 0.
+trimaps/NNN.png marks the soft band (0 < alpha < 1) as 128, so `smat eval --trimaps` scores it alone.
 """
 import argparse
 import os
@@ -29,12 +30,16 @@ def main(argv=None):
     rng = np.random.default_rng(SEED)
     os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "masks"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "trimaps"), exist_ok=True)
     duplicated = 0
     for i in range(args.count):
         img, alpha, info = factory.composite(rng, duplicate_p=DUPLICATE_P, hair_p=0.0)
         duplicated += info["duplicated"]
         Image.fromarray((img * 255).round().astype(np.uint8)).save(os.path.join(args.out, "images", f"{i:03d}.png"))
-        Image.fromarray((alpha * 255).round().astype(np.uint8)).save(os.path.join(args.out, "masks", f"{i:03d}.png"))
+        alpha8 = (alpha * 255).round().astype(np.uint8)
+        Image.fromarray(alpha8).save(os.path.join(args.out, "masks", f"{i:03d}.png"))
+        trimap = np.where(alpha8 == 0, 0, np.where(alpha8 == 255, 255, 128)).astype(np.uint8)
+        Image.fromarray(trimap).save(os.path.join(args.out, "trimaps", f"{i:03d}.png"))
     print(f"wrote {args.count} composites ({duplicated} with a duplicated target) to {args.out}")
 
 

@@ -9,9 +9,9 @@ from .prompt_encoding import downsample_prompt
 
 
 class SMatHead(nn.Module):
-    def __init__(self, feat_dim: int = 256):
+    def __init__(self, feat_dim: int = 256, mixer_layers: int = 1):
         super().__init__()
-        self.candidate = CandidateSimilarity(feat_dim)
+        self.candidate = CandidateSimilarity(feat_dim, mixer_layers=mixer_layers)
         self.decoder = SimilarityGuidedDecoder(feat_dim)
 
     def forward(self, features, image, prompt_mask, has_prompt):

@@ -36,6 +36,9 @@ def parse_args(argv=None):
     p.add_argument("--eval-limit", type=int, default=40)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--init-head-from", default=None,
+                   help="start a new run from these head weights (e.g. the committed models/checkpoint/head.pt); "
+                        "layers the file lacks keep their fresh initialisation")
     p.add_argument("--init-candidate-from", default=None,
                    help="start a new run with the candidate/similarity weights of another checkpoint")
     return p.parse_args(argv)
@@ -69,14 +72,24 @@ def main(argv=None):
     factory = SampleFactory(data, args.size)
     model = SMat(build_encoder(), SMatHead())
     opt = torch.optim.AdamW(model.head.parameters(), lr=args.lr, weight_decay=1e-4)
-    step, best = 0, -1.0
+    step, best, samples_seen = 0, -1.0, 0
     last = os.path.join(args.run, "last.pt")
     if os.path.exists(last):
         state = torch.load(last, map_location="cpu")
         model.head.load_state_dict(state["head"])
         opt.load_state_dict(state["opt"])
         step, best = state["step"], state.get("best", -1.0)
+        samples_seen = state.get("samples_seen", 0)
         print(f"resumed from {last} at step {step} (best score {best:.4f})", flush=True)
+    elif args.init_head_from:
+        state = torch.load(args.init_head_from, map_location="cpu")
+        missing, unexpected = model.head.load_state_dict(state["head"], strict=False)
+        if unexpected:
+            raise ValueError(f"{args.init_head_from} has weights this head lacks: {unexpected}")
+        step, samples_seen = state.get("step", 0), state.get("samples_seen", 0)
+        if "opt" in state and not missing:
+            opt.load_state_dict(state["opt"])
+        print(f"head from {args.init_head_from} at step {step}; new layers: {missing or 'none'}", flush=True)
     elif args.init_candidate_from:
         head_state = torch.load(args.init_candidate_from, map_location="cpu")["head"]
         candidate = {k[len("candidate."):]: v for k, v in head_state.items() if k.startswith("candidate.")}
@@ -91,6 +104,7 @@ def main(argv=None):
     def save(path, extra=None):
         tmp = path + ".tmp"
         torch.save({"head": model.head.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                    "samples_seen": samples_seen,
                     "args": vars(args), **(extra or {})}, tmp)
         os.replace(tmp, path)
 
@@ -114,6 +128,7 @@ def main(argv=None):
         opt.step()
         step += 1
         window_n += len(index)
+        samples_seen += len(index)
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if step % 20 == 0:
             dt = time.time() - window_t

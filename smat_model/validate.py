@@ -19,15 +19,21 @@ RUNS = [
     ("ecssd-val", "auto"),
     ("ecssd-val", "box"),
     ("ecssd-val", "points:10"),
+    ("ecssd-val", "scribble"),
     ("composites", "box"),
     ("composites", "points:10"),
+    ("composites", "scribble"),
 ]
 KEYS = ["iou", "mae", "sad", "mse", "grad", "conn"]
+# The composites know their exact alpha, so their soft band (0 < alpha < 1) is scored on its own.
+SOFT_BAND_KEYS = ["sad_unknown", "mse_unknown"]
 
 
-def run_eval(images, gt, prompt, models, out_json):
+def run_eval(images, gt, prompt, models, out_json, trimaps=None):
     cmd = ["node", os.path.join(REPO, "bin", "smat.mjs"), "eval", "--images", images, "--gt", gt,
            "--prompt", prompt, "--seed", "0", "--json", out_json]
+    if trimaps:
+        cmd += ["--trimaps", trimaps]
     if models:
         cmd += ["--models", models]
     subprocess.run(cmd, check=True, cwd=REPO)
@@ -43,7 +49,7 @@ def main(argv=None):
     p.add_argument("--json", default=None)
     p.add_argument("--jobs", type=int, default=2, help="evaluations run side by side (1 ORT thread each)")
     args = p.parse_args(argv)
-    if not os.path.isdir(os.path.join(args.composites, "images")):
+    if not os.path.isdir(os.path.join(args.composites, "trimaps")):
         make_val_composites.main(["--data", args.data, "--out", args.composites])
     sets = {"ecssd-val": os.path.join(args.data, "ecssd-val"), "composites": args.composites}
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,14 +57,17 @@ def main(argv=None):
             name, prompt = run
             folder = sets[name]
             out = os.path.join(tmp, f"{name}-{prompt.replace(':', '')}.json")
-            r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out)
+            trimaps = os.path.join(folder, "trimaps") if name == "composites" else None
+            r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out, trimaps)
             return {"set": name, **r}
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(one, RUNS))
-    lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn | soft-band SAD | soft-band MSE |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(
-            f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS) + " |")
+        cells = [f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS]
+        cells += [f"{r[k]:.4f}" if k in r else "–" for k in SOFT_BAND_KEYS]
+        lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
     if args.json:
         with open(args.json, "w") as f:

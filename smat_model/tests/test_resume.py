@@ -1,0 +1,74 @@
+"""Training resumes from what is committed: the shipped head graph's weights can be recovered
+exactly, new layers start as identities, and the cached pool is reproducible from its seeds."""
+import os
+
+import numpy as np
+import torch
+
+from smat_model.data import DataRoot, SampleFactory
+from smat_model.feature_cache import SHARD, CachedPool, build_shard, shard_path
+from smat_model.onnx_runner import run_onnx
+from smat_model.recover_from_onnx import recover_head
+from smat_model.smat import SMatHead
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHIPPED_HEAD = os.path.join(REPO, "models", "smat-head.onnx")
+
+
+def _inputs(size=512, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    feats = torch.randn(1, 256, size // 16, size // 16, generator=g)
+    image = torch.randn(1, 3, size, size, generator=g)
+    mask = torch.zeros(1, 1, size, size)
+    mask[..., size // 5:size // 2, size // 4:size // 2] = 1
+    return feats, image, mask
+
+
+def test_weights_recovered_from_the_shipped_head_reproduce_it():
+    head, state = recover_head(SHIPPED_HEAD)
+    head.load_state_dict(state, strict=False)
+    head.eval()
+    feats, image, mask = _inputs()
+    for has in (0.0, 1.0):
+        with torch.no_grad():
+            alpha, sim = head(feats, image, mask * has, torch.tensor([has]))
+        out = run_onnx(SHIPPED_HEAD, {"features": feats.numpy(), "image": image.numpy(),
+                                      "prompt_mask": (mask * has).numpy(), "has_prompt": np.array([has], np.float32)})
+        assert np.abs(out["alpha"] - alpha.numpy()).max() < 1e-4
+        assert np.abs(out["similarity"] - sim.numpy()).max() < 1e-4
+
+
+def test_a_new_token_mixer_starts_as_the_identity():
+    torch.manual_seed(0)
+    plain = SMatHead(mixer_layers=0).eval()
+    mixed = SMatHead(mixer_layers=2).eval()
+    missing, unexpected = mixed.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and missing and all(("mixer" in k) or ("dense_prompt" in k) for k in missing)
+    feats, image, mask = _inputs(128)
+    with torch.no_grad():
+        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
+        a1, s1 = mixed(feats, image, mask, torch.tensor([1.0]))
+    assert torch.allclose(a0, a1, atol=1e-6) and torch.allclose(s0, s1, atol=1e-6)
+
+
+def test_cache_shards_are_rebuilt_identically_from_their_seed(tmp_path, data_root, encoder):
+    factory = SampleFactory(DataRoot(data_root), 64)
+    first = build_shard(encoder, factory, seed=7, auto_fraction=0.5)
+    again = build_shard(encoder, factory, seed=7, auto_fraction=0.5)
+    for key in first:
+        assert np.array_equal(first[key], again[key]), key
+    assert first["trunk"].shape == (SHARD, 160, 4, 4)
+    assert first["image"].shape == (SHARD, 3, 64, 64)
+    # Trunk + tail on the cached trunk output equals the whole encoder on the image.
+    image = torch.from_numpy(first["image"][:1].astype(np.float32))
+    with torch.no_grad():
+        whole = encoder(image)
+        split = encoder.tail(torch.from_numpy(first["trunk"][:1].astype(np.float32)))
+    assert torch.allclose(whole, split, atol=5e-2 * whole.abs().max().item())  # fp16 cache
+
+    np.savez(shard_path(str(tmp_path), 0), **first)
+    pool = CachedPool(str(tmp_path))
+    assert pool.refresh() == SHARD
+    image, trunk, alpha, masks, has = pool.batch(np.random.default_rng(0), 3)
+    assert image.shape == (3, 3, 64, 64) and trunk.shape == (3, 160, 4, 4)
+    assert alpha.shape == (3, 64, 64) and masks.shape[:2] == (3, 2) and has.shape == (3, 2)
