@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 // Builds the plugin:
-//   dist/code.js  - the Figma sandbox (src/main.ts), one IIFE for the plugin main thread.
-//   dist/ui.html  - ONE self-contained document for the UI iframe: the preact bundle, the
-//                   onnxruntime-web WASM binary and the ONNX models, all inlined (gzip + base64),
-//                   so the plugin works offline and never fetches anything at run time.
+//   dist/code.js  - the Figma sandbox (src/main.ts), one IIFE for the plugin main thread, preceded
+//                   by one line `var __SMAT_ASSETS__ = {...}` that carries the heavy binaries (the
+//                   onnxruntime-web WASM builds and the ONNX models) as gzip + base64 strings. The
+//                   sandbox streams them to the UI over figma.ui.postMessage (src/assets/).
+//   dist/ui.html  - the UI iframe: the preact bundle with onnxruntime-web's JS, and nothing else.
+//                   Figma shows it as a `data:` URL, which Chromium refuses over ~2 MB, so the
+//                   build fails when it grows past UI_HTML_LIMIT.
+// The plugin never fetches anything at run time (manifest: networkAccess none) and stores nothing.
 //
-// Usage: node build.mjs [--no-sandbox] [--models DIR] [--quiet]
+// Usage: node build.mjs [--no-sandbox] [--models DIR] [--out DIR] [--runtimes LIST] [--quiet]
+//   --runtimes: which onnxruntime binaries code.js carries, comma-separated: ort-wasm (default),
+//   ort-wasm-webgpu. `--runtimes ort-wasm,ort-wasm-webgpu` for a host whose UI iframe is a secure
+//   context with WebGPU (the playground's ?host=srcdoc).
 //   SMAT_MODELS_DIR / --models: where smat-encoder.onnx, smat-head.onnx and model.json live
 //   (default models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
@@ -31,31 +38,46 @@ const distDir = resolve(root, option('--out') ?? 'dist');
 const modelsDir = resolve(root, option('--models') ?? process.env.SMAT_MODELS_DIR ?? 'models');
 mkdirSync(distDir, { recursive: true });
 
-// The WebGPU build of onnxruntime-web (`onnxruntime-web/webgpu`) runs on the asyncify WASM binary,
-// which carries both the WebGPU and the WASM (CPU) execution providers: one binary serves both.
+// Two onnxruntime-web binaries; the UI asks for the one its backend needs (ui/ort-runtime.ts):
+// the WASM-only build, and the asyncify one behind `onnxruntime-web/webgpu` that carries both the
+// WebGPU and the WASM execution providers. Only a secure context has WebGPU and a `data:` URL
+// iframe - how Figma hosts the UI - is not one, so by default code.js carries the WASM-only
+// binary: the WebGPU one would add 8.4 MiB of base64 that the sandbox parses on every command
+// (measured: tools/measure-sandbox-load.ts, README) and that such a page can never use.
 const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/webgpu'));
-const ORT_WASM = join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm');
+const RUNTIMES = {
+  'ort-wasm': join(ortDist, 'ort-wasm-simd-threaded.wasm'),
+  'ort-wasm-webgpu': join(ortDist, 'ort-wasm-simd-threaded.asyncify.wasm'),
+};
+
+/** Chromium refuses `data:` URLs over ~2 MB; keep a margin (a 1.4 MB one was seen to load). */
+const UI_HTML_LIMIT = 1_500_000;
 
 const mib = (n) => `${(n / 1048576).toFixed(2)} MiB`;
 
-async function buildSandbox() {
+async function buildSandbox(assets) {
   const entry = join(root, 'src/main.ts');
   if (!existsSync(entry)) {
     console.warn('build: src/main.ts not found, dist/code.js not built');
     return;
   }
-  await build({
+  const result = await build({
     entryPoints: [entry],
     bundle: true,
     format: 'iife',
     // Figma's sandbox is a restricted JS VM: keep the syntax conservative.
     target: 'es2017',
-    outfile: join(distDir, 'code.js'),
+    write: false,
     logLevel: quiet ? 'error' : 'warning',
     legalComments: 'none',
   });
-  log(`dist/code.js   ${mib(statSync(join(distDir, 'code.js')).size)}`);
+  // The assets go in front as plain string literals, untouched by esbuild: parsing a string literal
+  // is the cheapest way to carry bytes into the VM (see README, "How the model reaches the UI").
+  const code = `var __SMAT_ASSETS__ = ${JSON.stringify(assets)};\n${result.outputFiles[0].text}`;
+  writeFileSync(join(distDir, 'code.js'), code);
+  const size = Buffer.byteLength(code);
+  console.log(`dist/code.js   ${mib(size)} (${size} bytes, runtime and model inside)`);
 }
 
 async function buildUiBundle() {
@@ -76,16 +98,27 @@ async function buildUiBundle() {
   return result.outputFiles[0].text;
 }
 
-function gzipBase64(bytes) {
+/** One asset as src/assets/bundled-assets.ts expects it: gzip, then base64. */
+function packAsset(name, bytes) {
   const gz = gzipSync(bytes, { level: 9, memLevel: 9, strategy: zc.Z_DEFAULT_STRATEGY });
-  return { b64: gz.toString('base64'), raw: bytes.length, gz: gz.length };
+  const gzipBase64 = gz.toString('base64');
+  log(`  ${name.padEnd(16)} ${mib(bytes.length)} raw, ${mib(gz.length)} gzip, ${mib(gzipBase64.length)} base64`);
+  return { rawBytes: bytes.length, gzipBase64 };
 }
 
-/** One inlined binary: <script type="application/x-smat-asset"> holding gzip+base64 text. */
-function assetTag(id, bytes) {
-  const { b64, raw, gz } = gzipBase64(bytes);
-  log(`  ${id.padEnd(10)} ${mib(raw)} raw, ${mib(gz)} gzip, ${mib(b64.length)} base64`);
-  return `<script type="application/x-smat-asset" id="asset-${id}" data-encoding="gzip-base64" data-bytes="${raw}">${b64}</script>\n`;
+function packAssets(models) {
+  const assets = {};
+  const wanted = (option('--runtimes') ?? 'ort-wasm').split(',');
+  for (const name of wanted) {
+    if (!RUNTIMES[name]) throw new Error(`--runtimes: unknown runtime ${name} (known: ${Object.keys(RUNTIMES).join(', ')})`);
+    assets[name] = packAsset(name, readFileSync(RUNTIMES[name]));
+  }
+  if (models) {
+    assets['model-config'] = packAsset('model-config', Buffer.from(JSON.stringify(models.config)));
+    assets.encoder = packAsset('encoder', models.encoder);
+    assets.head = packAsset('head', models.head);
+  }
+  return assets;
 }
 
 function readModels() {
@@ -108,24 +141,23 @@ const escapeScript = (text) => text.replace(/<\/(script)/gi, '<\\/$1').replace(/
 async function buildUi() {
   const js = await buildUiBundle();
   log(`  ui bundle  ${mib(js.length)}`);
-  const models = readModels();
   const css = readFileSync(join(root, 'ui/styles.css'), 'utf8');
   let html = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n';
   html += '<meta name="viewport" content="width=device-width, initial-scale=1">\n';
   html += `<title>SMat</title>\n<style>${css}</style>\n</head><body>\n<div id="app"></div>\n`;
-  html += assetTag('ort-wasm', readFileSync(ORT_WASM));
-  if (models) {
-    html += assetTag('encoder', models.encoder);
-    html += assetTag('head', models.head);
-    html += `<script type="application/json" id="asset-model-json">${escapeScript(JSON.stringify(models.config))}</script>\n`;
-  }
   html += `<script>${escapeScript(js)}</script>\n</body></html>\n`;
   writeFileSync(join(distDir, 'ui.html'), html);
   const size = Buffer.byteLength(html);
-  console.log(`dist/ui.html   ${mib(size)} (${size} bytes)${models ? '' : '  [NO MODEL BUNDLED]'}`);
+  console.log(`dist/ui.html   ${mib(size)} (${size} bytes)`);
+  if (size > UI_HTML_LIMIT) {
+    console.error(`build: dist/ui.html is ${size} bytes, over ${UI_HTML_LIMIT}: Figma's data: URL would not load it`);
+    process.exit(1);
+  }
 }
 
 const t0 = Date.now();
-if (!flag('--no-sandbox')) await buildSandbox();
+const models = readModels();
+if (!flag('--no-sandbox')) await buildSandbox(packAssets(models));
 await buildUi();
+if (!models) console.log('build: [NO MODEL BUNDLED]');
 log(`build done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -29,7 +29,9 @@ function record(dir, msg) {
 
 function summary(msg) {
   const copy = {};
-  for (const [k, v] of Object.entries(msg ?? {})) copy[k] = v instanceof Uint8Array ? `<${v.length} bytes>` : v;
+  for (const [k, v] of Object.entries(msg ?? {})) {
+    copy[k] = v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'string' && v.length > 200 ? `<${v.length} chars>` : v;
+  }
   return JSON.stringify(copy).slice(0, 240);
 }
 
@@ -53,6 +55,9 @@ function onUiMessage(msg) {
     case 'ui-ready':
       uiReady = true;
       break;
+    case 'assets-request':
+      assetStream = assetStream.then(() => streamAssets(msg.names));
+      break;
     case 'run':
       startBatch(msg.mode);
       break;
@@ -72,6 +77,28 @@ function onUiMessage(msg) {
       break;
     case 'close':
       break;
+  }
+}
+
+// ---------------------------------------------------------------- assets
+// Like src/assets/stream-assets.ts: the gzip+base64 text code.js carries, in 1 MiB pieces. The
+// server reads it out of dist/code.js.
+const ASSET_CHUNK_CHARS = 1 << 20;
+let assetStream = Promise.resolve();
+
+async function streamAssets(names) {
+  for (const name of names) {
+    const res = await fetch(`/assets/${encodeURIComponent(name)}`);
+    if (!res.ok) {
+      send({ type: 'asset-missing', name });
+      continue;
+    }
+    const { rawBytes, gzipBase64 } = await res.json();
+    const count = Math.max(1, Math.ceil(gzipBase64.length / ASSET_CHUNK_CHARS));
+    for (let index = 0; index < count; index++) {
+      const data = gzipBase64.slice(index * ASSET_CHUNK_CHARS, (index + 1) * ASSET_CHUNK_CHARS);
+      send({ type: 'asset-chunk', name, index, count, rawBytes, data });
+    }
   }
 }
 
@@ -333,8 +360,17 @@ async function boot() {
   if (backend === 'webgpu' || backend === 'wasm') {
     html = html.replace('<head>', `<head><meta name="smat-backend" content="${backend}">`);
   }
-  // Like Figma: the UI is an srcdoc document in a sandboxed iframe with an opaque origin.
-  iframe.srcdoc = html;
+  // Like Figma: the UI is a data: URL (opaque origin, not a secure context, so no WebGPU; Chromium
+  // refuses such URLs over ~2 MB). ?host=srcdoc: a sandboxed srcdoc document instead.
+  if (params.get('host') === 'srcdoc') iframe.srcdoc = html;
+  else iframe.src = `data:text/html;base64,${utf8ToBase64(html)}`;
+}
+
+function utf8ToBase64(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }
 
 // Hooks for scripts and the e2e test.

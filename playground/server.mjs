@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Playground: serves the real dist/ui.html inside a page that plays the Figma sandbox's part.
+// Playground: serves the real dist/ui.html inside a page that plays the Figma sandbox's part,
+// including streaming the runtime and model that dist/code.js carries.
 //   npm run playground            -> http://127.0.0.1:5173/
 //   node playground/server.mjs --port 0 --no-build
-// It binds to 127.0.0.1 only (a secure context, so WebGPU is exposed to the srcdoc iframe).
+// It binds to 127.0.0.1 only. The UI is a data: URL iframe like in Figma (no WebGPU: not a secure
+// context); ?host=srcdoc shows it as a sandboxed srcdoc instead, where WebGPU is exposed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,14 +32,35 @@ function exampleDirs() {
 
 export function ensureBuilt({ force = false } = {}) {
   const ui = join(root, 'dist/ui.html');
-  if (!force && existsSync(ui)) return ui;
+  if (!force && existsSync(ui) && existsSync(join(root, 'dist/code.js'))) return ui;
   const r = spawnSync(process.execPath, [join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
   return ui;
 }
 
+/**
+ * The assets a built code.js carries (its first line, `var __SMAT_ASSETS__ = {...};`, see
+ * build.mjs), re-read when the file changes. The playground page plays the sandbox and streams
+ * them to the UI as the real code.js does.
+ */
+function assetReader(codePath) {
+  let cache = { mtimeMs: -1, assets: {} };
+  return () => {
+    if (!existsSync(codePath)) return {};
+    const { mtimeMs } = statSync(codePath);
+    if (mtimeMs !== cache.mtimeMs) {
+      const text = readFileSync(codePath, 'utf8');
+      const line = text.slice(0, text.indexOf('\n'));
+      const match = /^var __SMAT_ASSETS__ = (.*);$/.exec(line);
+      cache = { mtimeMs, assets: match ? JSON.parse(match[1]) : {} };
+    }
+    return cache.assets;
+  };
+}
+
 /** Starts the server; resolves with {url, close}. port 0 picks a free port. */
-export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join(root, 'dist/ui.html') } = {}) {
+export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join(root, 'dist/ui.html'), codePath } = {}) {
+  const readAssets = assetReader(codePath ?? join(dirname(uiPath), 'code.js'));
   const files = {
     '/': join(here, 'index.html'),
     '/index.html': join(here, 'index.html'),
@@ -55,6 +78,12 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204);
       res.end();
+      return;
+    }
+    if (url.pathname.startsWith('/assets/')) {
+      const asset = readAssets()[decodeURIComponent(url.pathname.slice('/assets/'.length))];
+      res.writeHead(asset ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(asset ? JSON.stringify(asset) : '{}');
       return;
     }
     if (url.pathname === '/examples.json') {

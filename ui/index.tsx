@@ -1,11 +1,13 @@
-// Entry of the plugin UI iframe (bundled into dist/ui.html by build.mjs).
+// Entry of the plugin UI iframe (bundled into dist/ui.html by build.mjs). The runtime and the model
+// are not in that page: the sandbox streams them over (ui/asset-receiver.ts).
 import { render } from 'preact';
-import type { SandboxToUi, UiToSandbox } from '../core/messages';
-import { readAsset, readModelConfig } from './assets';
-import { backendOverride, detectBackend, type GpuLike } from './backend';
+import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
+import { parseModelConfig } from '../core/model-config';
+import { AssetMissingError, AssetReceiver } from './asset-receiver';
+import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
 import { Controller } from './controller';
-import { destroyGpuDeviceForTesting, ortRunnerFactory } from './ort-runtime';
+import { destroyGpuDeviceForTesting, ortRunnerFactory, runtimeAssetFor } from './ort-runtime';
 import { browserDecodeForDisplay } from './preview';
 
 /** Figma delivers `{pluginMessage}` to the iframe and takes `{pluginMessage}` from it. */
@@ -28,33 +30,73 @@ function yieldToPaint(): Promise<void> {
   });
 }
 
+/** Where each streamed asset's progress lands on the model progress bar (the encoder dominates). */
+const PROGRESS_SPAN: Record<AssetName, [number, number, string]> = {
+  'ort-wasm': [0.05, 0.2, 'Receiving the runtime…'],
+  'ort-wasm-webgpu': [0.05, 0.2, 'Receiving the runtime…'],
+  'model-config': [0.2, 0.2, 'Receiving the model…'],
+  encoder: [0.2, 0.55, 'Receiving the model…'],
+  head: [0.55, 0.65, 'Receiving the model…'],
+};
+
+let reportProgress: (p: number, label: string) => void = () => {};
+const receiver = new AssetReceiver(post, (name, index, count) => {
+  const [from, to, label] = PROGRESS_SPAN[name];
+  reportProgress(from + ((to - from) * (index + 1)) / count, label);
+});
+
+// Detected once: the backend decides which runtime binary to ask the sandbox for.
+let backendChoice: Promise<BackendChoice> | null = null;
+const chooseBackend = (): Promise<BackendChoice> =>
+  (backendChoice ??= detectBackend({
+    gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,
+    isSecureContext: self.isSecureContext,
+    force: backendOverride(document.querySelector('meta[name=smat-backend]')?.getAttribute('content')),
+  }));
+
 const ctrl = new Controller({
   post,
   yieldToPaint,
   decodeForDisplay: browserDecodeForDisplay,
-  detectBackend: () =>
-    detectBackend({
-      gpu: (navigator as Navigator & { gpu?: GpuLike }).gpu,
-      isSecureContext: self.isSecureContext,
-      force: backendOverride(document.querySelector('meta[name=smat-backend]')?.getAttribute('content')),
-    }),
+  detectBackend: chooseBackend,
   loadModel: async (progress) => {
-    progress(0.05, 'Unpacking the runtime…');
-    await yieldToPaint();
-    const wasm = await readAsset(document, 'ort-wasm');
-    const config = readModelConfig(document);
-    progress(0.25, 'Unpacking the model…');
-    await yieldToPaint();
-    const encoder = await readAsset(document, 'encoder');
-    progress(0.55, 'Unpacking the model…');
-    const head = await readAsset(document, 'head');
-    return { factory: ortRunnerFactory({ wasm, encoder, head, config }) };
+    reportProgress = progress;
+    progress(0.05, 'Receiving the runtime…');
+    // Marks for the harness's timings (test/e2e/figma-faithful.e2e.ts); no effect otherwise.
+    performance.mark('smat:assets-requested');
+    let runtime = runtimeAssetFor((await chooseBackend()).backend);
+    const runtimeBytes = receiver.request([runtime])[runtime];
+    const models = receiver.request(['model-config', 'encoder', 'head']);
+    // Their failures are reported by the Promise.all below, after the runtime is in.
+    for (const pending of Object.values(models)) pending.catch(() => {});
+    let wasm: Uint8Array;
+    try {
+      wasm = await runtimeBytes;
+    } catch (err) {
+      // A build made for data: URL hosting carries only the WASM-only runtime (build.mjs); the
+      // engine then reports that WebGPU could not start and runs on WASM.
+      if (!(err instanceof AssetMissingError) || runtime === 'ort-wasm') throw err;
+      runtime = 'ort-wasm';
+      wasm = await receiver.request([runtime])[runtime];
+    }
+    const [configBytes, encoder, head] = await Promise.all([models['model-config'], models.encoder, models.head]);
+    performance.mark('smat:assets-received');
+    let config;
+    try {
+      config = parseModelConfig(JSON.parse(new TextDecoder().decode(configBytes)));
+    } catch (err) {
+      throw new Error(`the model configuration is corrupt (${err instanceof Error ? err.message : String(err)})`);
+    }
+    return { factory: ortRunnerFactory({ runtime, wasm, encoder, head, config }) };
   },
 });
 
 window.addEventListener('message', (event: MessageEvent) => {
   const data = event.data as { pluginMessage?: SandboxToUi } | null;
-  if (data && typeof data === 'object' && 'pluginMessage' in data) ctrl.onSandboxMessage(data.pluginMessage);
+  if (!data || typeof data !== 'object' || !('pluginMessage' in data)) return;
+  const msg = data.pluginMessage;
+  if (msg && typeof msg === 'object' && receiver.onMessage(msg)) return;
+  ctrl.onSandboxMessage(msg);
 });
 
 // Diagnostics for the playground and the e2e test (no effect on normal use).

@@ -1,29 +1,48 @@
-// onnxruntime-web inside the plugin iframe. The WebGPU build's asyncify WASM binary carries both
-// the WebGPU and the WASM execution providers; build.mjs inlines it and we hand ORT the bytes, so
-// nothing is fetched (wasmPaths/import.meta.url do not resolve inside an inlined bundle).
-import * as ort from 'onnxruntime-web/webgpu';
+// onnxruntime-web inside the plugin iframe. Two builds, each with its own WASM binary that the
+// sandbox streams over (ui/asset-receiver.ts): the WASM-only one (`onnxruntime-web/wasm`, 14 MB
+// raw) where the page has no WebGPU - always the case in a `data:` URL iframe, which is how Figma
+// hosts the UI - and the WebGPU one (`onnxruntime-web/webgpu`, whose asyncify binary carries both
+// the WebGPU and the WASM execution providers, 27 MB raw) only where WebGPU can run. We hand ORT the
+// bytes, so nothing is fetched (wasmPaths/import.meta.url do not resolve inside an inlined bundle).
+import * as ortWasmOnly from 'onnxruntime-web/wasm';
+import * as ortWebgpu from 'onnxruntime-web/webgpu';
+import type { AssetName } from '../core/messages';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import type { SmatModelConfig } from '../core/model-config';
 import { executionProviders, messageOf, type Backend } from './backend';
 import type { RunnerFactory, RunnerHandle } from './engine';
 
+export type RuntimeAsset = Extract<AssetName, 'ort-wasm' | 'ort-wasm-webgpu'>;
+
+/** The runtime binary a backend needs: the WebGPU build also runs the WASM fallback. */
+export function runtimeAssetFor(backend: Backend): RuntimeAsset {
+  return backend === 'webgpu' ? 'ort-wasm-webgpu' : 'ort-wasm';
+}
+
 export interface ModelBytes {
+  /** Which binary `wasm` is: it must be paired with its own ORT build. */
+  runtime: RuntimeAsset;
   wasm: Uint8Array;
   encoder: Uint8Array;
   head: Uint8Array;
   config: SmatModelConfig;
 }
 
+/** The GPU device only ever exists in the WebGPU build's env. */
+const ort = ortWebgpu;
+
 let configured = false;
 
-function configure(wasm: Uint8Array): void {
-  if (configured) return;
+function configure(runtime: RuntimeAsset, wasm: Uint8Array): typeof ortWebgpu {
+  const module = runtime === 'ort-wasm-webgpu' ? ortWebgpu : (ortWasmOnly as typeof ortWebgpu);
+  if (configured) return module;
   configured = true;
-  ort.env.wasm.wasmBinary = wasm;
+  module.env.wasm.wasmBinary = wasm;
   // No SharedArrayBuffer in the plugin iframe (not cross-origin isolated): one thread, no worker.
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
+  module.env.wasm.numThreads = 1;
+  module.env.wasm.proxy = false;
+  module.env.logLevel = 'error';
+  return module;
 }
 
 /** Resolves when the WebGPU device ORT created is lost (driver reset, tab in background, destroy()). */
@@ -46,10 +65,13 @@ export async function destroyGpuDeviceForTesting(): Promise<boolean> {
 }
 
 export function ortRunnerFactory(bytes: ModelBytes): RunnerFactory {
-  configure(bytes.wasm);
+  const module = configure(bytes.runtime, bytes.wasm);
   return async (backend: Backend): Promise<RunnerHandle> => {
+    if (backend === 'webgpu' && bytes.runtime !== 'ort-wasm-webgpu') {
+      throw new Error('this build carries only the WASM runtime');
+    }
     const runner = await SmatRunner.create({
-      ort: ort as unknown as OrtModuleLike,
+      ort: module as unknown as OrtModuleLike,
       encoder: bytes.encoder,
       head: bytes.head,
       config: bytes.config,

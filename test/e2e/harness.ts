@@ -19,22 +19,29 @@ function newestMtime(path: string): number {
   return Math.max(st.mtimeMs, ...readdirSync(path).map((n) => newestMtime(join(path, n))));
 }
 
-/** Builds dist/ when it is missing or older than its sources (ui/, core/, models/, build.mjs). */
+/** dist/code.js: the sandbox, carrying the runtime and the model (build.mjs). */
+export const codePath = join(root, 'dist/code.js');
+
+/** Builds dist/ when it is missing or older than its sources (src/, ui/, core/, models/, build.mjs). */
 export function ensureBuilt(): string {
   const ui = join(root, 'dist/ui.html');
-  // SMAT_E2E_NO_BUILD=1: test dist/ui.html as it is (e.g. a build made with SMAT_MODELS_DIR).
-  if (process.env.SMAT_E2E_NO_BUILD === '1' && existsSync(ui)) return ui;
-  const sources = ['ui', 'core', 'models', 'build.mjs'].map((p) => newestMtime(join(root, p)));
-  if (!existsSync(ui) || statSync(ui).mtimeMs < Math.max(...sources)) {
+  // SMAT_E2E_NO_BUILD=1: test dist/ as it is (e.g. a build made with SMAT_MODELS_DIR).
+  if (process.env.SMAT_E2E_NO_BUILD === '1' && existsSync(ui) && existsSync(codePath)) return ui;
+  const sources = ['src', 'ui', 'core', 'models', 'build.mjs'].map((p) => newestMtime(join(root, p)));
+  const built = Math.min(...[ui, codePath].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
+  if (built < Math.max(...sources)) {
     const r = spawnSync(process.execPath, [join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run build failed');
   }
   return ui;
 }
 
-export function uiHasModel(uiPath: string): boolean {
-  const head = readFileSync(uiPath, 'latin1');
-  return head.includes('id="asset-encoder"') && head.includes('id="asset-model-json"');
+/** Whether a built code.js carries the model (its first line is the assets; see build.mjs). */
+export function codeHasModel(code: string): boolean {
+  if (!existsSync(code)) return false;
+  const text = readFileSync(code, 'latin1');
+  const firstLine = text.slice(0, text.indexOf('\n'));
+  return firstLine.includes('"encoder":') && firstLine.includes('"model-config":');
 }
 
 export interface Session {
