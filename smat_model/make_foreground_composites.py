@@ -13,13 +13,13 @@ blending is close to this but not exact inside the target's own soft edge, hence
 Writes images/NNN.png (the composite), fg/NNN.png (true foreground colour, 0 where alpha is 0)
 and alpha/NNN.png (true alpha), all 8-bit.
 """
-import argparse
 import os
 
 import numpy as np
 from PIL import Image
 
-from .data import DataRoot, SampleFactory, add_hair_strands
+from .data import SampleFactory, add_hair_strands
+from .make_val_composites import heldout_set_cli
 
 SEED = 20261
 COUNT = 60
@@ -35,6 +35,7 @@ def strand_colour(before: np.ndarray, after: np.ndarray, s: np.ndarray) -> np.nd
 
 
 def make_one(factory: SampleFactory, rng: np.random.Generator):
+    """(image, true foreground colour, true alpha, background), each in 0..1."""
     s = factory.size
     while True:
         bg = factory._background(rng)
@@ -57,22 +58,14 @@ def make_one(factory: SampleFactory, rng: np.random.Generator):
             fg_colour = np.where(alpha[..., None] > 0, (a[..., None] * fg + strands[..., None] * c) / alpha[..., None], 0)
     fg_colour = np.where(alpha[..., None] > 0, fg_colour, 0)
     image = alpha[..., None] * fg_colour + (1 - alpha[..., None]) * bg
-    return np.clip(image, 0, 1), np.clip(fg_colour, 0, 1), np.clip(alpha, 0, 1)
+    return np.clip(image, 0, 1), np.clip(fg_colour, 0, 1), np.clip(alpha, 0, 1), bg
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--out", default="runs/fg-composites")
-    p.add_argument("--count", type=int, default=COUNT)
-    args = p.parse_args(argv)
-    factory = SampleFactory(DataRoot(args.data), SIZE, heldout=True)
-    rng = np.random.default_rng(SEED)
-    for sub in ("images", "fg", "alpha"):
-        os.makedirs(os.path.join(args.out, sub), exist_ok=True)
+    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/fg-composites", COUNT, SIZE, SEED, ("images", "fg", "alpha"))
     u8 = lambda x: (x * 255).round().astype(np.uint8)
     for i in range(args.count):
-        image, fg, alpha = make_one(factory, rng)
+        image, fg, alpha, _ = make_one(factory, rng)
         Image.fromarray(u8(image)).save(os.path.join(args.out, "images", f"{i:03d}.png"))
         Image.fromarray(u8(fg)).save(os.path.join(args.out, "fg", f"{i:03d}.png"))
         Image.fromarray(u8(alpha)).save(os.path.join(args.out, "alpha", f"{i:03d}.png"))

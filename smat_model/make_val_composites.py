@@ -20,17 +20,23 @@ SIZE = 512
 DUPLICATE_P = 0.3
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def heldout_set_cli(argv, doc, out, count, size, seed, subdirs):
+    """The command line shared by the seeded held-out sets: --data, --out and --count, then the
+    output's subfolders made. Returns (args, held-out SampleFactory of `size`, rng seeded `seed`)."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--out", default="runs/val-composites")
-    p.add_argument("--count", type=int, default=COUNT)
+    p.add_argument("--out", default=out)
+    p.add_argument("--count", type=int, default=count)
     args = p.parse_args(argv)
-    factory = SampleFactory(DataRoot(args.data), SIZE, heldout=True)
-    rng = np.random.default_rng(SEED)
-    os.makedirs(os.path.join(args.out, "images"), exist_ok=True)
-    os.makedirs(os.path.join(args.out, "masks"), exist_ok=True)
-    os.makedirs(os.path.join(args.out, "trimaps"), exist_ok=True)
+    factory = SampleFactory(DataRoot(args.data), size, heldout=True)
+    rng = np.random.default_rng(seed)
+    for sub in subdirs:
+        os.makedirs(os.path.join(args.out, sub), exist_ok=True)
+    return args, factory, rng
+
+
+def main(argv=None):
+    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/val-composites", COUNT, SIZE, SEED, ("images", "masks", "trimaps"))
     duplicated = 0
     for i in range(args.count):
         img, alpha, info = factory.composite(rng, duplicate_p=DUPLICATE_P, hair_p=0.0)

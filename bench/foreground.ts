@@ -1,0 +1,150 @@
+// The bench's foreground section (`npm run bench -- --foreground-only`, or part of a full run):
+// soft-band colour error on held-out composites (photo / estimator with true alpha / with our
+// model's alpha) and the estimator's speed in Node and headless Chromium.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, repoRelative } from './data';
+import { ensureForegroundComposites, loadForegroundComposites, modelAlphas } from './foreground-composites';
+import { foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
+import { FOREGROUND_SIZES, foregroundSpeedChromium, foregroundSpeedNode } from './foreground-speed';
+import type { ForegroundTiming } from './foreground-timing';
+import { createOurRunner, findOurModels } from './ours';
+import { loadRuntime } from './runtimes';
+
+export interface ForegroundResults {
+  /** This section can be re-measured alone (--foreground-only): its own date and machine load. */
+  measured: { date: string; cpu: string; cores: number; loadavg: string; node: string };
+  composites: { dir: string; n: number };
+  errors: ForegroundErrorRow[];
+  /** Mean |model alpha - true alpha| over the same soft band; null without the model. */
+  modelAlphaBandError: number | null;
+  modelSkipped?: string;
+  speed: { node: ForegroundTiming[]; chromium: ForegroundTiming[] | null; chromiumVersion?: string; chromiumSkipped?: string };
+}
+
+export interface ForegroundRunOptions {
+  models: string;
+  threads: number;
+  runs: number;
+  log: (s: string) => void;
+}
+
+const dataRoot = () => path.resolve(REPO_ROOT, process.env.SMAT_DATA ?? '../shared/data');
+
+function modelTag(files: string[]): string {
+  const h = crypto.createHash('sha1');
+  for (const f of files) h.update(fs.readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+}
+
+export async function runForeground(opts: ForegroundRunOptions): Promise<ForegroundResults> {
+  const { log } = opts;
+  const measured = {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    node: process.version,
+  };
+  const dir = path.join(REPO_ROOT, 'runs', 'fg-composites');
+  ensureForegroundComposites(dir, dataRoot(), log);
+  const items = loadForegroundComposites(dir);
+  log(`foreground: ${items.length} held-out composites in ${repoRelative(dir)}`);
+
+  let alphas: Float32Array[] | null = null;
+  let modelSkipped: string | undefined;
+  const ours = findOurModels(opts.models);
+  if (ours.missing) modelSkipped = ours.missing;
+  else {
+    const rt = await loadRuntime('node-cpu', opts.threads);
+    const files = ours.found[0];
+    const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
+    try {
+      alphas = await modelAlphas(runner, items, dir, modelTag([files.encoder, files.head]), log);
+    } finally {
+      await runner.release();
+    }
+  }
+  const errors = foregroundErrors(items, alphas);
+  for (const r of errors) log(`  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`);
+  let modelAlphaBandError: number | null = null;
+  if (alphas) {
+    let sum = 0;
+    let n = 0;
+    items.forEach((item, k) => {
+      for (let i = 0; i < item.alpha.length; i++) {
+        if (!(item.alpha[i] > 0.05 && item.alpha[i] < 0.95)) continue;
+        sum += Math.abs(Math.min(1, Math.max(0, alphas![k][i])) - item.alpha[i]);
+        n++;
+      }
+    });
+    modelAlphaBandError = sum / n;
+  }
+
+  log('foreground: speed');
+  const node = foregroundSpeedNode(FOREGROUND_SIZES, opts.runs, log);
+  let chromium: ForegroundTiming[] | null = null;
+  let chromiumVersion: string | undefined;
+  let chromiumSkipped: string | undefined;
+  try {
+    const c = await foregroundSpeedChromium(FOREGROUND_SIZES, opts.runs, log);
+    chromium = c.timings;
+    chromiumVersion = c.version;
+  } catch (err) {
+    chromiumSkipped = (err as Error).message.split('\n')[0];
+    log(`  chromium: not measured (${chromiumSkipped})`);
+  }
+  return {
+    measured,
+    composites: { dir: repoRelative(dir), n: items.length },
+    errors,
+    modelAlphaBandError,
+    modelSkipped,
+    speed: { node, chromium, chromiumVersion, chromiumSkipped },
+  };
+}
+
+const ms = (v: number) => (v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`);
+
+/** The RESULTS.md section. */
+export function foregroundMarkdown(r: ForegroundResults): string[] {
+  const L: string[] = ['## Foreground colours (decontamination)', ''];
+  if (r.measured) L.push(`Measured on ${r.measured.date}: ${r.measured.cpu} (${r.measured.cores} cores, load average ${r.measured.loadavg} at start), Node ${r.measured.node}.`, '');
+  const photo = r.errors.find((e) => e.method === 'photo');
+  L.push(
+    `Soft-band colour error on ${r.composites.n} held-out composites whose true foreground colour is known by construction ` +
+      '(`smat_model/make_foreground_composites.py`: held-out DUTS-TR cut-outs, 70% with synthetic hair strands, on held-out BSDS500 backgrounds with 1-2 other cut-outs; 512x512). ' +
+      'Mean |RGB - true foreground| on 0..255, over the three channels and the pixels with 0.05 < true alpha < 0.95' +
+      `${photo ? ` (${photo.pixels} pixels)` : ''}. Model alpha: our model with a box prompt (the true alpha's bounding box), stored as 8 bits like the cut-out. ` +
+      'The cut-out keeps the photo\'s colour wherever its alpha is 0 or 1, so with the model\'s alpha the pixels it calls opaque or transparent keep the photo\'s error. ' +
+      '"On a new background": mean |cut-out over C - true subject over C| in the same band, C = black and white (averaged); it also counts the error of the alpha itself.',
+    '',
+  );
+  L.push('| Alpha | Colour | Soft-band colour error | vs photo | On a new background | vs photo | ms / image (512²) |', '|---|---|---:|---:|---:|---:|---:|');
+  for (const e of r.errors) {
+    const base = r.errors.find((x) => x.method === 'photo' && x.alpha === e.alpha);
+    const rel = (v: number, b: number | undefined) => (b && e.method !== 'photo' ? `${((100 * v) / b).toFixed(0)}%` : '');
+    L.push(
+      `| ${e.alpha} | ${e.label} | ${e.meanAbs.toFixed(2)} | ${rel(e.meanAbs, base?.meanAbs)} | ${e.onNewBackground.toFixed(2)} | ${rel(e.onNewBackground, base?.onNewBackground)} | ${e.method === 'photo' ? '' : e.msPerImage.toFixed(0)} |`,
+    );
+  }
+  if (r.modelAlphaBandError !== null) L.push('', `Our model's alpha is off by ${r.modelAlphaBandError.toFixed(3)} on average (mean |alpha - true alpha|) in the same band.`);
+  if (r.modelSkipped) L.push('', `Model alpha not measured: ${r.modelSkipped}.`);
+  L.push('');
+  L.push(
+    'Speed (no onnxruntime involved): a synthetic square photo with a wavy soft-edged subject (soft band about 4% of the pixels, like our model\'s alpha brought up to full resolution; `bench/foreground-speed-input.ts`). ' +
+      `Median of ${r.speed.node[0]?.runs ?? '?'} runs after a warm-up. "Cut-out" is \`applyAlphaAsCutout\`, what Apply computes before the PNG encode, without and with decontamination.`,
+    '',
+  );
+  L.push('| Where | Photo | Estimator | Cut-out, off | Cut-out, on |', '|---|---|---:|---:|---:|');
+  const rows = (where: string, list: ForegroundTiming[] | null) => {
+    for (const t of list ?? []) L.push(`| ${where} | ${t.size}x${t.size} | ${ms(t.estimateMs)} | ${ms(t.cutoutMs)} | ${ms(t.cutoutDecontaminatedMs)} |`);
+  };
+  rows('Node', r.speed.node);
+  rows(`Headless Chromium${r.speed.chromiumVersion ? ` ${r.speed.chromiumVersion}` : ''}`, r.speed.chromium);
+  if (r.speed.chromiumSkipped) L.push('', `Chromium not measured: ${r.speed.chromiumSkipped}.`);
+  L.push('');
+  return L;
+}
