@@ -1,10 +1,23 @@
 // ECSSD validation pairs for the benchmark. The data stays where it is (never copied into the repo).
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../core/image-codecs';
 import type { RgbaImage } from '../core/rgba-image';
 
-export const DEFAULT_DATA_DIR = '/work/shared/data/ecssd-val';
+/** The repository root, found from this file so the bench runs from any working directory. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** ECSSD validation split: SMAT_DATA (default ../shared/data beside the repository) + ecssd-val. */
+export const DEFAULT_DATA_DIR = path.join(path.resolve(REPO_ROOT, process.env.SMAT_DATA ?? '../shared/data'), 'ecssd-val');
+
+/**
+ * A path as stored in results.json / RESULTS.md: relative to the repository (e.g.
+ * ../shared/data/ecssd-val), so the committed results name no folder of one machine.
+ */
+export function repoRelative(p: string): string {
+  return path.relative(REPO_ROOT, path.resolve(p)).split(path.sep).join('/') || '.';
+}
 
 export interface Pair {
   id: string;

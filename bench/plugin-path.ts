@@ -33,7 +33,22 @@ window.__msgs = [];
 window.addEventListener('message', (e) => {
   const m = e.data && e.data.pluginMessage;
   if (m) window.__msgs.push({ t: performance.now(), m: { type: m.type, jobId: m.jobId ?? null, message: m.message ?? null, bytes: m.pngBytes ? m.pngBytes.length : 0 } });
+  if (m && m.type === 'assets-request') window.__assets = (window.__assets || Promise.resolve()).then(() => streamAssets(m.names));
 });
+// The runtime and the model, as dist/code.js sends them (src/assets/stream-assets.ts).
+async function streamAssets(names) {
+  const ui = document.getElementById('ui').contentWindow;
+  for (const name of names) {
+    const res = await fetch('/assets/' + name);
+    if (!res.ok) { ui.postMessage({ pluginMessage: { type: 'asset-missing', name } }, '*'); continue; }
+    const { rawBytes, gzipBase64 } = await res.json();
+    const size = 1 << 20, count = Math.max(1, Math.ceil(gzipBase64.length / size));
+    for (let index = 0; index < count; index++) {
+      const data = gzipBase64.slice(index * size, (index + 1) * size);
+      ui.postMessage({ pluginMessage: { type: 'asset-chunk', name, index, count, rawBytes, data } }, '*');
+    }
+  }
+}
 window.__load = async () => {
   const html = await (await fetch('/ui.html')).text();
   document.getElementById('ui').srcdoc = html;
@@ -72,9 +87,18 @@ export async function measurePluginPath(opts: {
   try {
     const page = await browser.newPage();
     const ui = fs.readFileSync(uiHtml);
+    // The assets are the first line of the code.js built next to ui.html (build.mjs).
+    const codeJs = path.join(path.dirname(uiHtml), 'code.js');
+    const code = fs.existsSync(codeJs) ? fs.readFileSync(codeJs, 'utf8') : '';
+    const prelude = /^var __SMAT_ASSETS__ = (.*);$/.exec(code.slice(0, code.indexOf('\n')));
+    const assets: Record<string, unknown> = prelude ? JSON.parse(prelude[1]) : {};
     await page.route('http://bench.local/**', (route) => {
       const u = new URL(route.request().url());
       if (u.pathname === '/ui.html') return route.fulfill({ status: 200, contentType: 'text/html', body: ui });
+      if (u.pathname.startsWith('/assets/')) {
+        const asset = assets[u.pathname.slice('/assets/'.length)];
+        return route.fulfill({ status: asset ? 200 : 404, contentType: 'application/json', body: JSON.stringify(asset ?? {}) });
+      }
       if (u.pathname === '/photo') return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(opts.photoBytes) });
       return route.fulfill({ status: 200, contentType: 'text/html', body: HARNESS });
     });
@@ -186,7 +210,8 @@ export async function measurePluginPath(opts: {
 
 // Standalone use
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const photo = process.argv[2] ?? '/work/shared/data/ecssd-val/images/0023.jpg';
+  const { DEFAULT_DATA_DIR } = await import('./data');
+  const photo = process.argv[2] ?? path.join(DEFAULT_DATA_DIR, 'images', '0023.jpg');
   const { decodeImage } = await import('../core/image-codecs');
   const bytes = new Uint8Array(fs.readFileSync(photo));
   const img = decodeImage(bytes);

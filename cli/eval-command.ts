@@ -5,19 +5,20 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
-import { encodeGreyPng } from '../core/image-codecs';
+import { displaySize, encodeGreyPng, readImageHeader } from '../core/image-codecs';
 import { resamplePlanes } from '../core/resample';
-import { formatEvalPromptMode, parseEvalPromptMode, promptsFromMask } from '../core/prompts-from-mask';
+import { formatEvalPromptMode, parseEvalPromptMode, promptsFromMask, type EvalPromptMode } from '../core/prompts-from-mask';
 import { computeMetrics, meanMetrics, type MatteMetrics } from '../core/metrics';
 import { parseArgs, flag, flagInt, UsageError } from './args';
-import { readImageFile, writeBytes } from './files';
+import { foldersOverlap, readBytes, readImageFile, writeBytes } from './files';
 import { createRunner } from './model-files';
 import type { SmatRunner } from '../core/smat-runner';
 
-export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR] --prompt auto|box|points:N|point1 [--seed S] [--json FILE] [--pred DIR] [--save-pred DIR] [--limit N] [--models DIR] [--threads N]
+export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR] --prompt auto|box|points:N|point1|scribble [--seed S] [--json FILE] [--pred DIR] [--save-pred DIR] [--limit N] [--models DIR] [--threads N]
   Ground truth: PNGs with the images' base names (first channel, 0..255 = alpha 0..1).
   Prompts come from the ground-truth region (alpha > 0.5): box = its bounding box, points:N = N
-  seeded uniform points inside it, point1 = the interior point farthest from its border.
+  seeded uniform points inside it, point1 = the interior point farthest from its border,
+  scribble = one stroke along the region's inner skeleton.
   --pred DIR scores the PNGs already there (alpha channel if RGBA, else the first) instead of
   running the model; --save-pred DIR writes the model's alpha as grey PNGs.`;
 
@@ -51,7 +52,7 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   if (!gtDir) throw new UsageError('eval needs --gt DIR');
   if (!imagesDir && !predDir) throw new UsageError('eval needs --images DIR (or --pred DIR to score saved predictions)');
   const promptText = flag(args, 'prompt');
-  if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|point1');
+  if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|point1|scribble');
   const mode = parseEvalPromptMode(promptText);
   const seed = flagInt(args, 'seed', 0) ?? 0;
   const limit = flagInt(args, 'limit', 1);
@@ -60,12 +61,22 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   for (const [name, dir] of [['--images', imagesDir], ['--gt', gtDir], ['--pred', predDir], ['--trimaps', trimapDir]] as const) {
     if (dir && !existsSync(dir)) throw new Error(`${name} directory not found: ${dir}`);
   }
+  // --save-pred writes <name>.png: into (or inside) a folder being read it would replace ground
+  // truth or inputs with predictions, and every later evaluation would score near-perfect.
+  if (saveDir && !predDir) {
+    for (const [name, dir] of [['--gt', gtDir], ['--images', imagesDir], ['--trimaps', trimapDir]] as const) {
+      if (dir && foldersOverlap(saveDir, dir)) {
+        throw new UsageError(`--save-pred ${saveDir} overlaps ${name} ${dir}: predictions would overwrite the files being scored; choose a folder of its own`);
+      }
+    }
+  }
 
   // Samples are named by the image folder (or the prediction folder when scoring saved PNGs).
   const listDir = imagesDir ?? predDir!;
   let names = (await readdir(listDir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
   if (names.length === 0) throw new Error(`no PNG or JPEG files in ${listDir}`);
   if (limit !== undefined) names = names.slice(0, limit);
+  await checkInputs(names, { imagesDir, gtDir, predDir, trimapDir }, predDir ? null : mode);
 
   const runner: SmatRunner | null = predDir ? null : await createRunner(flag(args, 'models'), threads);
   const perImage: Array<{ name: string; ms?: number } & Metrics> = [];
@@ -110,6 +121,78 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   log(formatTable(summary));
   const jsonPath = flag(args, 'json');
   if (jsonPath) await writeBytes(jsonPath, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
+}
+
+/** At most `max` names, then how many more: error messages stay one readable line. */
+function listNames(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** Same picture shape: the second size is the first scaled, give or take rounding (1 px or 1%). */
+function sameAspect(a: { width: number; height: number }, b: { width: number; height: number }): boolean {
+  const expected = (b.width * a.height) / a.width;
+  return Math.abs(expected - b.height) <= Math.max(1, 0.01 * b.height);
+}
+
+/**
+ * Every file the evaluation will read, checked before any model run or scoring: a missing file,
+ * a ground truth of another shape (it would be stretched and scored silently), or an empty ground
+ * truth under a prompted mode (no prompt can be made, so it would silently run automatic) stops
+ * the run up front with the list of offending names, instead of after minutes of work.
+ */
+async function checkInputs(
+  names: string[],
+  dirs: { imagesDir?: string; gtDir: string; predDir?: string; trimapDir?: string },
+  promptMode: EvalPromptMode | null,
+): Promise<void> {
+  const bases = names.map((f) => basename(f, extname(f)));
+  const missing: string[] = [];
+  for (const [what, dir] of [['ground truth', dirs.gtDir], ['prediction', dirs.predDir], ['trimap', dirs.trimapDir]] as const) {
+    if (!dir) continue;
+    const absent = bases.filter((b) => !existsSync(join(dir, `${b}.png`))).map((b) => `${b}.png`);
+    if (absent.length > 0) missing.push(`${what} missing for ${absent.length} of ${names.length} images in ${dir}: ${listNames(absent)}`);
+  }
+  if (missing.length > 0) throw new Error(missing.join('; '));
+
+  const sizeOf = async (path: string, what: string) => {
+    try {
+      return displaySize(readImageHeader(await readBytes(path, what)));
+    } catch (err) {
+      throw new Error(`${what} ${path}: ${(err as Error).message}`);
+    }
+  };
+  const mismatched: string[] = [];
+  for (const [k, file] of names.entries()) {
+    const base = bases[k];
+    const gt = await sizeOf(join(dirs.gtDir, `${base}.png`), 'ground truth');
+    const others: Array<[string, string, boolean]> = [];
+    if (promptMode && dirs.imagesDir) others.push(['image', join(dirs.imagesDir, file), false]);
+    if (dirs.predDir) others.push(['prediction', join(dirs.predDir, `${base}.png`), false]);
+    if (dirs.trimapDir) others.push(['trimap', join(dirs.trimapDir, `${base}.png`), true]);
+    for (const [what, path, exact] of others) {
+      const size = await sizeOf(path, what);
+      const ok = exact ? size.width === gt.width && size.height === gt.height : sameAspect(size, gt);
+      if (!ok) mismatched.push(`${base}: ${what} ${size.width}x${size.height} vs ground truth ${gt.width}x${gt.height}`);
+    }
+  }
+  if (mismatched.length > 0) {
+    throw new Error(
+      `${mismatched.length} file(s) do not match their ground truth's ${dirs.trimapDir ? 'size (trimaps) or ' : ''}aspect ratio, so scores would compare stretched mattes: ${listNames(mismatched, 3)}`,
+    );
+  }
+
+  if (promptMode && promptMode.kind !== 'auto') {
+    const empty: string[] = [];
+    for (const base of bases) {
+      const gt = await readFirstChannel(join(dirs.gtDir, `${base}.png`), 'ground truth');
+      if (!gt.values.some((v) => v > 0.5)) empty.push(`${base}.png`);
+    }
+    if (empty.length > 0) {
+      throw new Error(
+        `--prompt ${formatEvalPromptMode(promptMode)} needs a foreground in each ground truth, but ${empty.length} are empty (no pixel above 0.5): ${listNames(empty)}; remove them or use --prompt auto`,
+      );
+    }
+  }
 }
 
 function formatTable(summary: Record<string, unknown>): string {

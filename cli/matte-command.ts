@@ -3,18 +3,22 @@ import { dirname } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import { encodePng } from '../core/image-codecs';
 import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage } from '../core/prompts';
-import { maskRunsToScribbles } from '../core/scribble-mask';
+import { maskRunsToScribbles, paintedPixels } from '../core/scribble-mask';
+import { degenerateImageReason } from '../core/letterbox';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { parseArgs, flag, flagInt, UsageError } from './args';
 import { parseBoxArg, parsePointArg } from './prompt-args';
-import { ensureDir, readImageFile, writeBytes } from './files';
+import { checkOutputFile, ensureDir, readImageFile, writeBytes } from './files';
 import { createRunner } from './model-files';
 
-export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR] [--threads N]
+export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--no-decontaminate] [--models DIR] [--threads N]
   No prompt: automatic (the salient object). Coordinates are source-image pixels.
-  --scribble: a PNG the size of the image; painted pixels (alpha > 0 if it has alpha, else any
-  non-black pixel) are scribbles on the object.
-  --mask-only: write an opaque grey mask (white = foreground) instead of the cut-out.`;
+  -o: a new .png file (never the input or the scribble file); RGBA with straight alpha.
+  --scribble: a PNG the size of the image; painted pixels (alpha > 0 where the alpha channel is
+  used, else any non-black pixel: white strokes on black) are scribbles on the object.
+  --mask-only: write an opaque grey mask (white = foreground) instead of the cut-out.
+  --no-decontaminate: keep the photo's colour at soft edges (by default the cut-out gets the
+  subject's own colour there, without the old background's tint; transparent pixels are black).`;
 
 export async function matteCommand(argv: string[], log: (line: string) => void): Promise<void> {
   const args = parseArgs(argv, {
@@ -23,6 +27,7 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
     point: { value: true, repeat: true },
     scribble: { value: true },
     'mask-only': { value: false },
+    'no-decontaminate': { value: false },
     models: { value: true },
     threads: { value: true },
     quiet: { value: false, alias: 'q' },
@@ -37,17 +42,22 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
   ];
   const threads = flagInt(args, 'threads', 1);
 
-  const { image } = await readImageFile(input, 'input image');
   const scribblePath = flag(args, 'scribble');
+  // Before reading or running anything: -o must be a writable .png that is none of the inputs.
+  checkOutputFile(output, [
+    { path: input, what: 'input image' },
+    ...(scribblePath ? [{ path: scribblePath, what: 'scribble mask' }] : []),
+  ]);
+
+  const { image } = await readImageFile(input, 'input image');
   if (scribblePath) {
     const { image: scribble, hasAlpha } = await readImageFile(scribblePath, 'scribble mask');
     if (scribble.width !== image.width || scribble.height !== image.height) {
       throw new Error(`scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`);
     }
-    const painted = new Uint8Array(image.width * image.height);
-    const d = scribble.data;
-    for (let i = 0; i < painted.length; i++) {
-      painted[i] = hasAlpha ? (d[4 * i + 3] > 0 ? 1 : 0) : d[4 * i] | d[4 * i + 1] | d[4 * i + 2] ? 1 : 0;
+    const painted = paintedPixels(scribble, hasAlpha);
+    if (painted.every((p) => p === 1)) {
+      throw new Error(`scribble mask ${scribblePath} is painted everywhere: draw the strokes in white on black, or opaque on transparent`);
     }
     const strokes = maskRunsToScribbles(painted, image.width, image.height);
     if (strokes.length === 0) throw new Error(`scribble mask ${scribblePath} has no painted pixels`);
@@ -66,10 +76,12 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
 
   const runner = await createRunner(flag(args, 'models'), threads);
   try {
+    const degenerate = degenerateImageReason(image.width, image.height, runner.inputSize);
+    if (degenerate) throw new Error(`input image ${input}: ${degenerate}`);
     const result = await runner.matte(image, prompts);
     const rgba = args.switches.has('mask-only')
       ? alphaAsLuminanceMask(result.alpha, image.width, image.height)
-      : applyAlphaAsCutout(image, result.alpha);
+      : applyAlphaAsCutout(image, result.alpha, { decontaminate: !args.switches.has('no-decontaminate') });
     await writeBytes(output, encodePng(rgba));
     if (!args.switches.has('quiet')) {
       const t = result.timings;

@@ -48,3 +48,28 @@ export function letterbox(
   }
   return { tensor, scale, contentWidth, contentHeight, size };
 }
+
+/** Below this many source pixels on a side there is nothing to cut out. */
+export const MIN_IMAGE_SIDE = 8;
+
+/** The encoder summarises the letterboxed image in cells of this many model pixels (its stride). */
+const ENCODER_CELL = 16;
+
+/**
+ * Why an image cannot be matted meaningfully, or null when it can. An image whose short side
+ * letterboxes to less than one encoder cell (a 3x5000 strip is 1 model pixel wide at 512) comes
+ * out as an empty matte, so it is refused instead of silently writing a transparent result.
+ */
+export function degenerateImageReason(width: number, height: number, inputSize: number): string | null {
+  if (Math.min(width, height) < MIN_IMAGE_SIDE) {
+    return `image is ${width}x${height}: too small to matte (needs at least ${MIN_IMAGE_SIDE} pixels on each side)`;
+  }
+  const scale = letterboxScale(width, height, inputSize);
+  if (Math.min(width, height) * scale < ENCODER_CELL) {
+    return (
+      `image is ${width}x${height}: too thin to matte (the model sees it at ${Math.round(width * scale)}x${Math.round(height * scale)} ` +
+      `pixels; the long side may be at most ${Math.floor(inputSize / ENCODER_CELL)} times the short side)`
+    );
+  }
+  return null;
+}

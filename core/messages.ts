@@ -20,6 +20,21 @@ export interface JobMessage {
   imageBytes: Uint8Array;
   width: number;
   height: number;
+  /** Every prompt of `promptLayers`, in that order; empty in 'auto' mode. */
+  prompts: Prompt[];
+  /**
+   * The layers these prompts came from, for the panel to list: the user may exclude one before
+   * Apply, and Apply hides only the layers the panel still showed as prompts.
+   */
+  promptLayers: PromptLayer[];
+}
+
+/** A canvas layer (rectangle, dot, stroke) read as prompts for one image. */
+export interface PromptLayer {
+  /** The layer's node id. */
+  id: string;
+  name: string;
+  /** In source-image pixels, like JobMessage.prompts. */
   prompts: Prompt[];
 }
 
@@ -41,7 +56,41 @@ export interface DoneMessage {
   type: 'done';
 }
 
-export type SandboxToUi = JobMessage | ErrorMessage | AppliedMessage | DoneMessage;
+/**
+ * The binaries the UI needs. They travel inside dist/code.js, not dist/ui.html: Figma shows the UI
+ * as a `data:` URL, which Chromium refuses over ~2 MB (see build.mjs).
+ * 'ort-wasm' is onnxruntime-web's WASM-only binary; 'ort-wasm-webgpu' the larger one that also
+ * carries the WebGPU execution provider, only worth its bytes where the page has WebGPU.
+ */
+export type AssetName = 'ort-wasm' | 'ort-wasm-webgpu' | 'model-config' | 'encoder' | 'head';
+
+/**
+ * Sandbox -> UI: one piece of an asset. The asset is gzip, then base64 (so it can sit in a JS
+ * string literal in code.js); `data` is `chunk index` of `count` pieces of that base64 text, each a
+ * multiple of 4 characters so it decodes on its own. `rawBytes` is the size after gunzip.
+ */
+export interface AssetChunkMessage {
+  type: 'asset-chunk';
+  name: AssetName;
+  index: number;
+  count: number;
+  rawBytes: number;
+  data: string;
+}
+
+/** Sandbox -> UI: this build carries no such asset (e.g. built without models). */
+export interface AssetMissingMessage {
+  type: 'asset-missing';
+  name: AssetName;
+}
+
+export type SandboxToUi =
+  | JobMessage
+  | ErrorMessage
+  | AppliedMessage
+  | DoneMessage
+  | AssetChunkMessage
+  | AssetMissingMessage;
 
 /** UI -> sandbox: the iframe has loaded and can take jobs. */
 export interface UiReadyMessage {
@@ -65,6 +114,11 @@ export interface ApplyMessage {
   jobId: string;
   pngBytes: Uint8Array;
   output: MatteOutput;
+  /**
+   * The ids of the job's prompt layers this result was computed from (those the user did not
+   * exclude). The sandbox hides exactly these, and only if they were in the job.
+   */
+  promptLayerIds: string[];
 }
 
 /** UI -> sandbox: drop this job (Cancel) and move on to the next image, writing nothing. */
@@ -85,4 +139,17 @@ export interface CloseMessage {
   type: 'close';
 }
 
-export type UiToSandbox = UiReadyMessage | RunMessage | ApplyMessage | SkipMessage | FailedMessage | CloseMessage;
+/** UI -> sandbox: send these assets (in this order) as 'asset-chunk' / 'asset-missing' messages. */
+export interface AssetsRequestMessage {
+  type: 'assets-request';
+  names: AssetName[];
+}
+
+export type UiToSandbox =
+  | UiReadyMessage
+  | RunMessage
+  | ApplyMessage
+  | SkipMessage
+  | FailedMessage
+  | CloseMessage
+  | AssetsRequestMessage;

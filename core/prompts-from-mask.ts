@@ -1,17 +1,22 @@
 // Simulated user prompts derived from a ground-truth matte, for eval and bench. The region is
 // alpha > 0.5; everything is in the mask's pixel coordinates (pixel centres at +0.5).
-import type { BoxPrompt, PointPrompt, Prompt } from './prompt-types';
+import type { BoxPrompt, Point, PointPrompt, Prompt, ScribblePrompt } from './prompt-types';
 import { seededRandom } from './seeded-random';
 import { squaredDistanceToOutside } from './distance-transform';
 
-export type EvalPromptMode = { kind: 'auto' } | { kind: 'box' } | { kind: 'points'; count: number } | { kind: 'point1' };
+export type EvalPromptMode =
+  | { kind: 'auto' }
+  | { kind: 'box' }
+  | { kind: 'points'; count: number }
+  | { kind: 'point1' }
+  | { kind: 'scribble' };
 
-/** Parses the CLI spelling: auto | box | points:N | point1. */
+/** Parses the CLI spelling: auto | box | points:N | point1 | scribble. */
 export function parseEvalPromptMode(text: string): EvalPromptMode {
-  if (text === 'auto' || text === 'box' || text === 'point1') return { kind: text };
+  if (text === 'auto' || text === 'box' || text === 'point1' || text === 'scribble') return { kind: text };
   const m = /^points:(\d+)$/.exec(text);
   if (m && Number(m[1]) >= 1) return { kind: 'points', count: Number(m[1]) };
-  throw new Error(`--prompt must be auto, box, points:N (N >= 1) or point1, got "${text}"`);
+  throw new Error(`--prompt must be auto, box, points:N (N >= 1), point1 or scribble, got "${text}"`);
 }
 
 export function formatEvalPromptMode(mode: EvalPromptMode): string {
@@ -74,6 +79,67 @@ export function interiorPointOfMask(alpha: ArrayLike<number>, width: number, hei
   return { kind: 'point', x: (best % pw) - 1 + 0.5, y: Math.floor(best / pw) - 1 + 0.5 };
 }
 
+const SKELETON_BINS = 8;
+/** Stroke points closer to the border than this share of the deepest one are left out, so the
+ * stroke stays inside thin parts the way a user's would. */
+const SKELETON_MIN_DEPTH = 0.3;
+
+/** One stroke along the region's inner skeleton, as a user would scribble down an object: the
+ * region is cut into slices across its principal axis and the deepest pixel of each slice (by the
+ * distance to the border) is joined in order. Brush width is 1% of the long side, at least 3 px. */
+export function skeletonScribbleOfMask(alpha: ArrayLike<number>, width: number, height: number): ScribblePrompt | null {
+  const region = regionOf(alpha);
+  const depth = squaredDistanceToOutside(region, width, height);
+  let n = 0, mx = 0, my = 0;
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    n++;
+    mx += i % width;
+    my += Math.floor(i / width);
+  }
+  if (n === 0) return null;
+  mx /= n;
+  my /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    const dx = (i % width) - mx, dy = Math.floor(i / width) - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  const ax = Math.cos(angle), ay = Math.sin(angle);
+  let tMin = Infinity, tMax = -Infinity, deepest = 0;
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    const t = ((i % width) - mx) * ax + (Math.floor(i / width) - my) * ay;
+    tMin = Math.min(tMin, t);
+    tMax = Math.max(tMax, t);
+    deepest = Math.max(deepest, depth[i]);
+  }
+  const bestIndex = new Int32Array(SKELETON_BINS).fill(-1);
+  const bestDepth = new Float64Array(SKELETON_BINS);
+  const span = Math.max(tMax - tMin, 1e-9);
+  for (let i = 0; i < region.length; i++) {
+    if (!region[i]) continue;
+    const t = ((i % width) - mx) * ax + (Math.floor(i / width) - my) * ay;
+    const bin = Math.min(SKELETON_BINS - 1, Math.floor(((t - tMin) / span) * SKELETON_BINS));
+    if (depth[i] > bestDepth[bin]) {
+      bestDepth[bin] = depth[i];
+      bestIndex[bin] = i;
+    }
+  }
+  const minDepth = SKELETON_MIN_DEPTH * SKELETON_MIN_DEPTH * deepest; // depths are squared
+  const points: Point[] = [];
+  for (let b = 0; b < SKELETON_BINS; b++) {
+    const i = bestIndex[b];
+    if (i >= 0 && bestDepth[b] >= minDepth) points.push({ x: (i % width) + 0.5, y: Math.floor(i / width) + 0.5 });
+  }
+  if (points.length === 1) points.push({ ...points[0] });
+  return { kind: 'scribble', points, width: Math.max(3, 0.01 * Math.max(width, height)) };
+}
+
 /** Prompts for one eval sample; [] means automatic (also for an empty region). */
 export function promptsFromMask(mode: EvalPromptMode, alpha: ArrayLike<number>, width: number, height: number, seed = 0): Prompt[] {
   if (mode.kind === 'auto') return [];
@@ -82,6 +148,10 @@ export function promptsFromMask(mode: EvalPromptMode, alpha: ArrayLike<number>, 
     return b ? [b] : [];
   }
   if (mode.kind === 'points') return randomPointsInMask(alpha, width, height, mode.count, seed);
+  if (mode.kind === 'scribble') {
+    const s = skeletonScribbleOfMask(alpha, width, height);
+    return s ? [s] : [];
+  }
   const p = interiorPointOfMask(alpha, width, height);
   return p ? [p] : [];
 }

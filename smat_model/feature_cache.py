@@ -69,7 +69,7 @@ class CachedPool:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", default="runs/cache512")
     p.add_argument("--size", type=int, default=512)
     p.add_argument("--samples", type=int, default=2000)
     p.add_argument("--auto-fraction", type=float, default=0.5)

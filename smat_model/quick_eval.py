@@ -1,5 +1,6 @@
 """PyTorch-side validation used to pick checkpoints while training (the shipped numbers come from
 `smat eval` on the exported ONNX files)."""
+import json
 import os
 
 import numpy as np
@@ -36,3 +37,15 @@ def evaluate_ecssd(model, data_root: str, size: int, limit: int = 50):
             if key == "auto":
                 stats["auto_mae"].append(np.abs(p - a[valid]).mean())
     return {k: float(np.mean(v)) for k, v in stats.items()}
+
+
+def evaluate_and_log(model, args, step: int, samples_seen: int):
+    """The periodic checkpoint-picking evaluation of both trainers: prints it, appends it to
+    <run>/eval.jsonl, and returns (mean IoU over auto/box/points, all scores)."""
+    model.eval()
+    scores = evaluate_ecssd(model, args.data, args.size, args.eval_limit)
+    model.train()
+    print(f"eval step {step} | " + " ".join(f"{k} {v:.4f}" for k, v in scores.items()), flush=True)
+    with open(os.path.join(args.run, "eval.jsonl"), "a") as f:
+        f.write(json.dumps({"step": step, "samples_seen": samples_seen, **scores}) + "\n")
+    return (scores["auto_iou"] + scores["box_iou"] + scores["points_iou"]) / 3, scores

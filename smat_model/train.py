@@ -1,15 +1,15 @@
-"""Train the SMat head on the frozen pretrained encoder.
+"""Train the SMat head alone on the frozen encoder, with fresh augmentation every step.
 
-    python3 -m smat_model.train --data ../shared/data --run runs/main [--hours 2]
+    python3 -m smat_model.train --data ../shared/data --run runs/head-only [--hours 2]
+
+Every step encodes its images, so this is several times slower than `smat_model.train_cached`
+(the default, `npm run train`); it stays for head-only ablations against the cached pool.
 
 Resumable: re-running the same command continues from runs/<name>/last.pt. Prints step,
 samples/s, loss and ETA; checkpoints every few minutes; keeps best.pt by validation score.
 """
 import argparse
-import json
 import os
-import signal
-import time
 
 import numpy as np
 import torch
@@ -17,8 +17,8 @@ import torch
 from .build import build_encoder
 from .data import DataRoot, SampleFactory
 from .losses import smat_loss
-from .quick_eval import evaluate_ecssd
 from .smat import SMat, SMatHead
+from .training_loop import TrainingLoop
 
 
 def parse_args(argv=None):
@@ -96,25 +96,10 @@ def main(argv=None):
         model.head.candidate.load_state_dict(candidate)
         print(f"candidate weights from {args.init_candidate_from}", flush=True)
     rng = np.random.default_rng(args.seed + step)
+    loop = TrainingLoop(args, model, opt, model.head.parameters(), lambda: {"head": model.head.state_dict()},
+                        step, best, samples_seen)
 
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
-
-    def save(path, extra=None):
-        tmp = path + ".tmp"
-        torch.save({"head": model.head.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                    "samples_seen": samples_seen,
-                    "args": vars(args), **(extra or {})}, tmp)
-        os.replace(tmp, path)
-
-    started = time.time()
-    last_ckpt = time.time()
-    window_t, window_n, running = time.time(), 0, None
-    model.head.train()
-    while step < args.steps and not stop["now"]:
-        if args.hours and time.time() - started > args.hours * 3600:
-            break
+    def loss_at(step):
         images, index, masks, has, gt = make_batch(factory, rng, args.images_per_step, args.auto_fraction)
         with torch.no_grad():
             feats = model.encoder(images)
@@ -122,40 +107,9 @@ def main(argv=None):
             g["lr"] = lr_at(step, args.steps, args.lr)
         alpha, sim = model.head(feats[index], images[index], masks, has)
         loss, parts = smat_loss(alpha, sim, gt)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.head.parameters(), 1.0)
-        opt.step()
-        step += 1
-        window_n += len(index)
-        samples_seen += len(index)
-        running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
-        if step % 20 == 0:
-            dt = time.time() - window_t
-            rate = window_n / dt
-            eta = (args.steps - step) * dt / 20 / 3600
-            print(f"step {step} | {rate:.2f} samples/s | loss {running:.4f} (l1 {parts['l1']:.4f} "
-                  f"lap {parts['lap']:.4f} sim {parts['sim']:.4f}) | lr {lr_at(step, args.steps, args.lr):.2e} "
-                  f"| ETA {eta:.2f} h", flush=True)
-            window_t, window_n = time.time(), 0
-        if step % args.eval_every == 0:
-            model.head.eval()
-            scores = evaluate_ecssd(model, args.data, args.size, args.eval_limit)
-            model.head.train()
-            score = (scores["auto_iou"] + scores["box_iou"] + scores["points_iou"]) / 3
-            print(f"eval step {step} | " + " ".join(f"{k} {v:.4f}" for k, v in scores.items()), flush=True)
-            with open(os.path.join(args.run, "eval.jsonl"), "a") as f:
-                f.write(json.dumps({"step": step, **scores}) + "\n")
-            if score > best:
-                best = score
-                save(os.path.join(args.run, "best.pt"), {"scores": scores})
-                print(f"new best {best:.4f} -> best.pt", flush=True)
-        if time.time() - last_ckpt > args.checkpoint_minutes * 60:
-            save(last)
-            last_ckpt = time.time()
-    save(last)
-    print(f"stopped at step {step}; checkpoint {last}", flush=True)
+        return loss, parts, len(index)
 
+    loop.run(loss_at, lambda: f" | lr {lr_at(loop.step, args.steps, args.lr):.2e}")
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxFromMask, interiorPointOfMask, parseEvalPromptMode, promptsFromMask, randomPointsInMask } from '../core/prompts-from-mask';
+import { boxFromMask, interiorPointOfMask, parseEvalPromptMode, promptsFromMask, randomPointsInMask, skeletonScribbleOfMask } from '../core/prompts-from-mask';
 import { squaredDistanceToOutside } from '../core/distance-transform';
 
 // An L-shaped region in a 30x20 mask: a thick vertical bar plus a thin foot.
@@ -52,5 +52,36 @@ describe('prompts derived from ground truth', () => {
     expect(() => parseEvalPromptMode('lasso')).toThrow(/--prompt/);
     expect(promptsFromMask({ kind: 'auto' }, mask, W, H)).toEqual([]);
     expect(promptsFromMask({ kind: 'point1' }, new Float32Array(4), 2, 2)).toEqual([]);
+  });
+});
+
+describe('scribble along the inner skeleton', () => {
+  // A horizontal bar 40 wide and 8 high inside a 60x30 mask, plus a thin 1-px spur that a user's
+  // stroke would not follow.
+  const w = 60, h = 30;
+  const bar = new Float32Array(w * h);
+  for (let y = 10; y < 18; y++) for (let x = 10; x < 50; x++) bar[y * w + x] = 1;
+  for (let y = 0; y < 10; y++) bar[y * w + 30] = 1;
+
+  it('runs along the bar through its deep pixels, in order, with every point inside', () => {
+    const s = skeletonScribbleOfMask(bar, w, h)!;
+    expect(s.kind).toBe('scribble');
+    expect(s.points.length).toBeGreaterThanOrEqual(6);
+    for (const p of s.points) {
+      expect(bar[Math.floor(p.y) * w + Math.floor(p.x)]).toBe(1);
+      expect(p.y).toBeGreaterThanOrEqual(12.5);
+      expect(p.y).toBeLessThanOrEqual(15.5);
+    }
+    const xs = s.points.map((p) => p.x);
+    const sorted = [...xs].sort((a, b) => a - b);
+    expect(xs.join()).toBe(xs[0] < xs[xs.length - 1] ? sorted.join() : [...sorted].reverse().join());
+    expect(Math.abs(xs[xs.length - 1] - xs[0])).toBeGreaterThan(25);
+    expect(s.width).toBe(3);
+  });
+
+  it('is null for an empty mask and reachable from the CLI spelling', () => {
+    expect(skeletonScribbleOfMask(new Float32Array(16), 4, 4)).toBeNull();
+    expect(parseEvalPromptMode('scribble')).toEqual({ kind: 'scribble' });
+    expect(promptsFromMask({ kind: 'scribble' }, bar, w, h)[0].kind).toBe('scribble');
   });
 });

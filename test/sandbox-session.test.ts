@@ -1,12 +1,12 @@
 // The sandbox against a fake Figma API (test/fake-figma/, typed from @figma/plugin-typings):
 // reading the selection, refusing bad input, the job protocol, and writing results back.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AppliedMessage, ErrorMessage, JobMessage, SandboxToUi } from '../core/messages';
+import type { AppliedMessage, ApplyMessage, ErrorMessage, JobMessage, SandboxToUi } from '../core/messages';
 import { MatteSession } from '../src/session/matte-session';
 import { runRequestForCommand } from '../src/session/run-request-for-command';
 import { NOTHING_SELECTED, NO_IMAGE_FILL, REFINE_NOTHING_SELECTED } from '../src/session/user-messages';
 import { RESULT_SOURCE_KEY } from '../src/write-back/result-markers';
-import { addPhoto, buildScene, snapshotNode, type Scene } from './fake-figma/build-scene';
+import { addBoxPrompt, addDotPrompt, addPhoto, buildScene, snapshotNode, type Scene } from './fake-figma/build-scene';
 import type { FakeFigma } from './fake-figma/fake-figma-api';
 import { FakeContainer, FakeShapeNode, resetFakeIds } from './fake-figma/fake-nodes';
 import { gifHeader, jpegHeader, pngHeader, webpHeader } from './fake-figma/image-bytes';
@@ -41,6 +41,12 @@ function expectNothingWritten(scene: Scene, before: { tree: unknown; photo: unkn
 }
 
 const matte = (width = 400, height = 200) => pngHeader(width, height);
+
+/** What the panel sends on Apply when the user excluded no prompt layer: every layer of the job. */
+function applyOf(jobId: string, pngBytes: Uint8Array, output: 'cutout' | 'mask'): ApplyMessage {
+  const job = ofType(scene.figma, 'job').find((j) => j.jobId === jobId);
+  return { type: 'apply', jobId, pngBytes, output, promptLayerIds: job ? job.promptLayers.map((l) => l.id) : [] };
+}
 
 let scene: Scene;
 let before: { tree: unknown; photo: unknown };
@@ -165,7 +171,7 @@ describe('jobs', () => {
   it('an answer for a stale job id is ignored', async () => {
     scene.figma.select(scene.photo);
     const session = await startSession(scene);
-    await session.receive({ type: 'apply', jobId: 'job-999', pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf('job-999', matte(), 'cutout'));
     expectNothingWritten(scene, before);
     expect(session.currentJobId).toBe(lastJob(scene.figma).jobId);
   });
@@ -174,12 +180,8 @@ describe('jobs', () => {
 describe('prompts', () => {
   it('maps shapes above the image (same parent) and selected shapes to image pixels', async () => {
     // Photo: page (120, 80), 200x100 showing 400x200 px -> 2 px per canvas unit.
-    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
-    box.x = 40; // node-local (20, 10)
-    box.y = 40;
-    const dot = scene.figma.shape('ELLIPSE', 'Dot', 6, 6, scene.board);
-    dot.x = 117; // centre node-local (100, 20)
-    dot.y = 47;
+    const box = addBoxPrompt(scene);
+    const dot = addDotPrompt(scene);
     const stroke = scene.figma.shape('VECTOR', 'Stroke', 50, 10);
     stroke.vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 L 50 0' }];
     stroke.strokeWeight = 5;
@@ -242,9 +244,7 @@ describe('prompts', () => {
 
 describe('apply', () => {
   async function runWithBox() {
-    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
-    box.x = 40;
-    box.y = 40;
+    const box = addBoxPrompt(scene);
     const far = scene.figma.shape('RECTANGLE', 'Unrelated', 20, 20, scene.board);
     far.x = 500;
     const photoBefore = snapshotNode(scene.photo);
@@ -255,7 +255,7 @@ describe('apply', () => {
 
   it('writes a clone right above the source with the new hash and name; the source is untouched', async () => {
     const { session, box, far, photoBefore, job } = await runWithBox();
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
 
     expect(errors(scene.figma)).toEqual([]);
     const [applied] = ofType(scene.figma, 'applied') as AppliedMessage[];
@@ -267,13 +267,14 @@ describe('apply', () => {
     expect(result.parent).toBe(scene.board);
     expect(result.relativeTransform).toEqual(scene.photo.relativeTransform);
 
-    // Only the image paint's hash changed: backing paint, scale mode, filters, opacity kept.
+    // Only the image paint, with the matte's picture: the solid backing paint is gone (it would fill
+    // the transparent area); scale mode, filters and paint opacity are kept.
     const sourceFills = scene.photo.fills as ImagePaint[];
     const resultFills = result.fills as ImagePaint[];
-    expect(resultFills[0]).toEqual(sourceFills[0]);
-    expect({ ...resultFills[1], imageHash: sourceFills[1].imageHash }).toEqual(sourceFills[1]);
-    expect(resultFills[1].imageHash).not.toBe(sourceFills[1].imageHash);
-    expect(scene.figma.imageBytes(resultFills[1].imageHash!)).toEqual(matte());
+    expect(resultFills).toHaveLength(1);
+    expect({ ...resultFills[0], imageHash: sourceFills[1].imageHash }).toEqual(sourceFills[1]);
+    expect(resultFills[0].imageHash).not.toBe(sourceFills[1].imageHash);
+    expect(scene.figma.imageBytes(resultFills[0].imageHash!)).toEqual(matte());
 
     expect(snapshotNode(scene.photo)).toEqual(photoBefore);
     expect(result.getPluginData(RESULT_SOURCE_KEY)).toBe(scene.photo.id);
@@ -292,11 +293,11 @@ describe('apply', () => {
     const third = addPhoto(scene.figma, scene.board, 'Third', 100, 100, jpegHeader(), { width: 32, height: 32 });
     scene.figma.select(scene.photo, second, third);
     const session = await startSession(scene);
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, matte(), 'cutout'));
     expect(scene.figma.undoCommits).toBe(1);
     await session.receive({ type: 'skip', jobId: lastJob(scene.figma).jobId });
     expect(scene.figma.undoCommits).toBe(1);
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: pngHeader(32, 32), output: 'cutout' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, pngHeader(32, 32), 'cutout'));
     expect(scene.figma.undoCommits).toBe(2);
     expect(ofType(scene.figma, 'applied')).toHaveLength(2);
     expect(scene.board.children.map((c) => c.name)).toEqual(['Photo', 'Photo (matte)', 'Second', 'Third', 'Third (matte)']);
@@ -304,7 +305,7 @@ describe('apply', () => {
 
   it('mask output: a group above the source whose bottom layer is a luminance mask', async () => {
     const { session, box, photoBefore, job } = await runWithBox();
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'mask' });
+    await session.receive(applyOf(job.jobId, matte(), 'mask'));
 
     expect(errors(scene.figma)).toEqual([]);
     const group = scene.board.children[scene.board.children.indexOf(scene.photo) + 1] as FakeContainer;
@@ -313,9 +314,10 @@ describe('apply', () => {
     expect(group.id).toBe((ofType(scene.figma, 'applied')[0] as AppliedMessage).newNodeId);
     const [mask, photoCopy] = group.children as FakeShapeNode[];
     expect(mask).toMatchObject({ name: 'Photo (mask)', isMask: true, maskType: 'LUMINANCE' });
-    expect((mask.fills as ImagePaint[])[1].imageHash).not.toBe(job.imageHash);
+    expect((mask.fills as ImagePaint[])[0].imageHash).not.toBe(job.imageHash);
     expect(photoCopy).toMatchObject({ name: 'Photo', isMask: false });
-    expect(photoCopy.fills).toEqual(scene.photo.fills);
+    // The photo the mask clips is the image paint alone, as the user set it up.
+    expect(photoCopy.fills).toEqual([(scene.photo.fills as Paint[])[1]]);
     // Same place on the page as the source.
     expect(mask.absoluteTransform).toEqual(scene.photo.absoluteTransform);
     expect(photoCopy.absoluteTransform).toEqual(scene.photo.absoluteTransform);
@@ -336,7 +338,7 @@ describe('apply', () => {
     expect(scene.figma.undoCommits).toBe(0);
     expect(ofType(scene.figma, 'done')).toHaveLength(1);
     // A late apply for the failed job writes nothing either.
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
   });
 
@@ -346,7 +348,7 @@ describe('apply', () => {
     // The user swapped the picture while the model ran: the clone is made, then the swap refuses.
     const { hash: other } = scene.figma.storeImage(jpegHeader(), 400, 200);
     scene.photo.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }, { type: 'IMAGE', imageHash: other, scaleMode: 'FILL' }];
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
     expect(errors(scene.figma)[0]).toMatch(/Couldn't write the matte for "Photo": The image changed/);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
     expect(box.visible).toBe(true);
@@ -360,7 +362,7 @@ describe('apply', () => {
     scene.figma.group = () => {
       throw new Error('grouping failed');
     };
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'mask' });
+    await session.receive(applyOf(job.jobId, matte(), 'mask'));
     expect(errors(scene.figma)[0]).toMatch(/grouping failed/);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
     expect(box.visible).toBe(true);
@@ -369,10 +371,10 @@ describe('apply', () => {
   it('refuses a matte of the wrong size before creating anything', async () => {
     const { session, job } = await runWithBox();
     const treeBefore = tree(scene.figma.doc.page);
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(200, 100), output: 'cutout' });
+    await session.receive(applyOf(job.jobId, matte(200, 100), 'cutout'));
     expect(errors(scene.figma)[0]).toMatch(/200×100 px but the image is 400×200 px/);
     await session.receive({ type: 'run', mode: 'auto' });
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: jpegHeader(), output: 'cutout' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, jpegHeader(), 'cutout'));
     expect(errors(scene.figma)[1]).toMatch(/not a PNG/);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
   });
@@ -381,7 +383,7 @@ describe('apply', () => {
     scene.board.layoutMode = 'VERTICAL';
     scene.figma.select(scene.photo);
     const session = await startSession(scene);
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'mask' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, matte(), 'mask'));
     expect(errors(scene.figma)).toEqual([]);
     const group = scene.board.children[1] as FakeContainer;
     expect(group.layoutPositioning).toBe('ABSOLUTE');
@@ -392,7 +394,7 @@ describe('apply', () => {
     scene.board.layoutMode = 'HORIZONTAL';
     scene.figma.select(scene.photo);
     const session = await startSession(scene);
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, matte(), 'cutout'));
     const result = scene.board.children[1] as FakeShapeNode;
     expect(result.name).toBe('Photo (matte)');
     expect(result.layoutPositioning).toBe('ABSOLUTE');
@@ -403,19 +405,15 @@ describe('apply', () => {
 
 describe('refine (relaunch button on a result)', () => {
   it('re-runs with the current shapes on the source and replaces the earlier result', async () => {
-    const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
-    box.x = 40;
-    box.y = 40;
+    const box = addBoxPrompt(scene);
     scene.figma.select(scene.photo);
     let session = await startSession(scene, 'prompts');
-    await session.receive({ type: 'apply', jobId: lastJob(scene.figma).jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(lastJob(scene.figma).jobId, matte(), 'cutout'));
     const first = scene.board.children[1] as FakeShapeNode;
     expect(first.name).toBe('Photo (matte)');
 
     // The user adds a dot and presses Refine on the result (a fresh plugin run).
-    const dot = scene.figma.shape('ELLIPSE', 'Dot', 6, 6, scene.board);
-    dot.x = 117;
-    dot.y = 47;
+    const dot = addDotPrompt(scene);
     scene.figma.select(first);
     scene.figma.posted.length = 0;
     session = new MatteSession(scene.figma);
@@ -425,7 +423,7 @@ describe('refine (relaunch button on a result)', () => {
     // The hidden box was used up; the result itself (a picture) is not a prompt.
     expect(job).toMatchObject({ mode: 'prompts', nodeId: scene.photo.id, prompts: [{ kind: 'point', x: 200, y: 40 }] });
 
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: matte(), output: 'cutout' });
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
     expect(first.removed).toBe(true);
     expect(scene.board.children.map((c) => c.name)).toEqual(['Photo', 'Photo (matte)', 'Box', 'Dot']);
     expect(dot.visible).toBe(false);

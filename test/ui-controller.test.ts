@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { JobMessage, UiToSandbox } from '../core/messages';
+import type { ApplyMessage, JobMessage, UiToSandbox } from '../core/messages';
 import { decodeImage, encodePng } from '../core/image-codecs';
+import { applyAlphaAsCutout } from '../core/composite';
 import type { RgbaImage } from '../core/rgba-image';
 import { Controller } from '../ui/controller';
 import type { RunnerHandle } from '../ui/engine';
+import { statusLine } from '../ui/state';
 
 // 4x2 photo; the fake model says the left half is foreground, one soft column.
 const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
@@ -53,7 +55,8 @@ function setup(opts: { modelFails?: boolean; matteError?: string; decodeForDispl
 function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}): JobMessage {
   return {
     type: 'job', jobId, mode: 'prompts', index: 0, count: 1, nodeId: '1:1', nodeName: 'Photo', imageHash: 'hash-1',
-    imageBytes: bytes, width: 4, height: 2, prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }], ...extra,
+    imageBytes: bytes, width: 4, height: 2, prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }],
+    promptLayers: [{ id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }] }], ...extra,
   };
 }
 
@@ -85,9 +88,33 @@ describe('Controller (panel side effects)', () => {
     const apply = posted.find((m) => m.type === 'apply');
     expect(apply && apply.type === 'apply' && apply.output).toBe('cutout');
     const png = decodeImage((apply as { pngBytes: Uint8Array }).pngBytes);
-    expect(Array.from(png.data)).toEqual(Array.from(photo.data).map((v, i) => (i % 4 === 3 ? Math.round(ALPHA[i >> 2] * 255) : v)));
+    // Colours decontaminated by default: opaque pixels keep the photo's colour, transparent ones
+    // are transparent black, the soft column gets the estimated foreground colour.
+    expect(Array.from(png.data)).toEqual(Array.from(applyAlphaAsCutout(photo, ALPHA, { decontaminate: true }).data));
+    expect(Array.from(png.data.subarray(0, 4))).toEqual([10, 11, 12, 255]);
+    expect(Array.from(png.data.subarray(8, 12))).toEqual([0, 0, 0, 0]);
     ctrl.onSandboxMessage({ type: 'applied', jobId: 'j1', newNodeId: '2:2' });
     expect(ctrl.state.job).toBeNull();
+  });
+
+  it('with decontamination switched off, the cut-out keeps the photo\'s colour everywhere, preview included', async () => {
+    const { ctrl, posted, releaseLoad } = setup();
+    const started = ctrl.start();
+    ctrl.onSandboxMessage(job('j1', encodePng(photo)));
+    releaseLoad();
+    await started;
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(ctrl.state.decontaminate).toBe(true);
+    expect(ctrl.display.cutout?.data[8]).toBe(0); // transparent pixel of the preview: cleaned
+    const version = ctrl.display.version;
+    ctrl.setDecontaminate(false);
+    expect(ctrl.state.decontaminate).toBe(false);
+    expect(ctrl.display.version).toBeGreaterThan(version);
+    expect(ctrl.display.cutout?.data[8]).toBe(photo.data[8]);
+    await ctrl.apply();
+    const apply = posted.find((m) => m.type === 'apply');
+    const png = decodeImage((apply as { pngBytes: Uint8Array }).pngBytes);
+    expect(Array.from(png.data)).toEqual(Array.from(photo.data).map((v, i) => (i % 4 === 3 ? Math.round(ALPHA[i >> 2] * 255) : v)));
   });
 
   it('auto mode passes no prompts; mask output is opaque grey', async () => {
@@ -188,5 +215,75 @@ describe('Controller (panel side effects)', () => {
     ctrl.onSandboxMessage(undefined);
     ctrl.onSandboxMessage({ foo: 1 } as never);
     expect(ctrl.state.job).toBeNull();
+  });
+
+  it('lists the prompt layers; an excluded one re-runs the head without it and is not named in Apply', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    const box = { kind: 'box' as const, x: 0, y: 0, width: 2, height: 2 };
+    const dot = { kind: 'point' as const, x: 3, y: 1 };
+    ctrl.onSandboxMessage(job('p1', encodePng(photo), {
+      prompts: [box, dot],
+      promptLayers: [{ id: '5:1', name: 'Box', prompts: [box] }, { id: '6:1', name: 'Design rectangle', prompts: [dot] }],
+    }));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(ctrl.state.job?.promptLayers.map((l) => l.name)).toEqual(['Box', 'Design rectangle']);
+    expect(calls.at(-1)).toBe('matte:2:hash-1:4x2');
+
+    ctrl.toggleLayer('6:1');
+    expect(ctrl.state.job?.prompts).toEqual([box]);
+    expect(ctrl.display.cutout).toBeNull(); // the old matte is not shown (or applied) any more
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(calls.slice(-2)).toEqual(['encode:hash-1', 'matte:1:hash-1:4x2']);
+    expect(ctrl.state.job?.timings?.cached).toBe(1);
+
+    await ctrl.apply();
+    const apply = posted.find((m) => m.type === 'apply') as ApplyMessage;
+    expect(apply.promptLayerIds).toEqual(['5:1']);
+  });
+
+  it('with every prompt layer excluded there is nothing to apply until one is included again', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('p2', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    const runs = calls.length;
+    ctrl.toggleLayer('5:1');
+    expect(ctrl.state.job?.prompts).toEqual([]);
+    expect(statusLine(ctrl.state)).toMatch(/every prompt layer is excluded/);
+    await ctrl.apply();
+    expect(posted.some((m) => m.type === 'apply')).toBe(false);
+    expect(calls.length).toBe(runs);
+    ctrl.toggleLayer('5:1');
+    await until(() => ctrl.state.job?.phase === 'review' && ctrl.display.cutout !== null);
+    await ctrl.apply();
+    expect((posted.find((m) => m.type === 'apply') as ApplyMessage).promptLayerIds).toEqual(['5:1']);
+  });
+
+  it('checks the decoded size against Figma\'s size right after decoding, before running the model', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('s1', encodePng(photo), { width: 2, height: 4 }));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toBe(
+      'Could not read the image of “Photo”: it decodes to 4×2 px but Figma reports 2×4 px.',
+    );
+    expect(calls.filter((c) => c.startsWith('encode') || c.startsWith('matte'))).toEqual([]);
+  });
+
+  it('the Apply message carries exactly the PNG bytes, not the encoder\'s whole buffer', async () => {
+    const { ctrl, posted, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('b1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    await ctrl.apply();
+    const { pngBytes } = posted.find((m) => m.type === 'apply') as ApplyMessage;
+    expect(pngBytes.byteOffset).toBe(0);
+    expect(pngBytes.buffer.byteLength).toBe(pngBytes.byteLength);
+    expect(decodeImage(pngBytes).width).toBe(4);
   });
 });

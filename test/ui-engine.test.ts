@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../ui/backend';
 import { MatteEngine, type EngineEvent, type RunnerHandle, type RunnerLike } from '../ui/engine';
+import { isGpuError } from '../ui/is-gpu-error';
 import type { RgbaImage } from '../core/rgba-image';
 
 const image: RgbaImage = { width: 2, height: 1, data: new Uint8Array(8).fill(255) };
@@ -12,6 +13,9 @@ interface FakeOptions {
   failMatteOn?: { backend: Backend; call: number; error?: string };
   /** Resolve the lost promise of this backend during the n-th matte call. */
   loseDeviceOn?: number;
+  /** The factory (create) or warmUp() of these backends never settles until `releaseHung()` is called. */
+  hangCreate?: Backend[];
+  hangWarmUp?: Backend[];
 }
 
 function fakeFactory(opts: FakeOptions = {}) {
@@ -19,9 +23,12 @@ function fakeFactory(opts: FakeOptions = {}) {
   let matteCalls = 0;
   let loseDevice: ((reason: string) => void) | null = null;
   const encoded = new Set<string>();
+  let releaseHung!: () => void;
+  const hung = new Promise<void>((r) => (releaseHung = r));
   const factory = async (backend: Backend): Promise<RunnerHandle> => {
     log.push(`create:${backend}`);
     if (opts.failCreate?.includes(backend)) throw new Error(`${backend} create failed`);
+    if (opts.hangCreate?.includes(backend)) await hung;
     const runner: RunnerLike = {
       async encode(_img, key) {
         const cached = encoded.has(key);
@@ -44,6 +51,7 @@ function fakeFactory(opts: FakeOptions = {}) {
       async warmUp() {
         log.push(`warmup:${backend}`);
         if (opts.failWarmUp?.includes(backend)) throw new Error(`${backend} warm-up failed`);
+        if (opts.hangWarmUp?.includes(backend)) await hung;
       },
       async release() {
         log.push(`release:${backend}`);
@@ -53,15 +61,15 @@ function fakeFactory(opts: FakeOptions = {}) {
     if (backend === 'webgpu') handle.lost = new Promise<string>((r) => (loseDevice = r));
     return handle;
   };
-  return { factory, log };
+  return { factory, log, releaseHung };
 }
 
-function engineWith(opts: FakeOptions, preferred: Backend = 'webgpu') {
-  const { factory, log } = fakeFactory(opts);
+function engineWith(opts: FakeOptions, preferred: Backend = 'webgpu', gpuStartTimeoutMs?: number) {
+  const { factory, log, releaseHung } = fakeFactory(opts);
   const events: EngineEvent[] = [];
-  const engine = new MatteEngine(factory, preferred, (e) => events.push(e));
+  const engine = new MatteEngine(factory, preferred, (e) => events.push(e), { gpuStartTimeoutMs });
   const notices = () => events.filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message);
-  return { engine, log, events, notices };
+  return { engine, log, events, notices, releaseHung };
 }
 
 describe('MatteEngine', () => {
@@ -125,5 +133,49 @@ describe('MatteEngine', () => {
     const { engine } = engineWith({ failMatteOn: { backend: 'wasm', call: 1, error: 'bad input' } }, 'wasm');
     await engine.load();
     await expect(engine.matte(image, [], 'h')).rejects.toThrow('bad input');
+  });
+
+  it('an error that is not the GPU\'s fault is thrown as it is, and the engine stays on WebGPU', async () => {
+    for (const error of ['every prompt lies outside the image', 'expected 4x2 RGBA, got 3 bytes']) {
+      const { engine, log, notices } = engineWith({ failMatteOn: { backend: 'webgpu', call: 1, error } });
+      await engine.load();
+      await expect(engine.matte(image, [], 'h')).rejects.toThrow(error);
+      expect(engine.backend).toBe('webgpu');
+      expect(log.filter((l) => l.startsWith('create'))).toEqual(['create:webgpu']);
+      expect(notices()).toEqual([]);
+      await engine.matte(image, [], 'h');
+      expect(log.at(-1)).toBe('matte:webgpu');
+    }
+  });
+
+  it('GPU errors are told apart by WebGPU error class or wording', () => {
+    const named = (name: string) => Object.assign(new Error('x'), { name });
+    expect(isGpuError(named('GPUOutOfMemoryError'))).toBe(true);
+    expect(isGpuError(named('OperationError'))).toBe(true);
+    expect(isGpuError(new Error('Failed to run WebGPU kernel MatMul'))).toBe(true);
+    expect(isGpuError(new Error('device lost: destroyed'))).toBe(true);
+    expect(isGpuError(new Error('every prompt lies outside the image'))).toBe(false);
+    expect(isGpuError(new RangeError('Invalid typed array length'))).toBe(false);
+  });
+
+  it('WebGPU session creation that never finishes times out and falls back to WASM', async () => {
+    const { engine, log, notices, releaseHung } = engineWith({ hangCreate: ['webgpu'] }, 'webgpu', 20);
+    await engine.load();
+    expect(engine.backend).toBe('wasm');
+    expect(notices()[0]).toMatch(/WebGPU could not start \(timed out after 20 ms\); switched to WASM/);
+    // The late WebGPU session is released, never used.
+    releaseHung();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(log).toContain('release:webgpu');
+    await engine.matte(image, [], 'h');
+    expect(log.at(-1)).toBe('matte:wasm');
+  });
+
+  it('a WebGPU warm-up that never finishes times out and falls back to WASM', async () => {
+    const { engine, log, notices } = engineWith({ hangWarmUp: ['webgpu'] }, 'webgpu', 20);
+    await engine.load();
+    expect(engine.backend).toBe('wasm');
+    expect(notices()[0]).toMatch(/timed out/);
+    expect(log).toEqual(['create:webgpu', 'warmup:webgpu', 'release:webgpu', 'create:wasm', 'warmup:wasm']);
   });
 });

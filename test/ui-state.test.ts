@@ -5,7 +5,8 @@ import { initialState, isBusy, reduce, statusLine, type UiEvent, type UiState } 
 function job(jobId: string, index = 0, count = 1, extra: Partial<JobMessage> = {}): JobMessage {
   return {
     type: 'job', jobId, mode: 'prompts', index, count, nodeId: 'n', nodeName: `img-${jobId}`, imageHash: 'h',
-    imageBytes: new Uint8Array(1), width: 10, height: 10, prompts: [{ kind: 'point', x: 1, y: 1 }], ...extra,
+    imageBytes: new Uint8Array(1), width: 10, height: 10, prompts: [{ kind: 'point', x: 1, y: 1 }],
+    promptLayers: [{ id: 'dot', name: 'Dot', prompts: [{ kind: 'point', x: 1, y: 1 }] }], ...extra,
   };
 }
 const run = (s: UiState, ...evs: UiEvent[]) => evs.reduce(reduce, s);
@@ -110,6 +111,11 @@ describe('UI state machine', () => {
     expect(s.backend).toBe('wasm');
     expect(s.backendReason).toBe('GPU adapter found');
     s = reduce(s, { type: 'set-output', output: 'mask' });
+    expect(s.output).toBe('mask');
+    // Decontamination: on unless switched off, and independent of the output choice.
+    expect(s.decontaminate).toBe(true);
+    s = reduce(s, { type: 'set-decontaminate', on: false });
+    expect(s.decontaminate).toBe(false);
     expect(s.output).toBe('mask');
   });
 });

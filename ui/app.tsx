@@ -6,6 +6,7 @@ import type { RgbaImage } from '../core/rgba-image';
 import { backendLabel } from './backend';
 import type { Controller } from './controller';
 import { paintCanvas } from './preview';
+import { PromptLayerList } from './prompt-layer-list';
 import { isBusy, statusLine, type JobView, type UiState } from './state';
 
 function useController(ctrl: Controller): UiState {
@@ -172,15 +173,31 @@ export function App({ ctrl }: { ctrl: Controller }) {
               <figcaption>{state.output === 'cutout' ? 'Cut-out' : 'Luminance mask'}</figcaption>
             </figure>
           </div>
+          {job.promptLayers.length > 0 && <PromptLayerList job={job} onToggle={(id) => ctrl.toggleLayer(id)} />}
           <fieldset class="output">
             <OutputOption value="cutout" label="Cut-out" current={state.output} onPick={(o) => ctrl.setOutput(o)} />
             <OutputOption value="mask" label="Luminance mask" current={state.output} onPick={(o) => ctrl.setOutput(o)} />
+            <label title="Give soft edges (hair, fur, blur) the subject's own colour instead of a tint of the old background">
+              <input
+                type="checkbox"
+                checked={state.decontaminate}
+                disabled={state.output !== 'cutout'}
+                onChange={(e) => ctrl.setDecontaminate((e.currentTarget as HTMLInputElement).checked)}
+                data-testid="decontaminate"
+              />
+              Decontaminate colours
+            </label>
           </fieldset>
           <div class="buttons">
             <button onClick={() => ctrl.skip()} disabled={job.phase === 'applying'} data-testid="cancel">
               {job.phase === 'failed' ? 'Dismiss' : job.count > 1 ? 'Skip' : 'Cancel'}
             </button>
-            <button class="primary" onClick={() => void ctrl.apply()} disabled={job.phase !== 'review'} data-testid="apply">
+            <button
+              class="primary"
+              onClick={() => void ctrl.apply()}
+              disabled={job.phase !== 'review' || (job.mode === 'prompts' && job.prompts.length === 0)}
+              data-testid="apply"
+            >
               Apply
             </button>
           </div>

@@ -8,8 +8,9 @@ import { resamplePlanes } from '../core/resample';
 import { OUTSIDE_IMAGE_MESSAGE } from '../core/prompts';
 import { backendLabel, messageOf, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
+import { exactBytes } from './exact-bytes';
 import { downscaleForDisplay, fitSize } from './preview';
-import { initialState, reduce, type UiEvent, type UiState } from './state';
+import { includedLayerIds, initialState, reduce, type UiEvent, type UiState } from './state';
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -124,6 +125,16 @@ export class Controller {
     this.dispatch({ type: 'set-output', output });
   }
 
+  /** Colour decontamination of the cut-out on or off; the preview on screen follows. */
+  setDecontaminate(on: boolean): void {
+    const before = this.state.decontaminate;
+    this.dispatch({ type: 'set-decontaminate', on });
+    const active = this.active;
+    if (this.state.decontaminate === before || !active?.alpha || !this.display.cutout) return;
+    this.makePreviews(active.source, active.alpha);
+    this.notify();
+  }
+
   /** Builds the full-resolution PNG with core's composite + fast-png and sends it. */
   async apply(): Promise<void> {
     const job = this.state.job;
@@ -136,15 +147,40 @@ export class Controller {
     await this.yieldToPaint();
     let pngBytes: Uint8Array;
     try {
-      const image = output === 'cutout' ? applyAlphaAsCutout(source, alpha) : alphaAsLuminanceMask(alpha, source.width, source.height);
+      const image =
+        output === 'cutout'
+          ? applyAlphaAsCutout(source, alpha, { decontaminate: this.state.decontaminate })
+          : alphaAsLuminanceMask(alpha, source.width, source.height);
       this.mark('composited');
-      pngBytes = encodePng(image);
+      pngBytes = exactBytes(encodePng(image));
       this.mark('png-encoded');
     } catch (err) {
       this.fail(job.jobId, `Could not encode the result: ${messageOf(err)}`);
       return;
     }
-    this.deps.post({ type: 'apply', jobId: job.jobId, pngBytes, output });
+    this.deps.post({ type: 'apply', jobId: job.jobId, pngBytes, output, promptLayerIds: includedLayerIds(job) });
+  }
+
+  /**
+   * Excludes a listed prompt layer from the result (or includes it again) and re-runs the model
+   * with the remaining prompts; the image's features are cached, so only the head runs.
+   */
+  toggleLayer(layerId: string): void {
+    const before = this.state.job;
+    if (!before || before.phase !== 'review') return;
+    this.dispatch({ type: 'toggle-layer', jobId: before.jobId, layerId });
+    const job = this.state.job;
+    const active = this.active;
+    if (!job || job === before || !active || active.jobId !== job.jobId) return;
+    // The matte on screen was made with the old prompts: it must not be applied any more.
+    active.alpha = null;
+    this.display = { ...this.display, cutout: null, mask: null, version: this.display.version + 1 };
+    if (job.prompts.length === 0) {
+      this.notify();
+      return;
+    }
+    this.dispatch({ type: 'phase', jobId: job.jobId, phase: 'matting' });
+    this.chain = this.chain.then(() => this.matteActive(job.jobId)).catch(() => {});
   }
 
   /** Cancel = skip this image: nothing is written, the sandbox moves on. */
@@ -228,6 +264,15 @@ export class Controller {
       return;
     }
     if (this.state.job?.jobId !== jobId) return;
+    // Figma's getSizeAsync gave the job's size; a decoder that disagrees (an orientation tag read
+    // differently, a damaged file) would place the matte wrongly. Stop now, before inference.
+    if (source.width !== job.width || source.height !== job.height) {
+      this.fail(
+        jobId,
+        `Could not read the image of “${job.nodeName}”: it decodes to ${source.width}×${source.height} px but Figma reports ${job.width}×${job.height} px.`,
+      );
+      return;
+    }
     this.active = { jobId, source, alpha: null };
     const shown = this.display.source;
     if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
@@ -236,12 +281,20 @@ export class Controller {
     this.dispatch({ type: 'phase', jobId, phase: 'encoding' });
     await this.yieldToPaint();
     this.mark('encoding');
+    await this.matteActive(jobId);
+  }
 
+  /** Runs the model on the active job's image with the job's current prompts, then shows the result. */
+  private async matteActive(jobId: string): Promise<void> {
+    const job = this.state.job;
+    const active = this.active;
+    if (!job || job.jobId !== jobId || !active || active.jobId !== jobId) return;
+    const { source } = active;
     const engine = this.engine!;
     try {
       const prompts = job.mode === 'prompts' ? job.prompts : [];
       const result = await engine.matte(source, prompts, job.imageHash || jobId);
-      if (this.active?.jobId !== jobId) return; // skipped meanwhile
+      if (this.active !== active) return; // skipped meanwhile
       this.active.alpha = result.alpha;
       this.mark('matted');
       this.makePreviews(source, result.alpha);
@@ -276,10 +329,15 @@ export class Controller {
         : resamplePlanes(alpha, source.width, source.height, small.width, small.height, 1);
     this.display = {
       source: small,
-      cutout: applyAlphaAsCutout(small, smallAlpha),
+      cutout: applyAlphaAsCutout(small, smallAlpha, { decontaminate: this.state.decontaminate }),
       mask: alphaAsLuminanceMask(smallAlpha, small.width, small.height),
       version: this.display.version + 1,
     };
+  }
+
+  /** Tells the panel to redraw after a change to `display` alone. */
+  private notify(): void {
+    for (const fn of this.listeners) fn();
   }
 
   private mark(step: string): void {

@@ -4,6 +4,7 @@ import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
 import type { MatteResult } from '../core/smat-runner';
 import { backendLabel, messageOf, type Backend } from './backend';
+import { isGpuError } from './is-gpu-error';
 
 export type { MatteResult };
 
@@ -25,6 +26,17 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 
 export type RunnerFactory = (backend: Backend) => Promise<RunnerHandle>;
 
+export interface EngineOptions {
+  /**
+   * A bad GPU driver can leave session creation or the warm-up run pending forever; past this many
+   * ms WebGPU counts as failed and the engine starts on WASM. Shader compilation on a first run
+   * takes seconds, so this is generous.
+   */
+  gpuStartTimeoutMs?: number;
+}
+
+export const DEFAULT_GPU_START_TIMEOUT_MS = 60_000;
+
 export type EngineEvent =
   | { type: 'backend'; backend: Backend }
   | { type: 'notice'; message: string }
@@ -36,19 +48,27 @@ export class MatteEngine {
   private deviceLost: string | null = null;
   private generation = 0;
 
+  private readonly gpuStartTimeoutMs: number;
+
   constructor(
     private readonly factory: RunnerFactory,
     preferred: Backend,
     private readonly emit: (e: EngineEvent) => void = () => {},
+    options: EngineOptions = {},
   ) {
     this.backend = preferred;
+    this.gpuStartTimeoutMs = options.gpuStartTimeoutMs ?? DEFAULT_GPU_START_TIMEOUT_MS;
   }
 
   get ready(): boolean {
     return this.runner !== null;
   }
 
-  /** Creates the sessions and warms them up. A WebGPU failure falls back to WASM; a WASM failure throws. */
+  /**
+   * Creates the sessions and warms them up. Any failure to start WebGPU (an error or the timeout)
+   * falls back to WASM: nothing about the user's images is involved yet, so it can only be the
+   * backend. A WASM failure throws.
+   */
   async load(): Promise<void> {
     try {
       await this.start(this.backend);
@@ -60,8 +80,9 @@ export class MatteEngine {
 
   /**
    * Mattes one image. `cacheKey` (the Figma image hash) lets a second run on the same image reuse
-   * the encoder output. If WebGPU fails or its device is lost mid-run, the sessions are re-created
-   * on WASM and the run is repeated there.
+   * the encoder output. If the GPU fails (a GPU error, or the device is lost) mid-run, the sessions
+   * are re-created on WASM and the run is repeated there; any other error is the run's own and is
+   * thrown as it is, staying on WebGPU.
    */
   async matte(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
     if (this.deviceLost && this.backend === 'webgpu') {
@@ -70,7 +91,7 @@ export class MatteEngine {
     try {
       return await this.run(image, prompts, cacheKey);
     } catch (err) {
-      if (this.backend !== 'webgpu') throw err;
+      if (this.backend !== 'webgpu' || (!this.deviceLost && !isGpuError(err))) throw err;
       const why = this.deviceLost ? `the GPU device was lost (${this.deviceLost})` : `WebGPU failed (${messageOf(err)})`;
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey);
@@ -113,7 +134,19 @@ export class MatteEngine {
   private async start(backend: Backend): Promise<void> {
     const gen = ++this.generation;
     this.deviceLost = null;
+    const starting = this.createAndWarmUp(backend, gen);
+    if (backend !== 'webgpu') return starting;
+    const ms = this.gpuStartTimeoutMs;
+    await withTimeout(starting, ms, `timed out after ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}`);
+  }
+
+  private async createAndWarmUp(backend: Backend, gen: number): Promise<void> {
     const handle = await this.factory(backend);
+    if (gen !== this.generation) {
+      // Gave up on this start (timeout) and moved on: free what arrived late.
+      void handle.runner.release().catch(() => {});
+      throw new Error(`${backend} start was abandoned`);
+    }
     this.backend = backend;
     this.runner = handle.runner;
     this.emit({ type: 'backend', backend });
@@ -124,8 +157,28 @@ export class MatteEngine {
   }
 
   private async fallBack(why: string): Promise<void> {
-    await this.release();
+    // A hung GPU may never answer release() either: free it without waiting, and invalidate its start.
+    const stale = this.runner;
+    this.runner = null;
+    this.generation++;
+    if (stale) void stale.release().catch(() => {});
     this.emit({ type: 'notice', message: `${why}; switched to ${backendLabel('wasm')}.` });
     await this.start('wasm');
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,6 +1,6 @@
 // The panel's state machine: a pure reducer over sandbox messages and local events.
 // Side effects (decoding, inference, posting messages) live in ui/controller.ts.
-import type { JobMessage, MatteMode, MatteOutput, SandboxToUi } from '../core/messages';
+import type { JobMessage, MatteMode, MatteOutput, PromptLayer, SandboxToUi } from '../core/messages';
 import type { Prompt } from '../core/prompt-types';
 import type { Backend } from './backend';
 
@@ -24,7 +24,12 @@ export interface JobView {
   imageHash: string;
   width: number;
   height: number;
+  /** The prompts the model runs with: those of the layers the user did not exclude. */
   prompts: Prompt[];
+  /** The canvas layers the prompts came from, as listed in the panel. */
+  promptLayers: PromptLayer[];
+  /** Ids of listed layers the user excluded: not used by the model, not hidden by Apply. */
+  excluded: string[];
   phase: JobPhase;
   error: string | null;
   /** Milliseconds, per stage, for the last result. */
@@ -41,6 +46,8 @@ export interface UiState {
   /** A problem reported by the sandbox or a failed job. */
   error: string | null;
   output: MatteOutput;
+  /** Cut-out only: replace the old background's tint at soft edges with the subject's colour. */
+  decontaminate: boolean;
   job: JobView | null;
   /** Jobs that arrived while another one was on screen. */
   queue: JobMessage[];
@@ -60,7 +67,9 @@ export type UiEvent =
   | { type: 'result'; jobId: string; timings: Record<string, number> | null; backend: Backend }
   | { type: 'job-failed'; jobId: string; error: string }
   | { type: 'set-output'; output: MatteOutput }
+  | { type: 'set-decontaminate'; on: boolean }
   | { type: 'apply'; jobId: string }
+  | { type: 'toggle-layer'; jobId: string; layerId: string }
   | { type: 'skip'; jobId: string }
   | { type: 'run-requested' };
 
@@ -71,6 +80,7 @@ export const initialState: UiState = {
   notice: null,
   error: null,
   output: 'cutout',
+  decontaminate: true,
   job: null,
   queue: [],
   batch: { applied: 0, skipped: 0, failed: 0 },
@@ -88,11 +98,28 @@ export function jobView(msg: JobMessage, modelReady: boolean): JobView {
     width: msg.width,
     height: msg.height,
     prompts: msg.mode === 'prompts' ? msg.prompts : [],
+    // A host that lists no layers (an older sandbox, the playground) still sends `prompts`; the
+    // panel then has nothing to offer for exclusion.
+    promptLayers: msg.mode === 'prompts' && Array.isArray(msg.promptLayers) ? msg.promptLayers : [],
+    excluded: [],
     phase: modelReady ? 'decoding' : 'waiting-model',
     error: null,
     timings: null,
     backendUsed: null,
   };
+}
+
+/** The listed layers the result is computed from: what Apply may hide. */
+export function includedLayerIds(job: JobView): string[] {
+  return job.promptLayers.filter((layer) => !job.excluded.includes(layer.id)).map((layer) => layer.id);
+}
+
+/** Excluding or including a layer changes the prompts; only a result on review can be re-run. */
+function toggleLayer(job: JobView, layerId: string): JobView {
+  if (job.phase !== 'review' || !job.promptLayers.some((layer) => layer.id === layerId)) return job;
+  const excluded = job.excluded.includes(layerId) ? job.excluded.filter((id) => id !== layerId) : [...job.excluded, layerId];
+  const prompts = job.promptLayers.filter((layer) => !excluded.includes(layer.id)).flatMap((layer) => layer.prompts);
+  return { ...job, excluded, prompts, timings: null };
 }
 
 /** True while the job on screen still needs the user or the sandbox; a new job then waits. */
@@ -179,6 +206,13 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
     }
     case 'set-output':
       return { ...state, output: ev.output };
+    case 'set-decontaminate':
+      return state.decontaminate === ev.on ? state : { ...state, decontaminate: ev.on };
+    case 'toggle-layer': {
+      if (!state.job || state.job.jobId !== ev.jobId) return state;
+      const job = toggleLayer(state.job, ev.layerId);
+      return job === state.job ? state : { ...state, job };
+    }
     case 'apply': {
       if (!state.job || state.job.jobId !== ev.jobId || state.job.phase !== 'review') return state;
       return { ...updateJob(state, ev.jobId, { phase: 'applying' }), batch: { ...state.batch, applied: state.batch.applied + 1 } };
@@ -209,7 +243,9 @@ export function statusLine(state: UiState): string {
       case 'matting':
         return `${of}computing the matte…`;
       case 'review':
-        return `${of}review the result`;
+        return job.mode === 'prompts' && job.prompts.length === 0
+          ? `${of}every prompt layer is excluded: include one to compute a matte`
+          : `${of}review the result`;
       case 'applying':
         return `${of}encoding the PNG and writing it to the canvas…`;
       case 'failed':

@@ -27,14 +27,18 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
   const unreadable = `Can't read the image in "${node.name}": it is not a PNG or JPEG.`;
   const hash = lookup.paint.imageHash;
   const image = hash ? api.getImageByHash(hash) : null;
-  if (!hash || !image) return { ok: false, reason: unreadable };
+  // No hash: the fill is still uploading or its data is gone; either way there are no bytes to read.
+  if (!hash || !image) return { ok: false, reason: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.` };
 
   let bytes: Uint8Array;
   let size: { width: number; height: number };
   try {
     [bytes, size] = await Promise.all([image.getBytesAsync(), image.getSizeAsync()]);
-  } catch {
-    return { ok: false, reason: unreadable };
+  } catch (error) {
+    // Figma fetches image data on demand: offline or on a flaky connection this is a download
+    // failure, and "not a PNG or JPEG" would send the user looking for the wrong problem.
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: `Couldn't download the image in "${node.name}" (${why}). Check the connection and run SMat again.` };
   }
   const format = detectImageFormat(bytes);
   if (format === 'gif') return { ok: false, reason: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };

@@ -1,5 +1,5 @@
-// Prompt shapes -> prompts in one image's pixels, remembering which shapes produced a prompt so
-// only those are hidden after Apply.
+// Prompt shapes -> prompts in one image's pixels, grouped by the shape that produced them: the
+// panel lists these layers, and only those it still showed at Apply are hidden.
 import type { Prompt } from '../../core/prompt-types';
 import type { Affine } from '../geometry/affine';
 import { clipPromptToImage } from '../geometry/clip-prompt-to-image';
@@ -7,9 +7,16 @@ import { mapShapeToImagePrompts, type ImageTarget } from '../geometry/map-shape-
 import type { ImageSource } from '../images/read-image-source';
 import { readPromptShapeGeometry, type PromptShapeNode } from './prompt-shape-node';
 
+export interface PromptLayerOfShape {
+  shape: PromptShapeNode;
+  /** Clipped to the image; never empty. */
+  prompts: Prompt[];
+}
+
 export interface CollectedPrompts {
   prompts: Prompt[];
   usedShapes: PromptShapeNode[];
+  layers: PromptLayerOfShape[];
 }
 
 export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<PromptShapeNode>): CollectedPrompts {
@@ -18,8 +25,7 @@ export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<P
     image: { width: source.width, height: source.height },
     paint: source.paint,
   };
-  const prompts: Prompt[] = [];
-  const usedShapes: PromptShapeNode[] = [];
+  const layers: PromptLayerOfShape[] = [];
   for (const shape of shapes) {
     let mapped: Prompt[];
     try {
@@ -29,10 +35,7 @@ export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<P
       continue;
     }
     const kept = mapped.map((p) => clipPromptToImage(p, target.image)).filter((p): p is Prompt => p !== null);
-    if (kept.length > 0) {
-      prompts.push(...kept);
-      usedShapes.push(shape);
-    }
+    if (kept.length > 0) layers.push({ shape, prompts: kept });
   }
-  return { prompts, usedShapes };
+  return { prompts: layers.flatMap((l) => l.prompts), usedShapes: layers.map((l) => l.shape), layers };
 }

@@ -18,10 +18,21 @@ export function isPromptShapeNode(node: SceneNode): node is PromptShapeNode {
 function isUsablePromptShape(node: PromptShapeNode): boolean {
   // Hidden shapes are the ones an earlier run used up; only what the user sees now counts.
   if (!node.visible) return false;
+  // A locked layer is finished artwork the user protected from edits (a design rectangle over a
+  // photo), never a prompt to use up and hide.
+  if (isLocked(node)) return false;
   // A shape showing a picture (another photo, an earlier matte) is content, not a prompt.
   if (getImagePaint(node.fills).kind !== 'none') return false;
   if (node.getPluginData(RESULT_SOURCE_KEY) !== '') return false;
   return true;
+}
+
+/** The typings: a node is locked if `.locked` is true for itself or any of its parents. */
+function isLocked(node: SceneNode): boolean {
+  for (let n: BaseNode | null = node; n && n.type !== 'PAGE' && n.type !== 'DOCUMENT'; n = n.parent) {
+    if ('locked' in n && n.locked) return true;
+  }
+  return false;
 }
 
 export function readPromptShapeGeometry(node: PromptShapeNode): PromptShapeGeometry {

@@ -4,6 +4,7 @@ import type { ApplyMessage, FailedMessage, JobMessage, MatteMode, SandboxToUi, U
 import type { SandboxApi } from '../figma-api';
 import { writeMatteResult } from '../write-back/write-matte-result';
 import { findRefineTargets } from './find-refine-targets';
+import { parseUiMessage } from './parse-ui-message';
 import { prepareJobs, type PreparedJob, type RunTarget } from './prepare-jobs';
 import { forNotify, writeFailed } from './user-messages';
 
@@ -38,8 +39,18 @@ export class MatteSession {
     });
   }
 
-  receive(message: UiToSandbox): Promise<void> {
-    return this.enqueue(() => this.handle(message));
+  /** Anything the UI posted: checked here, so a malformed message is reported and never half-handled. */
+  receive(raw: unknown): Promise<void> {
+    return this.enqueue(async () => {
+      const parsed = parseUiMessage(raw);
+      if (parsed.ok) return this.handle(parsed.message);
+      this.post({ type: 'error', message: parsed.error });
+      // The UI may now wait for an answer that will never come: end the job the message was about
+      // (or, when it named none, the whole batch) so the panel moves on instead of hanging.
+      if (!this.current) return;
+      if (parsed.jobId === this.current.jobId) this.advance();
+      else if (parsed.jobId === null) this.endBatch();
+    });
   }
 
   /** For tests and diagnostics: the job the UI is working on. */
@@ -80,6 +91,9 @@ export class MatteSession {
         return;
       case 'close':
         this.closePlugin();
+        return;
+      case 'assets-request':
+        // Answered in main.ts before the session sees messages; nothing to do with jobs.
         return;
     }
   }
@@ -132,6 +146,7 @@ export class MatteSession {
       width: source.width,
       height: source.height,
       prompts: job.prompts,
+      promptLayers: job.promptLayers.map(({ shape, prompts }) => ({ id: shape.id, name: shape.name, prompts })),
     };
     // The bytes now belong to the UI; do not keep a second copy of every photo of the batch alive.
     source.bytes = new Uint8Array(0);
@@ -142,6 +157,9 @@ export class MatteSession {
     const job = this.current;
     // A late answer for a job that was replaced by a new run: writing it would surprise the user.
     if (!job || job.jobId !== message.jobId) return;
+    // Hide only the layers the panel listed for this job and still used: never one the user
+    // excluded, and never a node the UI names that was not offered as a prompt.
+    const kept = new Set(message.promptLayerIds);
     try {
       const result = writeMatteResult(this.api, {
         source: job.source.node,
@@ -149,7 +167,7 @@ export class MatteSession {
         imageHash: job.source.imageHash,
         width: job.source.width,
         height: job.source.height,
-        usedShapes: job.usedShapes,
+        usedShapes: job.usedShapes.filter((shape) => kept.has(shape.id)),
         replaces: job.replaces,
         pngBytes: message.pngBytes,
         output: message.output,
@@ -167,6 +185,11 @@ export class MatteSession {
   private fail(message: FailedMessage): void {
     if (message.jobId !== null && this.current?.jobId !== message.jobId) return;
     this.api.notify(forNotify(message.message), { error: true });
+    this.endBatch();
+  }
+
+  /** Drops the rest of the batch, writing nothing more, and tells the UI it is over. */
+  private endBatch(): void {
     this.queue = [];
     this.current = null;
     this.post({ type: 'done' });

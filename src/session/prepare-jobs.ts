@@ -5,15 +5,18 @@ import type { Prompt } from '../../core/prompt-types';
 import type { SandboxApi } from '../figma-api';
 import { isImageCapableNode } from '../images/image-node';
 import { readImageSource, type ImageSource } from '../images/read-image-source';
-import { collectImagePrompts } from '../prompts/collect-image-prompts';
+import { collectImagePrompts, type PromptLayerOfShape } from '../prompts/collect-image-prompts';
 import { findPromptShapes } from '../prompts/find-prompt-shapes';
 import type { PromptShapeNode } from '../prompts/prompt-shape-node';
-import { NOTHING_SELECTED, NO_IMAGE_FILL, allPromptsOutside, noPromptShapes } from './user-messages';
+import { findResultPlace } from '../write-back/find-result-place';
+import { NOTHING_SELECTED, NO_IMAGE_FILL, allPromptsOutside, noPromptShapes, notOnPage } from './user-messages';
 
 export interface PreparedJob {
   source: ImageSource;
   prompts: Prompt[];
   usedShapes: PromptShapeNode[];
+  /** The shapes behind `prompts`, each with its own prompts, for the panel's list. */
+  promptLayers: PromptLayerOfShape[];
   replaces: SceneNode | null;
 }
 
@@ -37,6 +40,11 @@ export async function prepareJobs(
   const problems: string[] = [];
   for (const target of targets) {
     if (!isImageCapableNode(target.node)) continue;
+    // Before any work: a result needs a parent that takes children (see find-result-place.ts).
+    if (!findResultPlace(target.node)) {
+      problems.push(notOnPage(target.node.name));
+      continue;
+    }
     const read = await readImageSource(api, target.node);
     if (read.ok) sources.push({ source: read.source, replaces: target.replaces ?? null });
     else if (read.reason !== null) problems.push(read.reason);
@@ -47,14 +55,14 @@ export async function prepareJobs(
   const jobs: PreparedJob[] = [];
   for (const { source, replaces } of sources) {
     if (mode === 'auto') {
-      jobs.push({ source, prompts: [], usedShapes: [], replaces });
+      jobs.push({ source, prompts: [], usedShapes: [], promptLayers: [], replaces });
       continue;
     }
     const shapes = findPromptShapes(source.node, selection);
     if (shapes.length === 0) return { ok: false, message: noPromptShapes(source.node.name) };
-    const { prompts, usedShapes } = collectImagePrompts(source, shapes);
+    const { prompts, usedShapes, layers } = collectImagePrompts(source, shapes);
     if (prompts.length === 0) return { ok: false, message: allPromptsOutside(source.node.name) };
-    jobs.push({ source, prompts, usedShapes, replaces });
+    jobs.push({ source, prompts, usedShapes, promptLayers: layers, replaces });
   }
   return { ok: true, jobs };
 }

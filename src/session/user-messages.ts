@@ -13,6 +13,10 @@ export function allPromptsOutside(name: string): string {
   return `${ALL_PROMPTS_OUTSIDE} "${name}".`;
 }
 
+export function notOnPage(name: string): string {
+  return `"${name}" is not on a page, so there is nowhere to put its matte.`;
+}
+
 export function writeFailed(name: string, error: unknown): string {
   return `Couldn't write the matte for "${name}": ${error instanceof Error ? error.message : String(error)}`;
 }

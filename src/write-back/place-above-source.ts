@@ -1,18 +1,24 @@
-// node.clone() lands on the page; results belong right above their source in the same parent, so
-// they sit in the same frame, group and stacking position the user knows.
+// Results belong right above their source (see find-result-place.ts for sources inside instances),
+// so they sit in the same frame, group and stacking position the user knows, exactly over the source.
 import type { Affine } from '../geometry/affine';
-import { applyAffine, invertAffine } from '../geometry/affine';
+import { applyAffine, invertAffine, multiplyAffine } from '../geometry/affine';
+import type { ResultPlace } from './find-result-place';
 
-export function insertAboveSource(node: SceneNode, source: SceneNode, offset = 1): void {
-  const parent = source.parent;
-  if (!parent) throw new Error('The image is not on a page any more.');
-  parent.insertChild(parent.children.indexOf(source) + offset, node);
-  if (isAutoLayout(parent) && 'layoutPositioning' in node && 'relativeTransform' in source) {
-    // In an auto-layout frame the result would take a slot and push the siblings around; absolute
-    // positioning keeps it exactly over the source instead.
-    node.layoutPositioning = 'ABSOLUTE';
-    node.relativeTransform = source.relativeTransform;
-  }
+/** Inserts `node` `offset` places above `place.above` and puts it where `source` is on the page. */
+export function insertAboveSource(node: SceneNode & LayoutMixin, source: SceneNode & LayoutMixin, place: ResultPlace, offset = 1): void {
+  const { parent, above } = place;
+  parent.insertChild(parent.children.indexOf(above) + offset, node);
+  // In an auto-layout frame the result would take a slot and push the siblings around; absolute
+  // positioning keeps it exactly over the source instead (and must be set before the transform).
+  if (isAutoLayout(parent)) node.layoutPositioning = 'ABSOLUTE';
+  node.relativeTransform =
+    parent === source.parent
+      ? source.relativeTransform
+      : (multiplyAffine(invertAffine(parentTransform(parent)), source.absoluteTransform as Affine) as Transform);
+}
+
+function parentTransform(parent: BaseNode): Affine {
+  return 'absoluteTransform' in parent ? (parent.absoluteTransform as Affine) : [[1, 0, 0], [0, 1, 0]];
 }
 
 export function isAutoLayout(parent: BaseNode): boolean {

@@ -3,12 +3,15 @@
 // Apply leaves the document as it was.
 import type { MatteOutput } from '../../core/messages';
 import type { SandboxApi } from '../figma-api';
-import { cloneImageNode, type ImageNode } from '../images/image-node';
+import type { ImageNode } from '../images/image-node';
 import { MAX_IMAGE_SIDE } from '../images/limits';
 import { readPngSize } from '../images/read-png-size';
+import { createImageLayer } from './create-image-layer';
+import { findResultPlace, type ResultPlace } from './find-result-place';
+import { cutoutPaint, maskPaint } from './image-only-paints';
 import { alignByDescendant, insertAboveSource, isAutoLayout } from './place-above-source';
+import { readSourcePaint } from './read-source-paint';
 import { REFINE_COMMAND, REFINE_DESCRIPTION, RESULT_SOURCE_KEY } from './result-markers';
-import { swapImageHash } from './swap-image-hash';
 
 export interface WriteRequest {
   source: ImageNode;
@@ -28,13 +31,18 @@ export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneN
   const { source } = request;
   if (source.removed) throw new Error(`"${source.name}" was deleted.`);
   checkResultSize(request);
+  const place = findResultPlace(source);
+  if (!place) throw new Error(`"${source.name}" is not on a page any more.`);
+  const paint = readSourcePaint(source.fills, request.paintIndex, request.imageHash);
 
   const created: SceneNode[] = [];
   const hidden: SceneNode[] = [];
   try {
     const image = api.createImage(request.pngBytes);
     const result =
-      request.output === 'mask' ? writeMaskGroup(api, request, image.hash, created) : writeCutout(request, image.hash, created);
+      request.output === 'mask'
+        ? writeMaskGroup(api, request, place, paint, image.hash, created)
+        : writeCutout(api, request, place, paint, image.hash, created);
 
     result.setPluginData(RESULT_SOURCE_KEY, source.id);
     result.setRelaunchData({ [REFINE_COMMAND]: REFINE_DESCRIPTION });
@@ -53,44 +61,42 @@ export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneN
   }
 }
 
-/** The cutout: a clone of the source with the matte's picture in the same paint. */
-function writeCutout(request: WriteRequest, newHash: string, created: SceneNode[]): SceneNode {
+/** The cut-out: a layer shaped like the source showing only the image paint, with the matte's picture. */
+function writeCutout(api: SandboxApi, request: WriteRequest, place: ResultPlace, paint: ImagePaint, matteHash: string, created: SceneNode[]): SceneNode {
   const { source } = request;
-  const clone = cloneImageNode(source);
-  created.push(clone);
-  clone.fills = swapImageHash(clone.fills as ReadonlyArray<Paint>, request.paintIndex, request.imageHash, newHash);
-  clone.name = `${source.name} (matte)`;
-  insertAboveSource(clone, source);
-  return clone;
+  const layer = createImageLayer(api, source, cutoutPaint(paint, matteHash));
+  created.push(layer);
+  layer.name = `${source.name} (matte)`;
+  insertAboveSource(layer, source, place);
+  return layer;
 }
 
 /**
  * Mask output. A Figma mask clips the siblings ABOVE it in its parent, so a bare mask layer above
  * the original would clip unrelated layers and not the photo. Instead the user gets a group
  * "<name> (matte)" right above the original holding:
- *   - "<name> (mask)": a clone of the source showing the grey matte, isMask = true, LUMINANCE
+ *   - "<name> (mask)": the grey matte alone (no filters, full opacity), isMask = true, LUMINANCE
  *     (white keeps, black hides), at the bottom;
- *   - "<name>": a plain clone of the source above it, which the mask clips.
- * The group looks like the cutout, but the photo stays whole and the mask can be moved, replaced or
+ *   - "<name>": the source's image paint alone above it, which the mask clips.
+ * The group looks like the cut-out, but the photo stays whole and the mask can be moved, replaced or
  * switched off. The original is untouched underneath.
  */
-function writeMaskGroup(api: SandboxApi, request: WriteRequest, newHash: string, created: SceneNode[]): SceneNode {
+function writeMaskGroup(api: SandboxApi, request: WriteRequest, place: ResultPlace, paint: ImagePaint, matteHash: string, created: SceneNode[]): SceneNode {
   const { source } = request;
-  const mask = cloneImageNode(source);
+  const mask = createImageLayer(api, source, maskPaint(paint, matteHash));
   created.push(mask);
-  mask.fills = swapImageHash(mask.fills as ReadonlyArray<Paint>, request.paintIndex, request.imageHash, newHash);
   mask.name = `${source.name} (mask)`;
   mask.isMask = true;
   mask.maskType = 'LUMINANCE';
 
-  const photo = cloneImageNode(source);
+  const photo = createImageLayer(api, source, paint);
   created.push(photo);
   photo.name = source.name;
 
-  insertAboveSource(mask, source, 1);
-  insertAboveSource(photo, source, 2);
-  const parent = source.parent!;
-  const group = api.group([mask, photo], parent, parent.children.indexOf(source) + 1);
+  insertAboveSource(mask, source, place, 1);
+  insertAboveSource(photo, source, place, 2);
+  const { parent } = place;
+  const group = api.group([mask, photo], parent, parent.children.indexOf(place.above) + 1);
   created.unshift(group);
   group.name = `${source.name} (matte)`;
   if (isAutoLayout(parent)) {

@@ -42,6 +42,22 @@ export function addPhoto(figma: FakeFigma, parent: FakeContainer, name: string, 
   return node;
 }
 
+/** A 60x40 rectangle "Box" in the board over the photo: the box prompt (40, 20) 120x80 in its pixels. */
+export function addBoxPrompt(scene: Scene): FakeShapeNode {
+  const box = scene.figma.shape('RECTANGLE', 'Box', 60, 40, scene.board);
+  box.x = 40; // node-local (20, 10)
+  box.y = 40;
+  return box;
+}
+
+/** A 6x6 ellipse "Dot" in the board over the photo: the point prompt (200, 40) in its pixels. */
+export function addDotPrompt(scene: Scene): FakeShapeNode {
+  const dot = scene.figma.shape('ELLIPSE', 'Dot', 6, 6, scene.board);
+  dot.x = 117; // centre node-local (100, 20)
+  dot.y = 47;
+  return dot;
+}
+
 /** Everything about a node a user could see or a plugin could read, for before/after comparisons. */
 export function snapshotNode(node: FakeShapeNode) {
   return structuredClone({

@@ -3,12 +3,14 @@
 import type { SandboxApi } from '../../src/figma-api';
 import { applyAffine, invertAffine, multiplyAffine } from '../../src/geometry/affine';
 import { readPngSize } from '../../src/images/read-png-size';
-import { FakeContainer, FakeDocument, FakeShapeNode, type FakeSceneNode, type FakeShapeType } from './fake-nodes';
+import { FakeContainer, FakeDocument, FakeShapeNode, type FakeContainerType, type FakeSceneNode, type FakeShapeType } from './fake-nodes';
 
 interface StoredImage {
   bytes: Uint8Array;
   width: number;
   height: number;
+  /** getBytesAsync rejects with this (Figma fetches image data lazily; offline it fails). */
+  downloadError?: string;
 }
 
 /** Real nodes and fakes meet here: the sandbox is typed against SceneNode, the tests hold fakes. */
@@ -70,10 +72,19 @@ export class FakeFigma implements SandboxApi {
     return this.doc.find(id) as unknown as BaseNode | null;
   }
 
+  createRectangle(): RectangleNode {
+    // Documented: new nodes are appended to figma.currentPage, 100 x 100, with a grey SOLID fill.
+    const node = new FakeShapeNode(this.doc, 'RECTANGLE', 'Rectangle', 100, 100);
+    node.fills = [{ type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } }];
+    this.doc.page.appendChild(node);
+    return node as unknown as RectangleNode;
+  }
+
   group(nodes: ReadonlyArray<BaseNode>, parent: BaseNode & ChildrenMixin, index?: number): GroupNode {
     const fakes = nodes as unknown as FakeSceneNode[];
     const into = parent as unknown as FakeContainer;
     if (fakes.length === 0) throw new Error('Cannot group zero nodes');
+    if (into.isInsideInstance) throw new Error('Cannot group nodes inside of an instance');
     const group = new FakeContainer('GROUP', 'Group');
     // Like Figma: the group sits at its children's bounds (in the parent's space) and the children
     // keep their place on the page. Document order is kept.
@@ -106,9 +117,9 @@ export class FakeFigma implements SandboxApi {
 
   // ---- test helpers ----
 
-  storeImage(bytes: Uint8Array, width: number, height: number): Image {
+  storeImage(bytes: Uint8Array, width: number, height: number, downloadError?: string): Image {
     const hash = `hash-${this.nextHash++}`;
-    this.images.set(hash, { bytes, width, height });
+    this.images.set(hash, { bytes, width, height, downloadError });
     return this.imageObject(hash);
   }
 
@@ -116,15 +127,17 @@ export class FakeFigma implements SandboxApi {
     return this.images.get(hash)?.bytes;
   }
 
+  // Builders use adopt(): a test may build the content of an instance, which Figma takes from the
+  // main component and a plugin could not insert.
   shape(type: FakeShapeType, name: string, width: number, height: number, parent: FakeContainer = this.doc.page): FakeShapeNode {
     const node = new FakeShapeNode(this.doc, type, name, width, height);
-    parent.appendChild(node);
+    parent.adopt(node);
     return node;
   }
 
-  frame(name: string, width: number, height: number, parent: FakeContainer = this.doc.page): FakeContainer {
-    const node = new FakeContainer('FRAME', name, width, height);
-    parent.appendChild(node);
+  frame(name: string, width: number, height: number, parent: FakeContainer = this.doc.page, type: Exclude<FakeContainerType, 'PAGE' | 'GROUP'> = 'FRAME'): FakeContainer {
+    const node = new FakeContainer(type, name, width, height);
+    parent.adopt(node);
     return node;
   }
 
@@ -136,7 +149,10 @@ export class FakeFigma implements SandboxApi {
     const stored = this.images.get(hash)!;
     return {
       hash,
-      getBytesAsync: async () => stored.bytes,
+      getBytesAsync: async () => {
+        if (stored.downloadError !== undefined) throw new Error(stored.downloadError);
+        return stored.bytes;
+      },
       getSizeAsync: async () => ({ width: stored.width, height: stored.height }),
     };
   }

@@ -2,7 +2,8 @@
 // names the sandbox touches, so a renamed or retyped Figma API breaks `npm run typecheck` here.
 // Semantics follow the plugin docs where the sandbox depends on them: clone() lands on the page,
 // insertChild() moves a node, remove() detaches it, absoluteTransform = parent's ∘ relativeTransform,
-// a mask-less group disappears when emptied, layoutPositioning only exists in auto-layout frames.
+// a mask-less group disappears when emptied, layoutPositioning only exists in auto-layout frames,
+// an instance and everything inside it refuse new children (the main component decides them).
 import type { Affine } from '../../src/geometry/affine';
 import { applyAffine, multiplyAffine } from '../../src/geometry/affine';
 
@@ -38,12 +39,18 @@ type CommonKeys =
   | 'getPluginData'
   | 'setPluginData'
   | 'getRelaunchData'
-  | 'setRelaunchData';
+  | 'setRelaunchData'
+  | 'locked'
+  | 'opacity'
+  | 'blendMode';
 
 abstract class FakeBaseNode implements Pick<RectangleNode, CommonKeys> {
   readonly id: string;
   name: string;
   visible = true;
+  locked = false;
+  opacity = 1;
+  blendMode: BlendMode = 'PASS_THROUGH';
   width: number;
   height: number;
   relativeTransform: Transform = copyTransform(IDENTITY);
@@ -125,19 +132,76 @@ abstract class FakeBaseNode implements Pick<RectangleNode, CommonKeys> {
     this.relativeTransform = copyTransform(t);
     return this;
   }
+
+  resize(width: number, height: number): void {
+    // Figma's limit; a zero-size result would be a bug worth failing on.
+    if (!(width >= 0.01 && height >= 0.01)) throw new Error(`resize: ${width}x${height} is below 0.01`);
+    this.width = width;
+    this.height = height;
+  }
+
+  /** What clone() copies for every node type. */
+  protected copyCommonInto(copy: FakeBaseNode): void {
+    copy.visible = this.visible;
+    copy.locked = this.locked;
+    copy.opacity = this.opacity;
+    copy.blendMode = this.blendMode;
+    copy.relativeTransform = copyTransform(this.relativeTransform);
+    copy.pluginData = { ...this.pluginData };
+    copy.relaunchData = { ...this.relaunchData };
+  }
+}
+
+/** Paints, strokes, effects, mask and corners: what rectangles, frames, components and instances share. */
+type PaintedKeys =
+  | 'fills'
+  | 'strokes'
+  | 'effects'
+  | 'strokeWeight'
+  | 'isMask'
+  | 'maskType'
+  | 'cornerSmoothing'
+  | 'topLeftRadius'
+  | 'topRightRadius'
+  | 'bottomLeftRadius'
+  | 'bottomRightRadius'
+  | 'resize';
+
+abstract class FakePaintedNode extends FakeBaseNode implements Pick<RectangleNode, PaintedKeys> {
+  fills: ReadonlyArray<Paint> | PluginAPI['mixed'] = [];
+  strokes: ReadonlyArray<Paint> = [];
+  effects: ReadonlyArray<Effect> = [];
+  strokeWeight: number | PluginAPI['mixed'] = 1;
+  isMask = false;
+  maskType: MaskType = 'ALPHA';
+  cornerSmoothing = 0;
+  topLeftRadius = 0;
+  topRightRadius = 0;
+  bottomLeftRadius = 0;
+  bottomRightRadius = 0;
+
+  protected copyPaintedInto(to: FakePaintedNode): void {
+    to.fills = typeof this.fills === 'symbol' ? this.fills : this.fills.map((p) => structuredClone(p));
+    to.strokes = this.strokes.map((p) => structuredClone(p));
+    to.effects = this.effects.map((e) => structuredClone(e));
+    to.strokeWeight = this.strokeWeight;
+    to.isMask = this.isMask;
+    to.maskType = this.maskType;
+    to.cornerSmoothing = this.cornerSmoothing;
+    to.topLeftRadius = this.topLeftRadius;
+    to.topRightRadius = this.topRightRadius;
+    to.bottomLeftRadius = this.bottomLeftRadius;
+    to.bottomRightRadius = this.bottomRightRadius;
+  }
 }
 
 export type FakeShapeType = 'RECTANGLE' | 'ELLIPSE' | 'VECTOR' | 'LINE' | 'POLYGON' | 'STAR';
 
-type ShapeKeys = 'fills' | 'strokeWeight' | 'isMask' | 'maskType' | 'layoutPositioning';
+type ShapeKeys = PaintedKeys | 'layoutPositioning';
 
 /** RECTANGLE, ELLIPSE, VECTOR and LINE nodes (image layers are rectangles with an IMAGE fill). */
-export class FakeShapeNode extends FakeBaseNode implements Pick<RectangleNode, ShapeKeys> {
+export class FakeShapeNode extends FakePaintedNode implements Pick<RectangleNode, ShapeKeys> {
   readonly type: FakeShapeType;
-  fills: ReadonlyArray<Paint> | PluginAPI['mixed'] = [];
-  strokeWeight: number | PluginAPI['mixed'] = 1;
-  isMask = false;
-  maskType: MaskType = 'ALPHA';
   vectorPaths: VectorNode['vectorPaths'] = [];
   private positioning: RectangleNode['layoutPositioning'] = 'AUTO';
 
@@ -163,15 +227,9 @@ export class FakeShapeNode extends FakeBaseNode implements Pick<RectangleNode, S
 
   clone(): FakeShapeNode {
     const copy = new FakeShapeNode(this.doc, this.type, this.name, this.width, this.height);
-    copy.visible = this.visible;
-    copy.fills = typeof this.fills === 'symbol' ? this.fills : this.fills.map((p) => structuredClone(p));
-    copy.strokeWeight = this.strokeWeight;
-    copy.isMask = this.isMask;
-    copy.maskType = this.maskType;
+    this.copyCommonInto(copy);
+    this.copyPaintedInto(copy);
     copy.vectorPaths = this.vectorPaths.map((p) => ({ ...p }));
-    copy.relativeTransform = copyTransform(this.relativeTransform);
-    copy.pluginData = { ...this.pluginData };
-    copy.relaunchData = { ...this.relaunchData };
     // Documented: "By default, the duplicate's parent is figma.currentPage".
     this.doc.page.appendChild(copy);
     return copy;
@@ -180,28 +238,71 @@ export class FakeShapeNode extends FakeBaseNode implements Pick<RectangleNode, S
 
 type ContainerKeys = 'children' | 'insertChild' | 'appendChild' | 'layoutMode';
 
-/** PAGE, FRAME and GROUP. */
-export class FakeContainer extends FakeBaseNode implements Pick<FrameNode, Exclude<ContainerKeys, 'children' | 'insertChild' | 'appendChild'>> {
-  readonly type: 'PAGE' | 'FRAME' | 'GROUP';
+export type FakeContainerType = 'PAGE' | 'FRAME' | 'GROUP' | 'COMPONENT' | 'INSTANCE';
+
+/** PAGE, FRAME, GROUP, COMPONENT and INSTANCE. Frames, components and instances can carry an image fill. */
+export class FakeContainer
+  extends FakePaintedNode
+  implements Pick<FrameNode, Exclude<ContainerKeys, 'children' | 'insertChild' | 'appendChild'> | PaintedKeys>
+{
+  readonly type: FakeContainerType;
   children: FakeSceneNode[] = [];
   layoutMode: FrameNode['layoutMode'] = 'NONE';
   selection: FakeSceneNode[] = [];
   layoutPositioning: RectangleNode['layoutPositioning'] = 'AUTO';
 
-  constructor(type: 'PAGE' | 'FRAME' | 'GROUP', name: string, width = 0, height = 0) {
+  constructor(type: FakeContainerType, name: string, width = 0, height = 0) {
     super(name, width, height);
     this.type = type;
   }
 
+  /** This node is an instance or lies inside one: Figma takes its children from the main component. */
+  get isInsideInstance(): boolean {
+    for (let node: FakeContainer | null = this; node; node = node.parent) if (node.type === 'INSTANCE') return true;
+    return false;
+  }
+
   insertChild(index: number, child: FakeSceneNode): void {
+    // Figma's wording; it throws the same way for any node inside an instance.
+    if (this.isInsideInstance) throw new Error('Cannot move node. New parent is an instance or is inside of an instance');
+    this.place(index, child);
+  }
+
+  appendChild(child: FakeSceneNode): void {
+    this.insertChild(this.children.length, child);
+  }
+
+  /** Test setup only: builds an instance's content, which Figma copies from the main component. */
+  adopt(child: FakeSceneNode): void {
+    this.place(this.children.length, child);
+  }
+
+  private place(index: number, child: FakeSceneNode): void {
     if (child.parent) child.parent.detach(child);
     if (index < 0 || index > this.children.length) throw new Error(`insertChild index ${index} out of range`);
     this.children.splice(index, 0, child);
     child.parent = this;
   }
 
-  appendChild(child: FakeSceneNode): void {
-    this.insertChild(this.children.length, child);
+  /** Like Figma: the duplicate lands on the page and carries copies of every child. */
+  clone(): FakeContainer {
+    const copy = this.copyTree();
+    let page: FakeContainer = this;
+    while (page.parent) page = page.parent;
+    page.adopt(copy);
+    return copy;
+  }
+
+  private copyTree(): FakeContainer {
+    const copy = new FakeContainer(this.type === 'PAGE' ? 'FRAME' : this.type, this.name, this.width, this.height);
+    this.copyCommonInto(copy);
+    this.copyPaintedInto(copy);
+    copy.layoutMode = this.layoutMode;
+    for (const child of this.children) {
+      const childCopy = child instanceof FakeContainer ? child.copyTree() : child.clone();
+      copy.adopt(childCopy);
+    }
+    return copy;
   }
 
   detach(child: FakeSceneNode): void {

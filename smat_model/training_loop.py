@@ -1,0 +1,64 @@
+"""The loop both trainers share: optimiser step, progress line, periodic evaluation with best.pt,
+checkpoints every few minutes and on SIGTERM/SIGINT, so any run can be stopped and resumed."""
+import os
+import signal
+import time
+
+import torch
+
+from .quick_eval import evaluate_and_log
+
+
+class TrainingLoop:
+    def __init__(self, args, model, opt, params, state_of, step=0, best=-1.0, samples_seen=0):
+        """`state_of()` returns the weights to checkpoint (a dict); `params` are the ones clipped."""
+        self.args, self.model, self.opt, self.params, self.state_of = args, model, opt, list(params), state_of
+        self.step, self.best, self.samples_seen = step, best, samples_seen
+        self.last = os.path.join(args.run, "last.pt")
+        self.stop = False
+
+    def save(self, path, extra=None):
+        tmp = path + ".tmp"
+        torch.save({**self.state_of(), "opt": self.opt.state_dict(), "step": self.step, "best": self.best,
+                    "samples_seen": self.samples_seen, "args": vars(self.args), **(extra or {})}, tmp)
+        os.replace(tmp, path)
+
+    def run(self, loss_at, describe=lambda: ""):
+        """`loss_at(step)` builds a batch, sets the learning rate and returns (loss, parts, samples)."""
+        args = self.args
+        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stop", True))
+        signal.signal(signal.SIGINT, lambda *_: setattr(self, "stop", True))
+        started = last_ckpt = window_t = time.time()
+        window_n, running = 0, None
+        first_step = self.step
+        self.model.train()
+        while self.step < args.steps and not self.stop:
+            if getattr(args, "hours", None) and time.time() - started > args.hours * 3600:
+                break
+            if getattr(args, "stop_after", None) is not None and self.step - first_step >= args.stop_after:
+                break
+            loss, parts, samples = loss_at(self.step)
+            self.opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+            self.opt.step()
+            self.step += 1
+            window_n += samples
+            self.samples_seen += samples
+            running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
+            if self.step % 20 == 0:
+                rate = window_n / (time.time() - window_t)
+                print(f"step {self.step} | {rate:.2f} samples/s | loss {running:.4f} (l1 {parts['l1']:.4f} "
+                      f"lap {parts['lap']:.4f} sim {parts['sim']:.4f}){describe()}", flush=True)
+                window_t, window_n = time.time(), 0
+            if self.step % args.eval_every == 0:
+                score, scores = evaluate_and_log(self.model, args, self.step, self.samples_seen)
+                if score > self.best:
+                    self.best = score
+                    self.save(os.path.join(args.run, "best.pt"), {"scores": scores})
+                    print(f"new best {self.best:.4f} -> best.pt", flush=True)
+            if time.time() - last_ckpt > args.checkpoint_minutes * 60:
+                self.save(self.last)
+                last_ckpt = time.time()
+        self.save(self.last)
+        print(f"stopped at step {self.step} ({self.samples_seen} samples seen); checkpoint {self.last}", flush=True)
