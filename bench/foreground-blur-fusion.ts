@@ -4,7 +4,7 @@
 // 1 - alpha, then each pixel's residual against the compositing equation I = aF + (1-a)B is handed
 // to F in proportion to a. Run twice: a wide pass finds colours far from the edge, a narrow pass
 // refines them with the first pass's F and B as inputs.
-import { boxBlurPlane } from '../core/box-blur-plane';
+import { boxBlurPlane } from '../core/box-filter';
 
 export interface BlurFusionOptions {
   /** Radius of the wide pass, in pixels. */

@@ -1,7 +1,11 @@
 // Mean over a (2r+1)^2 window, shrunk at the borders (divided by the pixels actually covered) so
 // edges are not darkened by implicit zero padding. Running sums make it O(N) whatever r is.
-export function boxMean(src: Float64Array, width: number, height: number, r: number): Float64Array {
-  const tmp = new Float64Array(width * height);
+// The vertical pass keeps one accumulator per column and walks the rows in order: a
+// column-by-column pass thrashes the cache on the 4096x4096 planes foreground estimation blurs.
+
+type Plane = Float32Array | Float64Array;
+
+function boxMeanInto(src: Plane, width: number, height: number, r: number, out: Plane, tmp: Plane, colAcc: Float64Array): void {
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let acc = 0;
@@ -14,17 +18,46 @@ export function boxMean(src: Float64Array, width: number, height: number, r: num
       if (x - r >= 0) acc -= src[row + x - r];
     }
   }
-  const out = new Float64Array(width * height);
-  for (let x = 0; x < width; x++) {
-    let acc = 0;
-    for (let y = 0; y < Math.min(r, height - 1) + 1; y++) acc += tmp[y * width + x];
-    for (let y = 0; y < height; y++) {
-      const lo = Math.max(0, y - r);
-      const hi = Math.min(height - 1, y + r);
-      out[y * width + x] = acc / (hi - lo + 1);
-      if (y + r + 1 < height) acc += tmp[(y + r + 1) * width + x];
-      if (y - r >= 0) acc -= tmp[(y - r) * width + x];
+  colAcc.fill(0, 0, width);
+  for (let y = 0; y < Math.min(r, height - 1) + 1; y++) {
+    for (let x = 0; x < width; x++) colAcc[x] += tmp[y * width + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const covered = Math.min(height - 1, y + r) - Math.max(0, y - r) + 1;
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = colAcc[x] / covered;
+    if (y + r + 1 < height) {
+      const add = (y + r + 1) * width;
+      for (let x = 0; x < width; x++) colAcc[x] += tmp[add + x];
+    }
+    if (y - r >= 0) {
+      const sub = (y - r) * width;
+      for (let x = 0; x < width; x++) colAcc[x] -= tmp[sub + x];
     }
   }
+}
+
+export function boxMean(src: Float64Array, width: number, height: number, r: number): Float64Array {
+  const out = new Float64Array(width * height);
+  boxMeanInto(src, width, height, r, out, new Float64Array(width * height), new Float64Array(width));
+  return out;
+}
+
+/**
+ * The same mean on float32 planes, into `out` (may not alias `src`), with caller-owned scratch:
+ * foreground estimation blurs a dozen 4096x4096 planes, and float64 ones would double the memory.
+ * `colAcc` is scratch of at least `width`.
+ */
+export function boxBlurPlane(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float32Array = new Float32Array(width * height),
+  tmp: Float32Array = new Float32Array(width * height),
+  colAcc: Float64Array = new Float64Array(width),
+): Float32Array {
+  if (r <= 0) out.set(src.subarray(0, width * height));
+  else boxMeanInto(src, width, height, r, out, tmp, colAcc);
   return out;
 }

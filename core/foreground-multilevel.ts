@@ -7,7 +7,7 @@
 // One change for speed: on levels larger than ALL_PIXELS_UP_TO, only pixels within `bandRadius`
 // of a soft pixel (0 < a < 1) are swept. Elsewhere F and B keep the coarser level's values,
 // which is what the sweeps would only blur a little further, and nobody reads F where a is 0 or 1.
-import { boxBlurPlane } from './box-blur-plane';
+import { boxBlurPlane } from './box-filter';
 
 export interface MultiLevelOptions {
   regularization: number;

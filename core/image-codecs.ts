@@ -59,13 +59,10 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Rgb
 }
 
 export function decodeImageWithInfo(bytes: Uint8Array, options: DecodeOptions = {}): DecodedImage {
-  const format = sniffImageFormat(bytes);
-  if (format === 'gif' || format === 'webp') {
-    throw new Error(`unsupported image format ${format.toUpperCase()}: only PNG and JPEG can be read`);
-  }
-  if (format === 'unknown') throw new Error('unreadable image: the bytes are neither PNG nor JPEG');
-  // The size comes from the header, so an oversized image is refused before any pixel buffer exists.
+  // The header refuses other formats and gives the size, so an oversized image is refused before
+  // any pixel buffer exists.
   const header = readImageHeader(bytes);
+  const format = header.format;
   checkPixelCount(header.width, header.height, options.maxPixels ?? MAX_IMAGE_PIXELS);
   if (format === 'png') {
     let png: DecodedPng;
