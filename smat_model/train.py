@@ -8,7 +8,6 @@ Every step encodes its images, so this is several times slower than `smat_model.
 Resumable: re-running the same command continues from runs/<name>/last.pt. Prints step,
 samples/s, loss and ETA; checkpoints every few minutes; keeps best.pt by validation score.
 """
-import argparse
 import os
 
 import numpy as np
@@ -18,26 +17,15 @@ from .build import build_encoder
 from .data import DataRoot, SampleFactory
 from .losses import smat_loss
 from .smat import SMat, SMatHead
-from .training_loop import TrainingLoop
+from .training_loop import TrainingLoop, training_argument_parser
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--run", default="runs/main")
-    p.add_argument("--size", type=int, default=384, help="training input size (square)")
-    p.add_argument("--steps", type=int, default=20000)
-    p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
-    p.add_argument("--images-per-step", type=int, default=2)
+    p = training_argument_parser(__doc__, size=384, eval_every=400)
     p.add_argument("--auto-fraction", type=float, default=0.5)
     p.add_argument("--lr", type=float, default=4e-4)
-    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
-    p.add_argument("--eval-every", type=int, default=400)
-    p.add_argument("--eval-limit", type=int, default=40)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--init-head-from", default=None,
-                   help="start a new run from these head weights (e.g. the committed models/checkpoint/head.pt); "
+                   help="start a new run from these head weights (e.g. models/checkpoint/smat-train-state.pt); "
                         "layers the file lacks keep their fresh initialisation")
     p.add_argument("--init-candidate-from", default=None,
                    help="start a new run with the candidate/similarity weights of another checkpoint")

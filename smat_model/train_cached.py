@@ -7,7 +7,6 @@ tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quic
 A new run never starts from zero: it starts from the committed fp32 state of the shipped model
 (models/checkpoint/), or, where that is missing, from the weights recovered from the shipped head graph.
 """
-import argparse
 import json
 import os
 import time
@@ -21,7 +20,7 @@ from .losses import smat_loss
 from .recover_from_onnx import recover_head
 from .smat import SMat, SMatHead
 from .train import lr_at
-from .training_loop import TrainingLoop
+from .training_loop import TrainingLoop, training_argument_parser
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMMITTED_STATE = os.path.join(REPO, "models", "checkpoint", "smat-train-state.pt")
@@ -29,26 +28,14 @@ SHIPPED_HEAD = os.path.join(REPO, "models", "smat-head.onnx")
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
+    p = training_argument_parser(__doc__, size=512, eval_every=300)
     p.add_argument("--cache", default="runs/cache512", help="the pool written by `npm run train:cache`")
-    p.add_argument("--run", default="runs/main")
     p.add_argument("--init-from", default=None,
                    help="a train state (head, optionally encoder_tail) for a new run; default: the committed state")
-    p.add_argument("--size", type=int, default=512)
-    p.add_argument("--steps", type=int, default=20000, help="length of the cosine schedule, in steps")
-    p.add_argument("--stop-after", type=int, default=None, help="stop this invocation after this many steps")
-    p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
-    p.add_argument("--images-per-step", type=int, default=2)
     # Low on purpose: runs resume a converged head, and restarting it at 2e-4 cost ~0.02-0.08 IoU
     # for hundreds of steps (model card, 2026-11-29 ablations); 3e-5 held the shipped score.
     p.add_argument("--lr", type=float, default=3e-5)
     p.add_argument("--tail-lr", type=float, default=3e-6)
-    p.add_argument("--eval-every", type=int, default=300)
-    p.add_argument("--eval-limit", type=int, default=40)
-    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
     return p.parse_args(argv)
 
 

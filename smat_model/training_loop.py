@@ -1,5 +1,6 @@
 """The loop both trainers share: optimiser step, progress line, periodic evaluation with best.pt,
 checkpoints every few minutes and on SIGTERM/SIGINT, so any run can be stopped and resumed."""
+import argparse
 import os
 import signal
 import time
@@ -7,6 +8,24 @@ import time
 import torch
 
 from .quick_eval import evaluate_and_log
+
+
+def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.ArgumentParser:
+    """The options both trainers share; most of them are read by TrainingLoop."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
+    p.add_argument("--run", default="runs/main")
+    p.add_argument("--size", type=int, default=size, help="training input size (square)")
+    p.add_argument("--steps", type=int, default=20000, help="length of the cosine schedule, in steps")
+    p.add_argument("--stop-after", type=int, default=None, help="stop this invocation after this many steps")
+    p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
+    p.add_argument("--images-per-step", type=int, default=2)
+    p.add_argument("--eval-every", type=int, default=eval_every)
+    p.add_argument("--eval-limit", type=int, default=40)
+    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    return p
 
 
 class TrainingLoop:
@@ -33,9 +52,9 @@ class TrainingLoop:
         first_step = self.step
         self.model.train()
         while self.step < args.steps and not self.stop:
-            if getattr(args, "hours", None) and time.time() - started > args.hours * 3600:
+            if args.hours and time.time() - started > args.hours * 3600:
                 break
-            if getattr(args, "stop_after", None) is not None and self.step - first_step >= args.stop_after:
+            if args.stop_after is not None and self.step - first_step >= args.stop_after:
                 break
             loss, parts, samples = loss_at(self.step)
             self.opt.zero_grad()
