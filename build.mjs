@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zc } from 'node:zlib';
+import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -74,7 +75,7 @@ async function buildSandbox(assets) {
   });
   // The assets go in front as plain string literals, untouched by esbuild: parsing a string literal
   // is the cheapest way to carry bytes into the VM (see README, "How the model reaches the UI").
-  const code = `var __SMAT_ASSETS__ = ${JSON.stringify(assets)};\n${result.outputFiles[0].text}`;
+  const code = withAssetsPrelude(assets, result.outputFiles[0].text);
   writeFileSync(join(distDir, 'code.js'), code);
   const size = Buffer.byteLength(code);
   console.log(`dist/code.js   ${mib(size)} (${size} bytes, runtime and model inside)`);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 
 import { CHROMIUM, CHROMIUM_ARGS } from '../tools/headless-chromium';
+import { readAssetsPrelude } from '../tools/code-assets-prelude.mjs';
 export { CHROMIUM, CHROMIUM_ARGS };
 
 export interface PluginPathResult {
@@ -90,8 +91,7 @@ export async function measurePluginPath(opts: {
     // The assets are the first line of the code.js built next to ui.html (build.mjs).
     const codeJs = path.join(path.dirname(uiHtml), 'code.js');
     const code = fs.existsSync(codeJs) ? fs.readFileSync(codeJs, 'utf8') : '';
-    const prelude = /^var __SMAT_ASSETS__ = (.*);$/.exec(code.slice(0, code.indexOf('\n')));
-    const assets: Record<string, unknown> = prelude ? JSON.parse(prelude[1]) : {};
+    const assets: Record<string, unknown> = readAssetsPrelude(code);
     await page.route('http://bench.local/**', (route) => {
       const u = new URL(route.request().url());
       if (u.pathname === '/ui.html') return route.fulfill({ status: 200, contentType: 'text/html', body: ui });

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readAssetsPrelude } from '../tools/code-assets-prelude.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -49,10 +50,7 @@ function assetReader(codePath) {
     if (!existsSync(codePath)) return {};
     const { mtimeMs } = statSync(codePath);
     if (mtimeMs !== cache.mtimeMs) {
-      const text = readFileSync(codePath, 'utf8');
-      const line = text.slice(0, text.indexOf('\n'));
-      const match = /^var __SMAT_ASSETS__ = (.*);$/.exec(line);
-      cache = { mtimeMs, assets: match ? JSON.parse(match[1]) : {} };
+      cache = { mtimeMs, assets: readAssetsPrelude(readFileSync(codePath, 'utf8')) };
     }
     return cache.assets;
   };

@@ -11,6 +11,7 @@ import { encodePng } from '../core/image-codecs';
 import { ASSET_CHUNK_CHARS } from '../src/assets/stream-assets';
 import { FakePluginHost } from './fake-figma/fake-plugin-host';
 import { runPluginInQuickJs, type PluginVm } from './figma-sandbox/run-plugin-in-quickjs';
+import { withAssetsPrelude } from '../tools/code-assets-prelude.mjs';
 
 const root = resolve(__dirname, '..');
 
@@ -23,7 +24,7 @@ async function sandboxBundle(assets: Record<string, { rawBytes: number; gzipBase
     write: false,
     logLevel: 'error',
   });
-  return `var __SMAT_ASSETS__ = ${JSON.stringify(assets)};\n${result.outputFiles[0].text}`;
+  return withAssetsPrelude(assets, result.outputFiles[0].text);
 }
 
 function photoPng(width: number, height: number): Uint8Array {

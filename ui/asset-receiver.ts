@@ -2,7 +2,7 @@
 // 'asset-missing'). Each asset is gunzipped while its pieces arrive, so the page never holds the
 // whole compressed text and the decompressed bytes at the same time.
 import type { AssetChunkMessage, AssetMissingMessage, AssetName, UiToSandbox } from '../core/messages';
-import { base64ToBytes } from './assets';
+import { base64ToBytes } from './base64-to-bytes';
 
 /** The build does not carry this asset (e.g. built without models, or without the WebGPU runtime). */
 export class AssetMissingError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes } from '../ui/assets';
+import { base64ToBytes } from '../ui/base64-to-bytes';
 import { downscaleForDisplay, fitSize } from '../ui/preview';
 
 describe('streamed assets', () => {
