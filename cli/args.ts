@@ -1,4 +1,5 @@
-// Minimal argv parser: the CLI has two commands and a dozen flags, not worth a dependency.
+// Minimal argv parser for the CLI, the bench and tools/: a few dozen flags in all, not worth a
+// dependency. Declare the flags, parse, then read them with flag / flagInt / flagNumber / flagList.
 
 export class UsageError extends Error {}
 
@@ -68,4 +69,18 @@ export function flagInt(args: ParsedArgs, name: string, min = 0): number | undef
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
   return Number(v);
+}
+
+/** Any finite number >= `min` (fractions too, e.g. a time budget in seconds). */
+export function flagNumber(args: ParsedArgs, name: string, min = 0): number | undefined {
+  const v = flag(args, name);
+  if (v === undefined) return undefined;
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${v}"`);
+  return n;
+}
+
+/** A comma-separated value (`--methods ours,isnet`) as its items. */
+export function flagList(args: ParsedArgs, name: string): string[] | undefined {
+  return flag(args, name)?.split(',');
 }

@@ -8,7 +8,8 @@ import type { RgbaImage } from '../core/rgba-image';
 import { displaySize, encodeGreyPng, readImageHeader } from '../core/image-codecs';
 import { resamplePlanes } from '../core/resample';
 import { formatEvalPromptMode, parseEvalPromptMode, promptsFromMask, type EvalPromptMode } from '../core/prompts-from-mask';
-import { computeMetrics, meanMetrics, type MatteMetrics } from '../core/metrics';
+import { computeMetrics, meanMetrics, METRIC_KEYS, UNKNOWN_REGION_KEYS, type MatteMetrics } from '../core/metrics';
+import { errorMessage } from '../core/errors';
 import { parseArgs, flag, flagInt, UsageError } from './args';
 import { foldersOverlap, readBytes, readImageFile, writeBytes } from './files';
 import { createRunner } from './model-files';
@@ -23,8 +24,6 @@ export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR
   running the model; --save-pred DIR writes the model's alpha as grey PNGs.`;
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png']);
-const METRIC_KEYS = ['sad', 'mse', 'mad', 'grad', 'conn', 'iou', 'mae'] as const;
-const UNKNOWN_KEYS = ['sad_unknown', 'mse_unknown'] as const;
 
 type Metrics = MatteMetrics;
 
@@ -114,7 +113,7 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const mean = meanMetrics(perImage.map(({ name: _n, ms: _ms, ...m }) => m as Metrics));
   const summary: Record<string, unknown> = { n: perImage.length, prompt: formatEvalPromptMode(mode), seed, source: predDir ? 'pred' : 'model' };
   for (const key of METRIC_KEYS) summary[key] = mean[key];
-  for (const key of UNKNOWN_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
+  for (const key of UNKNOWN_REGION_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
   if (!predDir) summary.msPerImage = totalMs / perImage.length;
   summary.perImage = perImage;
 
@@ -158,7 +157,7 @@ async function checkInputs(
     try {
       return displaySize(readImageHeader(await readBytes(path, what)));
     } catch (err) {
-      throw new Error(`${what} ${path}: ${(err as Error).message}`);
+      throw new Error(`${what} ${path}: ${errorMessage(err)}`);
     }
   };
   const mismatched: string[] = [];
@@ -200,7 +199,7 @@ function formatTable(summary: Record<string, unknown>): string {
     ['images', String(summary.n)],
     ['prompt', String(summary.prompt)],
   ];
-  for (const key of [...METRIC_KEYS, ...UNKNOWN_KEYS]) {
+  for (const key of [...METRIC_KEYS, ...UNKNOWN_REGION_KEYS]) {
     const v = summary[key];
     if (typeof v === 'number') rows.push([key, Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3)]);
   }

@@ -3,6 +3,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeImageWithInfo, type DecodedImage } from '../core/image-codecs';
+import { errorMessage } from '../core/errors';
 import { UsageError } from './args';
 
 export async function readBytes(path: string, what: string): Promise<Uint8Array> {
@@ -14,7 +15,7 @@ export async function readBytes(path: string, what: string): Promise<Uint8Array>
     if (code === 'ENOENT') throw new Error(`${what} not found: ${path}`);
     if (code === 'EISDIR') throw new Error(`${what} is a directory, not a file: ${path}`);
     if (code === 'EACCES') throw new Error(`${what} is not readable (permission denied): ${path}`);
-    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read ${what} ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -23,7 +24,7 @@ export async function readImageFile(path: string, what = 'image'): Promise<Decod
   try {
     return decodeImageWithInfo(bytes);
   } catch (err) {
-    throw new Error(`${what} ${path}: ${(err as Error).message}`);
+    throw new Error(`${what} ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -45,7 +46,7 @@ export async function writeBytes(path: string, bytes: Uint8Array): Promise<void>
     await ensureDir(dirname(path));
     await writeFile(path, bytes);
   } catch (err) {
-    throw new Error(`cannot write ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot write ${path}: ${errorMessage(err)}`);
   }
 }
 

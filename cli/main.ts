@@ -1,5 +1,6 @@
 // Entry point behind bin/smat.mjs. Every failure ends as one line on stderr and exit code 1,
 // so scripts can rely on the status.
+import { errorMessage } from '../core/errors';
 import { UsageError } from './args';
 import { matteCommand, MATTE_USAGE } from './matte-command';
 
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     else throw new UsageError(`unknown command "${command}" (expected matte or eval)`);
     return 0;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const hint = err instanceof UsageError ? ` (smat ${command === 'eval' ? 'eval' : 'matte'} --help for usage)` : '';
     process.stderr.write(`smat: error: ${message.split('\n')[0]}${hint}\n`);
     if (process.env.SMAT_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');

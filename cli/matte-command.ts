@@ -2,7 +2,8 @@
 import { dirname } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import { encodePng } from '../core/image-codecs';
-import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage } from '../core/prompts';
+import { promptsInsideImage } from '../core/prompts';
+import { errorMessage, PromptOutsideImageError } from '../core/errors';
 import { maskRunsToScribbles, paintedPixels } from '../core/scribble-mask';
 import { degenerateImageReason } from '../core/letterbox';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
@@ -65,13 +66,13 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
   }
   // Check before loading the models: a typo in a coordinate should fail fast.
   if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
-    throw new Error(`${OUTSIDE_IMAGE_MESSAGE} (${image.width}x${image.height})`);
+    throw new PromptOutsideImageError(`${image.width}x${image.height}`);
   }
 
   try {
     await ensureDir(dirname(output));
   } catch (err) {
-    throw new Error(`cannot create the folder for ${output}: ${(err as Error).message}`);
+    throw new Error(`cannot create the folder for ${output}: ${errorMessage(err)}`);
   }
 
   const runner = await createRunner(flag(args, 'models'), threads);

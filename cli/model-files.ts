@@ -1,21 +1,30 @@
-// Finding and loading the shipped ONNX pair for the CLI, and picking an ORT build.
+// Finding and loading the shipped ONNX pair for the CLI, and picking an ORT build. model.json
+// names the two graphs, so a re-export under other names needs no change here.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../core/errors';
+import { parseModelConfig, type SmatModelConfig } from '../core/model-config';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 
-export const ENCODER_FILE = 'smat-encoder.onnx';
-export const HEAD_FILE = 'smat-head.onnx';
-export const CONFIG_FILE = 'model.json';
+const CONFIG_FILE = 'model.json';
+
+const EXPORT_HINT = 'export them with PYTHONPATH=. python3 -m smat_model.export.export_onnx, or pass --models DIR';
 
 /** models/ next to the package root, wherever the command is run from. */
 export function defaultModelDir(): string {
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 'models');
 }
 
-export function missingModelFiles(dir: string): string[] {
-  return [ENCODER_FILE, HEAD_FILE, CONFIG_FILE].filter((f) => !existsSync(join(dir, f)));
+async function readModelConfig(modelDir: string): Promise<SmatModelConfig> {
+  const path = join(modelDir, CONFIG_FILE);
+  if (!existsSync(path)) throw new Error(`model files missing in ${modelDir}: ${CONFIG_FILE} (${EXPORT_HINT})`);
+  try {
+    return parseModelConfig(JSON.parse(await readFile(path, 'utf8')));
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${errorMessage(err)}`);
+  }
 }
 
 async function loadOrt(): Promise<OrtModuleLike> {
@@ -30,17 +39,10 @@ async function loadOrt(): Promise<OrtModuleLike> {
 
 export async function createRunner(dir: string | undefined, threads?: number): Promise<SmatRunner> {
   const modelDir = resolve(dir ?? defaultModelDir());
-  const missing = missingModelFiles(modelDir);
-  if (missing.length > 0) {
-    throw new Error(`model files missing in ${modelDir}: ${missing.join(', ')} (export them with python3 -m smat_model.export, or pass --models DIR)`);
-  }
-  let config: unknown;
-  try {
-    config = JSON.parse(await readFile(join(modelDir, CONFIG_FILE), 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read ${join(modelDir, CONFIG_FILE)}: ${(err as Error).message}`);
-  }
-  const [encoder, head] = await Promise.all([readFile(join(modelDir, ENCODER_FILE)), readFile(join(modelDir, HEAD_FILE))]);
+  const config = await readModelConfig(modelDir);
+  const missing = [config.encoder, config.head].filter((f) => !existsSync(join(modelDir, f)));
+  if (missing.length > 0) throw new Error(`model files missing in ${modelDir}: ${missing.join(', ')} (${EXPORT_HINT})`);
+  const [encoder, head] = await Promise.all([readFile(join(modelDir, config.encoder)), readFile(join(modelDir, config.head))]);
   const ort = await loadOrt();
   const sessionOptions: Record<string, unknown> = { graphOptimizationLevel: 'all' };
   if (threads) sessionOptions.intraOpNumThreads = threads;
@@ -53,6 +55,6 @@ export async function createRunner(dir: string | undefined, threads?: number): P
       sessionOptions,
     });
   } catch (err) {
-    throw new Error(`cannot load the models from ${modelDir}: ${(err as Error).message}`);
+    throw new Error(`cannot load the models from ${modelDir}: ${errorMessage(err)}`);
   }
 }

@@ -1,11 +1,7 @@
 // Turning an alpha plane into the two outputs the plugin writes back.
 import type { RgbaImage } from './rgba-image';
 import { estimateForegroundByOwnAlpha } from './estimate-foreground';
-
-function toByte(a: number): number {
-  // NaN (a broken model output) becomes transparent rather than opaque.
-  return a > 0 ? (a < 1 ? Math.round(a * 255) : 255) : 0;
-}
+import { alphaToByte } from './alpha-to-byte';
 
 export interface CutoutOptions {
   /**
@@ -26,7 +22,7 @@ export function applyAlphaAsCutout(image: RgbaImage, alpha: Float32Array, option
   if (alpha.length !== width * height) throw new Error(`applyAlphaAsCutout: alpha has ${alpha.length} values for a ${width}x${height} image`);
   const out = new Uint8Array(data);
   for (let i = 0; i < alpha.length; i++) {
-    const a = toByte(alpha[i]);
+    const a = alphaToByte(alpha[i]);
     const src = data[4 * i + 3];
     out[4 * i + 3] = src === 255 ? a : Math.round((a * src) / 255);
   }
@@ -46,7 +42,7 @@ export function alphaAsLuminanceMask(alpha: Float32Array, width: number, height:
   if (alpha.length !== width * height) throw new Error(`alphaAsLuminanceMask: alpha has ${alpha.length} values for ${width}x${height}`);
   const out = new Uint8Array(width * height * 4);
   for (let i = 0; i < alpha.length; i++) {
-    const v = toByte(alpha[i]);
+    const v = alphaToByte(alpha[i]);
     out[4 * i] = v;
     out[4 * i + 1] = v;
     out[4 * i + 2] = v;

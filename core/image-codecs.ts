@@ -5,8 +5,9 @@ import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { RgbaImage } from './rgba-image';
-
-export type ImageFormat = 'png' | 'jpeg';
+import { sniffImageFormat, type ImageFormat } from './image-format';
+import { alphaToByte } from './alpha-to-byte';
+import { errorMessage } from './errors';
 
 export interface DecodedImage {
   image: RgbaImage;
@@ -42,17 +43,6 @@ export interface DecodeOptions {
  */
 export const MAX_IMAGE_PIXELS = 64_000_000;
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-export function sniffImageFormat(bytes: Uint8Array): ImageFormat | 'gif' | 'webp' | 'unknown' {
-  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 6 && String.fromCharCode(...bytes.subarray(0, 4)) === 'GIF8') return 'gif';
-  if (bytes.length >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' &&
-    String.fromCharCode(...bytes.subarray(8, 12)) === 'WEBP') return 'webp';
-  return 'unknown';
-}
-
 /** Decodes PNG (any bit depth / colour type) or JPEG to 8-bit RGBA. Throws an Error with a readable message otherwise. */
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): RgbaImage {
   return decodeImageWithInfo(bytes, options).image;
@@ -69,7 +59,7 @@ export function decodeImageWithInfo(bytes: Uint8Array, options: DecodeOptions = 
     try {
       png = decodePngBytes(bytes);
     } catch (err) {
-      throw new Error(`cannot decode PNG: ${(err as Error).message}`);
+      throw new Error(`cannot decode PNG: ${errorMessage(err)}`);
     }
     return { image: pngToRgba(png), format, hasAlpha: pngHasAlpha(png), orientation: 1 };
   }
@@ -78,7 +68,7 @@ export function decodeImageWithInfo(bytes: Uint8Array, options: DecodeOptions = 
     // maxMemoryUsageInMB: jpeg-js defaults to 512 MB, too small for large camera photos.
     raw = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048, maxResolutionInMP: 200 });
   } catch (err) {
-    throw new Error(`cannot decode JPEG: ${(err as Error).message}`);
+    throw new Error(`cannot decode JPEG: ${errorMessage(err)}`);
   }
   const stored: RgbaImage = { width: raw.width, height: raw.height, data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length) };
   return { image: applyExifOrientation(stored, header.orientation), format, hasAlpha: false, orientation: header.orientation };
@@ -229,7 +219,7 @@ export function encodePng(image: RgbaImage): Uint8Array {
 export function encodeGreyPng(alpha: Float32Array, width: number, height: number): Uint8Array {
   if (alpha.length !== width * height) throw new Error(`encodeGreyPng: expected ${width * height} values, got ${alpha.length}`);
   const data = new Uint8Array(alpha.length);
-  for (let i = 0; i < data.length; i++) data[i] = alpha[i] > 0 ? (alpha[i] < 1 ? Math.round(alpha[i] * 255) : 255) : 0;
+  for (let i = 0; i < data.length; i++) data[i] = alphaToByte(alpha[i]);
   return encodePngBytes({ width, height, data, depth: 8, channels: 1 });
 }
 

@@ -9,7 +9,7 @@
  *
  * - sad  = sum |p - g| / 1000
  * - mse  = mean (p - g)^2
- * - mad  = mean |p - g|            (alphamatting.com "MAD"; identical to `mae`)
+ * - mad  = mean |p - g|            (alphamatting.com "MAD", also called MAE)
  * - grad = sum (|∇p| - |∇g|)^2 / 1000, ∇ by first-derivative-of-Gaussian filters (sigma 1.4,
  *          9x9, kernel divided by its L2 norm as in Guanglei Xiong's gaussgradient.m, replicate
  *          borders) after `mat2gray` (min-max normalisation of each matte, as DIM does)
@@ -17,7 +17,6 @@
  *          (p >= t) & (g >= t), l = last threshold before a pixel left that component (1 if
  *          never), d = alpha - l, phi = 1 - d * (d >= 0.15)
  * - iou  = |p > 0.5 ∩ g > 0.5| / |p > 0.5 ∪ g > 0.5| (1 when both are empty)
- * - mae  = mean |p - g|
  * - sad_unknown = sum over trimap == 128 of |p - g| / 1000; mse_unknown = mean there
  *   (0 when the trimap has no unknown pixel).
  */
@@ -29,7 +28,6 @@ export interface MatteMetrics {
   grad: number;
   conn: number;
   iou: number;
-  mae: number;
   sad_unknown?: number;
   mse_unknown?: number;
 }
@@ -275,7 +273,6 @@ export function computeMetrics(
     grad: gradError(pred, gt, width, height),
     conn: connError(pred, gt, width, height),
     iou: uni === 0 ? 1 : inter / uni,
-    mae: sumAbs / n,
   };
   if (trimap) {
     out.sad_unknown = uAbs / 1000;
@@ -284,19 +281,21 @@ export function computeMetrics(
   return out;
 }
 
-const BASE_KEYS = ['sad', 'mse', 'mad', 'grad', 'conn', 'iou', 'mae'] as const;
-const UNKNOWN_KEYS = ['sad_unknown', 'mse_unknown'] as const;
+/** The metrics every evaluation reports, in the order tables show them. */
+export const METRIC_KEYS = ['sad', 'mse', 'mad', 'grad', 'conn', 'iou'] as const;
+/** Reported only with a trimap. */
+export const UNKNOWN_REGION_KEYS = ['sad_unknown', 'mse_unknown'] as const;
 
 /** Mean of each metric over `list`; the unknown-region keys only when every entry has them. */
 export function meanMetrics(list: MatteMetrics[]): MatteMetrics {
-  const out: MatteMetrics = { sad: NaN, mse: NaN, mad: NaN, grad: NaN, conn: NaN, iou: NaN, mae: NaN };
+  const out: MatteMetrics = { sad: NaN, mse: NaN, mad: NaN, grad: NaN, conn: NaN, iou: NaN };
   if (list.length === 0) return out;
-  for (const k of BASE_KEYS) {
+  for (const k of METRIC_KEYS) {
     let s = 0;
     for (const m of list) s += m[k];
     out[k] = s / list.length;
   }
-  for (const k of UNKNOWN_KEYS) {
+  for (const k of UNKNOWN_REGION_KEYS) {
     if (list.every((m) => typeof m[k] === 'number')) {
       let s = 0;
       for (const m of list) s += m[k] as number;

@@ -1,10 +1,11 @@
-// Prompt rasterisation, the contract of ARCHITECTURE.md shared with smat_model/prompts.py: both
-// sides must produce the same mask bit for bit, so the geometry here is deliberately literal
-// (pixel centres at +0.5, half-open boxes, closed discs and capsules).
-import type { BoxPrompt, Point, Prompt, ScribblePrompt } from './prompt-types';
+// Prompt rasterisation, the contract of ARCHITECTURE.md shared with
+// smat_model/modeling/prompt_encoding.py: both sides must produce the same mask bit for bit, so the
+// geometry here is deliberately literal (pixel centres at +0.5, half-open boxes, closed discs and
+// capsules). The point radius and the thinnest brush come from model.json, as the export wrote them.
+import type { BoxPrompt, Point, Prompt } from './prompt-types';
+import type { PromptGeometry } from './model-config';
 import { letterboxScale } from './letterbox';
-
-export const OUTSIDE_IMAGE_MESSAGE = 'every prompt lies outside the image';
+import { scribbleTouchesRect } from './scribble-touches-rect';
 
 export interface RasterizedPrompts {
   /** [size*size] row-major, 1 inside the union of the prompts, 0 elsewhere. */
@@ -13,24 +14,30 @@ export interface RasterizedPrompts {
   hasPrompt: boolean;
 }
 
-/** Point radius in model pixels. */
-export function pointRadius(size: number): number {
-  return size / 80;
+/** Point radius in model pixels: a fixed fraction of the working size, as in training. */
+export function pointRadius(size: number, geometry: PromptGeometry): number {
+  return size * geometry.pointRadiusFraction;
 }
 
-/** Scribble half-width in model pixels: the brush never gets thinner than 3 model pixels. */
-export function scribbleRadius(width: number, scale: number): number {
-  return Math.max(width * scale, 3) / 2;
+/** Scribble half-width in model pixels: the brush never gets thinner than `minScribbleWidth` model pixels. */
+export function scribbleRadius(width: number, scale: number, geometry: PromptGeometry): number {
+  return Math.max(width * scale, geometry.minScribbleWidth) / 2;
 }
 
-export function rasterizePrompts(prompts: Prompt[], srcWidth: number, srcHeight: number, size: number): RasterizedPrompts {
+export function rasterizePrompts(
+  prompts: Prompt[],
+  srcWidth: number,
+  srcHeight: number,
+  size: number,
+  geometry: PromptGeometry,
+): RasterizedPrompts {
   const mask = new Float32Array(size * size);
   const inside = promptsInsideImage(prompts, srcWidth, srcHeight);
   const scale = letterboxScale(srcWidth, srcHeight, size);
   for (const prompt of inside) {
     if (prompt.kind === 'box') fillBox(mask, size, normaliseBox(prompt), scale);
-    else if (prompt.kind === 'point') fillCapsule(mask, size, [prompt], scale, pointRadius(size));
-    else fillCapsule(mask, size, prompt.points, scale, scribbleRadius(prompt.width, scale));
+    else if (prompt.kind === 'point') fillCapsule(mask, size, [prompt], scale, pointRadius(size, geometry));
+    else fillCapsule(mask, size, prompt.points, scale, scribbleRadius(prompt.width, scale, geometry));
   }
   return { mask, hasPrompt: inside.length > 0 };
 }
@@ -38,7 +45,7 @@ export function rasterizePrompts(prompts: Prompt[], srcWidth: number, srcHeight:
 /**
  * The prompts that touch the image [0,W] x [0,H]; prompts entirely outside are dropped (they would
  * otherwise paint the letterbox padding). An empty result for a non-empty input is the caller's
- * cue to report OUTSIDE_IMAGE_MESSAGE.
+ * cue to throw PromptOutsideImageError (core/errors.ts).
  */
 export function promptsInsideImage(prompts: Prompt[], width: number, height: number): Prompt[] {
   return prompts.filter((p) => {
@@ -98,29 +105,4 @@ function fillCapsule(mask: Float32Array, size: number, points: Point[], scale: n
       }
     }
   }
-}
-
-/** Liang-Barsky clip of each segment against the image grown by the brush half-width. */
-function scribbleTouchesRect(s: ScribblePrompt, width: number, height: number): boolean {
-  const pts = s.points.filter(isFinitePoint);
-  if (pts.length === 0) return false;
-  const pad = Math.max(0, Number.isFinite(s.width) ? s.width / 2 : 0);
-  const xmin = -pad, ymin = -pad, xmax = width + pad, ymax = height + pad;
-  const segs = pts.length === 1 ? [[pts[0], pts[0]]] : pts.slice(1).map((p, k) => [pts[k], p]);
-  return segs.some(([a, b]) => {
-    let t0 = 0, t1 = 1;
-    const dx = b.x - a.x, dy = b.y - a.y;
-    const checks: Array<[number, number]> = [[-dx, a.x - xmin], [dx, xmax - a.x], [-dy, a.y - ymin], [dy, ymax - a.y]];
-    for (const [p, q] of checks) {
-      if (p === 0) {
-        if (q < 0) return false;
-      } else {
-        const t = q / p;
-        if (p < 0) t0 = Math.max(t0, t);
-        else t1 = Math.min(t1, t);
-        if (t0 > t1) return false;
-      }
-    }
-    return true;
-  });
 }

@@ -1,7 +1,8 @@
 // A painted scribble mask (a PNG the size of the image) becomes ordinary scribble prompts, so the
 // rasteriser contract stays the three kinds of ARCHITECTURE.md. Each horizontal run of painted
 // pixels becomes one segment through the pixel centres with a 1-pixel brush; the rasteriser's
-// minimum brush of 3 model pixels then covers the run, so the painted area survives the letterbox.
+// minimum brush (model.json's minScribbleWidth, 3 model pixels for the shipped model) then covers
+// the run, so the painted area survives the letterbox.
 import type { ScribblePrompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
 

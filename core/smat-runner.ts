@@ -7,8 +7,10 @@ import type { RgbaImage } from './rgba-image';
 import type { SmatModelConfig } from './model-config';
 import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
-import { OUTSIDE_IMAGE_MESSAGE, promptsInsideImage, rasterizePrompts } from './prompts';
+import { promptsInsideImage, rasterizePrompts } from './prompts';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
+import { PromptOutsideImageError } from './errors';
+import { now } from './now';
 
 /** The slice of an ORT tensor this runner reads. */
 export interface OrtTensorLike {
@@ -28,8 +30,8 @@ export interface OrtSessionLike {
 export interface OrtModuleLike {
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
   InferenceSession: {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    create(model: Uint8Array, options?: any): Promise<OrtSessionLike>;
+    // Each ORT package has its own SessionOptions type; this module only passes the caller's along.
+    create(model: Uint8Array, options?: object): Promise<OrtSessionLike>;
   };
 }
 
@@ -39,13 +41,14 @@ export interface SmatRunnerOptions {
   head: Uint8Array;
   /** Parsed or raw model.json. */
   config: SmatModelConfig | unknown;
-  /** Passed to InferenceSession.create, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  sessionOptions?: any;
+  /** Passed to InferenceSession.create as it is, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
+  sessionOptions?: object;
   guided?: GuidedUpsampleOptions;
 }
 
+/** Time spent in each step of one call; a step that did not run in that call counts 0. */
 export interface MatteTimings {
+  /** Letterboxing and normalising the image; 0 when the cached encoding was reused. */
   preprocessMs: number;
   /** 0 when the cached features were reused. */
   encoderMs: number;
@@ -60,7 +63,7 @@ export interface MatteResult {
   alpha: Float32Array;
   width: number;
   height: number;
-  /** The head's [S/16 x S/16] similarity map, row-major, over the whole letterboxed square. */
+  /** The head's [featureSize x featureSize] similarity map (model.json), row-major, over the whole letterboxed square. */
   similarity: Float32Array;
   similaritySize: number;
   /** False when the run was automatic (no prompt touched the image). */
@@ -73,6 +76,13 @@ export interface MatteOptions {
   cacheKey?: string;
 }
 
+/** What encode() did: both times are 0 when the cached features were reused. */
+export interface EncodeResult {
+  cached: boolean;
+  preprocessMs: number;
+  encoderMs: number;
+}
+
 interface Encoded {
   key: string | undefined;
   image: RgbaImage;
@@ -82,8 +92,6 @@ interface Encoded {
   preprocessMs: number;
   encoderMs: number;
 }
-
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export class SmatRunner {
   readonly config: SmatModelConfig;
@@ -122,22 +130,22 @@ export class SmatRunner {
   }
 
   /** Runs the encoder unless the last encoded image has the same cache key (or is the same object). */
-  async encode(image: RgbaImage, cacheKey?: string): Promise<{ cached: boolean }> {
-    const enc = await this.encodeInternal(image, cacheKey);
-    return { cached: enc.cached };
+  async encode(image: RgbaImage, cacheKey?: string): Promise<EncodeResult> {
+    const { enc, cached } = await this.encodeInternal(image, cacheKey);
+    return cached ? { cached, preprocessMs: 0, encoderMs: 0 } : { cached, preprocessMs: enc.preprocessMs, encoderMs: enc.encoderMs };
   }
 
   async matte(image: RgbaImage, prompts: Prompt[], options: MatteOptions = {}): Promise<MatteResult> {
     this.assertAlive();
     const t0 = now();
     if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
-      throw new Error(OUTSIDE_IMAGE_MESSAGE);
+      throw new PromptOutsideImageError();
     }
     const { enc, cached } = await this.encodeInternal(image, options.cacheKey);
     const S = this.config.inputSize;
 
     const tHead = now();
-    const raster = rasterizePrompts(prompts, image.width, image.height, S);
+    const raster = rasterizePrompts(prompts, image.width, image.height, S, this.config);
     const out = await this.headSession.run({
       features: enc.features,
       image: enc.imageTensor,
@@ -146,6 +154,10 @@ export class SmatRunner {
     });
     const alphaS = out.alpha.data as Float32Array;
     const similarity = Float32Array.from(out.similarity.data as Float32Array);
+    const F = this.config.featureSize;
+    if (similarity.length !== F * F) {
+      throw new Error(`head gave a similarity map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`);
+    }
     const headMs = now() - tHead;
 
     const tPost = now();
@@ -158,7 +170,7 @@ export class SmatRunner {
       width: image.width,
       height: image.height,
       similarity,
-      similaritySize: S / 16,
+      similaritySize: F,
       hasPrompt: raster.hasPrompt,
       timings: {
         preprocessMs: cached ? 0 : enc.preprocessMs,

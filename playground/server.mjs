@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Playground: serves the real dist/ui.html inside a page that plays the Figma sandbox's part,
-// including streaming the runtime and model that dist/code.js carries.
+// including streaming the runtime and model that dist/code.js carries. The page's script is
+// playground/main.ts, bundled by esbuild when the page loads it (bundle-page-script.mjs).
 //   npm run playground            -> http://127.0.0.1:5173/
 //   node playground/server.mjs --port 0 --no-build
 // It binds to 127.0.0.1 only. The UI is a data: URL iframe like in Figma (no WebGPU: not a secure
@@ -11,6 +12,7 @@ import { createServer } from 'node:http';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAssetsPrelude } from '../tools/code-assets-prelude.mjs';
+import { bundlePageScript } from './bundle-page-script.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -62,7 +64,6 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
   const files = {
     '/': join(here, 'index.html'),
     '/index.html': join(here, 'index.html'),
-    '/playground.js': join(here, 'playground.js'),
     '/playground.css': join(here, 'playground.css'),
   };
   const server = createServer((req, res) => {
@@ -72,6 +73,10 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
     if (url.pathname.startsWith('/examples/')) {
       const name = basename(decodeURIComponent(url.pathname));
       file = exampleDirs().map((d) => join(d, name)).find((f) => existsSync(f));
+    }
+    if (url.pathname === '/playground.js') {
+      servePageScript(res);
+      return;
     }
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204);
@@ -106,6 +111,20 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
       resolvePromise({ url, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
+}
+
+function servePageScript(res) {
+  bundlePageScript().then(
+    (js) => {
+      res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' });
+      res.end(js);
+    },
+    (error) => {
+      console.error(`playground: playground/main.ts does not bundle:\n${error.message}`);
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`playground/main.ts does not bundle:\n${error.message}`);
+    },
+  );
 }
 
 function readdir(d) {

@@ -144,7 +144,7 @@ describe('applyAlphaAsCutout with decontaminate', () => {
   });
 });
 
-// Real data: held-out composites with a known foreground (smat_model/make_foreground_composites.py),
+// Real data: held-out composites with a known foreground (smat_model/data/make_foreground_composites.py),
 // the estimator given the true alpha. Skipped without the data folder or Debian's Python stack.
 const repo = resolve(__dirname, '..');
 const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
@@ -154,7 +154,7 @@ if (!haveData) console.warn(`[core-estimate-foreground] real-data test SKIPPED: 
 describe('on held-out composites', () => {
   it.skipIf(!haveData)('at least halves the soft-band colour error of the photo (true alpha)', { timeout: 120_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), 'smat-fg-'));
-    const r = spawnSync('/usr/bin/python3', ['-m', 'smat_model.make_foreground_composites', '--data', dataDir, '--out', out, '--count', '6'], {
+    const r = spawnSync('/usr/bin/python3', ['-m', 'smat_model.data.make_foreground_composites', '--data', dataDir, '--out', out, '--count', '6'], {
       cwd: repo,
       env: { ...process.env, PYTHONPATH: '.' },
       encoding: 'utf8',

@@ -1,5 +1,5 @@
 // Integration: real ECSSD photos through the real exported models. Needs models/ (written by
-// python3 -m smat_model.export) and the data folder (SMAT_DATA, default ../shared/data).
+// PYTHONPATH=. python3 -m smat_model.export.export_onnx) and the data folder (SMAT_DATA, default ../shared/data).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import * as ortNode from 'onnxruntime-node';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import { decodeImage } from '../core/image-codecs';
 import { boxFromMask } from '../core/prompts-from-mask';
-import { OUTSIDE_IMAGE_MESSAGE } from '../core/prompts';
+import { PromptOutsideImageError } from '../core/errors';
 import type { RgbaImage } from '../core/rgba-image';
 
 const repo = resolve(__dirname, '..');
@@ -16,7 +16,7 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 const modelFiles = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(modelDir, f));
 const haveModels = modelFiles.every((f) => existsSync(f));
 const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
-if (!haveModels) console.warn(`[core-smat-runner] SKIPPED: model files missing in ${modelDir} (run python3 -m smat_model.export)`);
+if (!haveModels) console.warn(`[core-smat-runner] SKIPPED: model files missing in ${modelDir} (run PYTHONPATH=. python3 -m smat_model.export.export_onnx)`);
 if (!haveData) console.warn(`[core-smat-runner] SKIPPED: no data at ${dataDir} (set SMAT_DATA)`);
 
 function loadSample(name: string): { image: RgbaImage; gt: Float32Array } {
@@ -38,7 +38,7 @@ function iou(pred: Float32Array, gt: Float32Array): number {
   return uni ? inter / uni : 1;
 }
 
-async function makeRunner(ort: OrtModuleLike, sessionOptions?: unknown): Promise<SmatRunner> {
+async function makeRunner(ort: OrtModuleLike, sessionOptions?: object): Promise<SmatRunner> {
   const [encoder, head, config] = modelFiles.map((f) => readFileSync(f));
   return SmatRunner.create({ ort, encoder, head, config: JSON.parse(config.toString('utf8')), sessionOptions });
 }
@@ -88,7 +88,7 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
 
   it('refuses prompts that all lie outside the image', async () => {
     const { image } = loadSample(names[0]);
-    await expect(runner.matte(image, [{ kind: 'point', x: -50, y: -50 }])).rejects.toThrow(OUTSIDE_IMAGE_MESSAGE);
+    await expect(runner.matte(image, [{ kind: 'point', x: -50, y: -50 }])).rejects.toThrow(PromptOutsideImageError);
   }, 60_000);
 
   it('onnxruntime-web (WASM, as in the plugin) gives the same alpha', async () => {

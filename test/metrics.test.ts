@@ -14,7 +14,6 @@ describe('pixel metrics (SAD, MSE, MAD, MAE, IoU, unknown region)', () => {
     expect(m.sad).toBeCloseTo(2.0 / 1000, 12); // 0.002
     expect(m.mse).toBeCloseTo(1.375 / 9, 12); // 0.15278
     expect(m.mad).toBeCloseTo(2.0 / 9, 12); // 0.22222
-    expect(m.mae).toBeCloseTo(2.0 / 9, 12);
     expect(m.sad_unknown).toBeUndefined();
     expect(m.mse_unknown).toBeUndefined();
   });
@@ -45,7 +44,7 @@ describe('pixel metrics (SAD, MSE, MAD, MAE, IoU, unknown region)', () => {
 
   it('perfect prediction gives zero errors and IoU 1', () => {
     const m = computeMetrics(gt, gt, 3, 3);
-    expect(m).toEqual({ sad: 0, mse: 0, mad: 0, grad: 0, conn: 0, iou: 1, mae: 0 });
+    expect(m).toEqual({ sad: 0, mse: 0, mad: 0, grad: 0, conn: 0, iou: 1 });
   });
 
   it('rejects mismatched sizes', () => {
@@ -177,9 +176,9 @@ describe('Conn (DIM connectivity error, step 0.1, 4-connectivity)', () => {
 
 describe('meanMetrics', () => {
   it('averages each key; unknown keys only when all entries have them', () => {
-    const a = { sad: 1, mse: 0.1, mad: 0.2, grad: 3, conn: 4, iou: 0.5, mae: 0.2, sad_unknown: 2, mse_unknown: 0.4 };
-    const b = { sad: 3, mse: 0.3, mad: 0.4, grad: 5, conn: 6, iou: 1, mae: 0.4, sad_unknown: 4, mse_unknown: 0.6 };
-    const c = { sad: 2, mse: 0.2, mad: 0.3, grad: 4, conn: 5, iou: 0, mae: 0.3 };
+    const a = { sad: 1, mse: 0.1, mad: 0.2, grad: 3, conn: 4, iou: 0.5, sad_unknown: 2, mse_unknown: 0.4 };
+    const b = { sad: 3, mse: 0.3, mad: 0.4, grad: 5, conn: 6, iou: 1, sad_unknown: 4, mse_unknown: 0.6 };
+    const c = { sad: 2, mse: 0.2, mad: 0.3, grad: 4, conn: 5, iou: 0 };
     const ab = meanMetrics([a, b]);
     expect(ab.sad).toBeCloseTo(2, 12);
     expect(ab.mse).toBeCloseTo(0.2, 12);
@@ -187,7 +186,6 @@ describe('meanMetrics', () => {
     expect(ab.grad).toBeCloseTo(4, 12);
     expect(ab.conn).toBeCloseTo(5, 12);
     expect(ab.iou).toBeCloseTo(0.75, 12);
-    expect(ab.mae).toBeCloseTo(0.3, 12);
     expect(ab.sad_unknown).toBeCloseTo(3, 12);
     expect(ab.mse_unknown).toBeCloseTo(0.5, 12);
     const abc = meanMetrics([a, b, c]);

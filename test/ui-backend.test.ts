@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendLabel, backendOverride, detectBackend, executionProviders, messageOf } from '../ui/backend';
+import { backendLabel, backendOverride, detectBackend, executionProviders } from '../ui/backend';
 
 describe('backend selection', () => {
   it('uses WebGPU when navigator.gpu hands out an adapter', async () => {
@@ -40,12 +40,5 @@ describe('backend selection', () => {
     expect(backendOverride(' WASM ')).toBe('wasm');
     expect(backendOverride(null)).toBeNull();
     expect(backendOverride('gpu')).toBeNull();
-  });
-
-  it('messageOf reads errors, strings and objects', () => {
-    expect(messageOf(new Error('x'))).toBe('x');
-    expect(messageOf('y')).toBe('y');
-    expect(messageOf({ message: 'z' })).toBe('z');
-    expect(messageOf(3)).toBe('3');
   });
 });

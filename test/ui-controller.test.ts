@@ -3,6 +3,8 @@ import type { ApplyMessage, JobMessage, UiToSandbox } from '../core/messages';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { applyAlphaAsCutout } from '../core/composite';
 import type { RgbaImage } from '../core/rgba-image';
+import type { SmatModelConfig } from '../core/model-config';
+import { PromptOutsideImageError } from '../core/errors';
 import { Controller } from '../ui/controller';
 import type { RunnerHandle } from '../ui/engine';
 import { statusLine } from '../ui/state';
@@ -10,8 +12,11 @@ import { statusLine } from '../ui/state';
 // 4x2 photo; the fake model says the left half is foreground, one soft column.
 const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
 const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
+const TEST_CONFIG: SmatModelConfig = {
+  inputSize: 512, featureSize: 32, mean: [0, 0, 0], std: [1, 1, 1], pointRadiusFraction: 1 / 80, minScribbleWidth: 3, encoder: 'e.onnx', head: 'h.onnx',
+};
 
-function setup(opts: { modelFails?: boolean; matteError?: string; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
+function setup(opts: { modelFails?: boolean; matteError?: Error; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
   const posted: UiToSandbox[] = [];
   const calls: string[] = [];
   const encodedKeys = new Set<string>();
@@ -26,17 +31,18 @@ function setup(opts: { modelFails?: boolean; matteError?: string; decodeForDispl
       await loadGate;
       if (opts.modelFails) throw new Error('this build has no model inside');
       return {
+        config: TEST_CONFIG,
         factory: async (): Promise<RunnerHandle> => ({
           runner: {
             encode: async (_img, key) => {
               calls.push(`encode:${key}`);
               const cached = encodedKeys.has(key);
               encodedKeys.add(key);
-              return { cached };
+              return cached ? { cached, preprocessMs: 0, encoderMs: 0 } : { cached, preprocessMs: 1, encoderMs: 10 };
             },
             matte: async (img, prompts, o) => {
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
-              if (opts.matteError) throw new Error(opts.matteError);
+              if (opts.matteError) throw opts.matteError;
               return {
                 alpha: ALPHA, width: 4, height: 2, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: prompts.length > 0,
                 timings: { preprocessMs: 1, encoderMs: 10, headMs: 2, postprocessMs: 3, totalMs: 16, encoderCached: false },
@@ -202,12 +208,21 @@ describe('Controller (panel side effects)', () => {
   });
 
   it('prompts outside the image get their own message', async () => {
-    const { ctrl, posted, releaseLoad } = setup({ matteError: 'every prompt lies outside the image' });
+    const { ctrl, posted, releaseLoad } = setup({ matteError: new PromptOutsideImageError() });
     releaseLoad();
     await ctrl.start();
     ctrl.onSandboxMessage(job('o1', encodePng(photo)));
     await until(() => ctrl.state.job?.phase === 'failed');
     expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toMatch(/lies outside the image: draw/);
+  });
+
+  it('tells the outside-the-image error by its class, not its wording', async () => {
+    const { ctrl, posted, releaseLoad } = setup({ matteError: new Error('every prompt lies outside the image') });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('o2', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toMatch(/^The model failed on/);
   });
 
   it('ignores messages that are not plugin messages', () => {

@@ -34,7 +34,7 @@ function fakeFactory(opts: FakeOptions = {}) {
         const cached = encoded.has(key);
         log.push(`encode:${backend}:${cached ? 'cached' : 'run'}`);
         encoded.add(key);
-        return { cached };
+        return cached ? { cached, preprocessMs: 0, encoderMs: 0 } : { cached, preprocessMs: 2, encoderMs: 5 };
       },
       async matte() {
         matteCalls++;
@@ -80,6 +80,8 @@ describe('MatteEngine', () => {
     const r = await engine.matte(image, [], 'hash');
     expect(log).toEqual(['create:webgpu', 'warmup:webgpu', 'encode:webgpu:run', 'matte:webgpu']);
     expect(r.timings.encoderCached).toBe(false);
+    // encode() did the preprocessing and the encoder: its times are the run's, not matte()'s zeros.
+    expect([r.timings.preprocessMs, r.timings.encoderMs]).toEqual([2, 5]);
     expect(notices()).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ describe('UI state machine', () => {
     expect(s.job?.backendUsed).toBe('wasm');
     s = reduce(s, { type: 'apply', jobId: 'a' });
     expect(s.job?.phase).toBe('applying');
-    expect(s.batch.applied).toBe(1);
+    expect(s.batch.applyClicks).toBe(1);
     s = reduce(s, { type: 'sandbox', msg: { type: 'applied', jobId: 'a', newNodeId: '1:2' } });
     expect(s.job).toBeNull();
   });
@@ -100,7 +100,7 @@ describe('UI state machine', () => {
     expect(s.error).toBe('Select an image');
     s = reduce(s, { type: 'sandbox', msg: job('c', 0, 1) });
     expect(s.error).toBeNull();
-    expect(s.batch).toEqual({ applied: 0, skipped: 0, failed: 0 });
+    expect(s.batch).toEqual({ applyClicks: 0, skipped: 0, failed: 0 });
   });
 
   it('model failure and backend changes are recorded', () => {

@@ -7,11 +7,11 @@ import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { FakePluginHost } from '../test/fake-figma/fake-plugin-host';
 import { runPluginInQuickJs } from '../test/figma-sandbox/run-plugin-in-quickjs';
+import { flagInt, parseArgs } from '../cli/args';
 
-const args = process.argv.slice(2);
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
-const files = args.filter((a, i) => !a.startsWith('--') && (runsAt < 0 || i !== runsAt + 1));
+const args = parseArgs(process.argv.slice(2), { runs: { value: true } });
+const runs = flagInt(args, 'runs', 1) ?? 3;
+const files = args.positional;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (n: number) => (n / 1048576).toFixed(1);
 

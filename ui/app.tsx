@@ -23,10 +23,24 @@ function ImageCanvas({ image, version, className }: { image: RgbaImage; version:
   return <canvas ref={ref} class={className} width={image.width} height={image.height} />;
 }
 
-/** Prompts in source pixels, drawn over the displayed image (viewBox = source size). */
-export function PromptOverlay({ prompts, width, height }: { prompts: Prompt[]; width: number; height: number }) {
-  const r = Math.max(width, height) / 80;
+/**
+ * Prompts in source pixels, drawn over the displayed image (viewBox = source size). A point is
+ * drawn at the radius the model sees (model.json's pointRadiusFraction of the letterboxed side,
+ * which is the image's longer side); until the model's files have arrived, as a small dot.
+ */
+export function PromptOverlay({
+  prompts,
+  width,
+  height,
+  pointRadiusFraction,
+}: {
+  prompts: Prompt[];
+  width: number;
+  height: number;
+  pointRadiusFraction: number | null;
+}) {
   const line = Math.max(width, height) / 250;
+  const r = pointRadiusFraction === null ? line : Math.max(width, height) * pointRadiusFraction;
   return (
     <svg class="overlay" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="prompt-overlay">
       {prompts.map((p, i) => {
@@ -158,7 +172,12 @@ export function App({ ctrl }: { ctrl: Controller }) {
                 ) : (
                   <div class="placeholder" style={{ aspectRatio: `${job.width} / ${job.height}` }} />
                 )}
-                <PromptOverlay prompts={job.prompts} width={job.width} height={job.height} />
+                <PromptOverlay
+                  prompts={job.prompts}
+                  width={job.width}
+                  height={job.height}
+                  pointRadiusFraction={ctrl.modelConfig?.pointRadiusFraction ?? null}
+                />
               </div>
               <figcaption>Input</figcaption>
             </figure>

@@ -2,6 +2,7 @@
 // 'asset-missing'). Each asset is gunzipped while its pieces arrive, so the page never holds the
 // whole compressed text and the decompressed bytes at the same time.
 import type { AssetChunkMessage, AssetMissingMessage, AssetName, UiToSandbox } from '../core/messages';
+import { errorMessage } from '../core/errors';
 import { base64ToBytes } from './base64-to-bytes';
 
 /** The build does not carry this asset (e.g. built without models, or without the WebGPU runtime). */
@@ -79,7 +80,7 @@ export class AssetReceiver {
           this.settle(name);
           resolve(bytes);
         },
-        (error: unknown) => this.fail(name, new Error(`the ${describe(name)} is corrupt (${messageOf(error)})`)),
+        (error: unknown) => this.fail(name, new Error(`the ${describe(name)} is corrupt (${errorMessage(error)})`)),
       );
     });
   }
@@ -98,7 +99,7 @@ export class AssetReceiver {
     try {
       bytes = base64ToBytes(msg.data);
     } catch (error) {
-      this.fail(msg.name, new Error(`the ${describe(msg.name)} is corrupt (${messageOf(error)})`));
+      this.fail(msg.name, new Error(`the ${describe(msg.name)} is corrupt (${errorMessage(error)})`));
       return;
     }
     this.receivedChars += msg.data.length;
@@ -176,8 +177,4 @@ function describe(name: AssetName): string {
     case 'head':
       return 'model head';
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -1,4 +1,5 @@
 // Which ORT execution provider the UI runs on. Pure: takes the navigator-like object as input.
+import { errorMessage } from '../core/errors';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -45,7 +46,7 @@ export async function detectBackend(opts: DetectOptions): Promise<BackendChoice>
     }
     return { backend: 'webgpu', reason: 'GPU adapter found' };
   } catch (err) {
-    return { backend: 'wasm', reason: `WebGPU unavailable (${messageOf(err)})` };
+    return { backend: 'wasm', reason: `WebGPU unavailable (${errorMessage(err)})` };
   }
 }
 
@@ -56,13 +57,6 @@ export function backendLabel(backend: Backend): string {
 /** ORT session options for a backend. ORT always keeps its CPU kernels for ops WebGPU lacks. */
 export function executionProviders(backend: Backend): string[] {
   return backend === 'webgpu' ? ['webgpu'] : ['wasm'];
-}
-
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'string') return err;
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
-  return String(err);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -2,23 +2,25 @@
 // sandbox. The state transitions themselves are the pure reducer in ui/state.ts.
 import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/messages';
 import type { RgbaImage } from '../core/rgba-image';
+import type { SmatModelConfig } from '../core/model-config';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
-import { OUTSIDE_IMAGE_MESSAGE } from '../core/prompts';
-import { backendLabel, messageOf, type Backend, type BackendChoice } from './backend';
+import { errorMessage, PromptOutsideImageError } from '../core/errors';
+import { now } from '../core/now';
+import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
 import { exactBytes } from './exact-bytes';
 import { downscaleForDisplay, fitSize } from './preview';
 import { includedLayerIds, initialState, reduce, type UiEvent, type UiState } from './state';
-
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
 
 export interface LoadedModel {
   factory: RunnerFactory;
+  /** The parsed model.json: the panel draws point prompts at the model's own radius. */
+  config: SmatModelConfig;
 }
 
 export interface ControllerDeps {
@@ -51,6 +53,8 @@ export class Controller {
   state: UiState = initialState;
   display: DisplayImages = { source: null, cutout: null, mask: null, version: 0 };
   engine: MatteEngine | null = null;
+  /** Known once the model's files have arrived; null before. */
+  modelConfig: SmatModelConfig | null = null;
   private listeners = new Set<() => void>();
   private started = new Set<string>();
   private reported = new Set<string>();
@@ -83,11 +87,12 @@ export class Controller {
     try {
       choice = await this.deps.detectBackend();
     } catch (err) {
-      choice = { backend: 'wasm', reason: messageOf(err) };
+      choice = { backend: 'wasm', reason: errorMessage(err) };
     }
     this.dispatch({ type: 'backend', backend: choice.backend, reason: choice.reason });
     try {
-      const { factory } = await this.deps.loadModel((p, label) => this.dispatch({ type: 'model-progress', progress: p, label }));
+      const { factory, config } = await this.deps.loadModel((p, label) => this.dispatch({ type: 'model-progress', progress: p, label }));
+      this.modelConfig = config;
       this.dispatch({ type: 'model-progress', progress: 0.7, label: `Starting ${backendLabel(choice.backend)} and warming up…` });
       await this.yieldToPaint();
       const engine = new MatteEngine(factory, choice.backend, (e) => {
@@ -99,7 +104,7 @@ export class Controller {
       this.engine = engine;
       this.dispatch({ type: 'model-ready' });
     } catch (err) {
-      this.dispatch({ type: 'model-failed', error: messageOf(err) });
+      this.dispatch({ type: 'model-failed', error: errorMessage(err) });
     }
   }
 
@@ -155,7 +160,7 @@ export class Controller {
       pngBytes = exactBytes(encodePng(image));
       this.mark('png-encoded');
     } catch (err) {
-      this.fail(job.jobId, `Could not encode the result: ${messageOf(err)}`);
+      this.fail(job.jobId, `Could not encode the result: ${errorMessage(err)}`);
       return;
     }
     this.deps.post({ type: 'apply', jobId: job.jobId, pngBytes, output, promptLayerIds: includedLayerIds(job) });
@@ -260,7 +265,7 @@ export class Controller {
       source = decodeImage(bytes);
       this.mark('decoded');
     } catch (err) {
-      this.fail(jobId, `Could not read the image of “${job.nodeName}”: ${messageOf(err)}`);
+      this.fail(jobId, `Could not read the image of “${job.nodeName}”: ${errorMessage(err)}`);
       return;
     }
     if (this.state.job?.jobId !== jobId) return;
@@ -301,7 +306,8 @@ export class Controller {
       this.mark('previews');
       const t = result.timings;
       const timings: Record<string, number> = {
-        encoder: t.encoderMs,
+        // The panel's "encoder" is the whole encode step, letterboxing included.
+        encoder: t.preprocessMs + t.encoderMs,
         head: t.headMs,
         post: t.postprocessMs,
         total: t.totalMs,
@@ -311,12 +317,11 @@ export class Controller {
       this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;
-      const why = messageOf(err);
       this.fail(
         jobId,
-        why === OUTSIDE_IMAGE_MESSAGE
+        err instanceof PromptOutsideImageError
           ? `Every prompt for “${job.nodeName}” lies outside the image: draw the box, dots or stroke over the photo.`
-          : `The model failed on “${job.nodeName}”: ${why}`,
+          : `The model failed on “${job.nodeName}”: ${errorMessage(err)}`,
       );
     }
   }

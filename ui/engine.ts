@@ -2,15 +2,17 @@
 // Pure orchestration: the runner factory is injected (ui/ort-runtime.ts in the plugin, fakes in tests).
 import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
-import type { MatteResult } from '../core/smat-runner';
-import { backendLabel, messageOf, type Backend } from './backend';
+import type { EncodeResult, MatteResult } from '../core/smat-runner';
+import { errorMessage } from '../core/errors';
+import { now } from '../core/now';
+import { backendLabel, type Backend } from './backend';
 import { isGpuError } from './is-gpu-error';
 
 export type { MatteResult };
 
 /** What the engine needs from core's SmatRunner (SmatRunner satisfies it). */
 export interface RunnerLike {
-  encode(image: RgbaImage, cacheKey: string): Promise<{ cached: boolean }>;
+  encode(image: RgbaImage, cacheKey: string): Promise<EncodeResult>;
   matte(image: RgbaImage, prompts: Prompt[], opts: { cacheKey?: string }): Promise<MatteResult>;
   warmUp(): Promise<unknown>;
   release(): Promise<unknown>;
@@ -21,8 +23,6 @@ export interface RunnerHandle {
   /** Resolves (with a reason) if the GPU device behind the runner is lost; never for WASM. */
   lost?: Promise<string>;
 }
-
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export type RunnerFactory = (backend: Backend) => Promise<RunnerHandle>;
 
@@ -74,7 +74,7 @@ export class MatteEngine {
       await this.start(this.backend);
     } catch (err) {
       if (this.backend !== 'webgpu') throw err;
-      await this.fallBack(`WebGPU could not start (${messageOf(err)})`);
+      await this.fallBack(`WebGPU could not start (${errorMessage(err)})`);
     }
   }
 
@@ -92,7 +92,7 @@ export class MatteEngine {
       return await this.run(image, prompts, cacheKey);
     } catch (err) {
       if (this.backend !== 'webgpu' || (!this.deviceLost && !isGpuError(err))) throw err;
-      const why = this.deviceLost ? `the GPU device was lost (${this.deviceLost})` : `WebGPU failed (${messageOf(err)})`;
+      const why = this.deviceLost ? `the GPU device was lost (${this.deviceLost})` : `WebGPU failed (${errorMessage(err)})`;
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey);
     }
@@ -109,7 +109,7 @@ export class MatteEngine {
     if (!runner) throw new Error('the model is not loaded');
     this.emit({ type: 'phase', phase: 'encoding' });
     const t0 = now();
-    const { cached } = await runner.encode(image, cacheKey);
+    const encoded = await runner.encode(image, cacheKey);
     const encodeMs = now() - t0;
     this.emit({ type: 'phase', phase: 'matting' });
     const result = await runner.matte(image, prompts, { cacheKey });
@@ -117,16 +117,17 @@ export class MatteEngine {
       // The device went away during the run: its outputs cannot be trusted.
       throw new Error(`GPU device lost: ${this.deviceLost}`);
     }
-    // The encoder ran in encode() above (matte() then found it cached): report it as part of this run.
+    // Preprocessing and the encoder ran in encode() above (matte() then found them cached):
+    // report them as part of this run.
     const t = result.timings;
     return {
       ...result,
       timings: {
         ...t,
-        preprocessMs: 0,
-        encoderMs: cached ? 0 : encodeMs,
+        preprocessMs: encoded.preprocessMs,
+        encoderMs: encoded.encoderMs,
         totalMs: t.totalMs + encodeMs,
-        encoderCached: cached,
+        encoderCached: encoded.cached,
       },
     };
   }

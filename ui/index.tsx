@@ -2,6 +2,7 @@
 // are not in that page: the sandbox streams them over (ui/asset-receiver.ts).
 import { render } from 'preact';
 import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
+import { errorMessage } from '../core/errors';
 import { parseModelConfig } from '../core/model-config';
 import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
@@ -85,9 +86,9 @@ const ctrl = new Controller({
     try {
       config = parseModelConfig(JSON.parse(new TextDecoder().decode(configBytes)));
     } catch (err) {
-      throw new Error(`the model configuration is corrupt (${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(`the model configuration is corrupt (${errorMessage(err)})`);
     }
-    return { factory: ortRunnerFactory({ runtime, wasm, encoder, head, config }) };
+    return { factory: ortRunnerFactory({ runtime, wasm, encoder, head, config }), config };
   },
 });
 

@@ -9,7 +9,8 @@ import * as ortWebgpu from 'onnxruntime-web/webgpu';
 import type { AssetName } from '../core/messages';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import type { SmatModelConfig } from '../core/model-config';
-import { executionProviders, messageOf, type Backend } from './backend';
+import { errorMessage } from '../core/errors';
+import { executionProviders, type Backend } from './backend';
 import type { RunnerFactory, RunnerHandle } from './engine';
 
 export type RuntimeAsset = Extract<AssetName, 'ort-wasm' | 'ort-wasm-webgpu'>;
@@ -79,7 +80,7 @@ export function ortRunnerFactory(bytes: ModelBytes): RunnerFactory {
     });
     const handle: RunnerHandle = { runner };
     if (backend === 'webgpu') {
-      handle.lost = deviceLost().catch((err) => `device error: ${messageOf(err)}`);
+      handle.lost = deviceLost().catch((err) => `device error: ${errorMessage(err)}`);
     }
     return handle;
   };

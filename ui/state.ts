@@ -51,7 +51,11 @@ export interface UiState {
   job: JobView | null;
   /** Jobs that arrived while another one was on screen. */
   queue: JobMessage[];
-  batch: { applied: number; skipped: number; failed: number };
+  /**
+   * This batch so far. `applyClicks` counts Apply clicks (a job sent to be written), not confirmed
+   * writes: a write that fails afterwards is reported by the sandbox as an error.
+   */
+  batch: { applyClicks: number; skipped: number; failed: number };
   /** The sandbox said the batch is over. */
   finished: boolean;
 }
@@ -83,7 +87,7 @@ export const initialState: UiState = {
   decontaminate: true,
   job: null,
   queue: [],
-  batch: { applied: 0, skipped: 0, failed: 0 },
+  batch: { applyClicks: 0, skipped: 0, failed: 0 },
   finished: false,
 };
 
@@ -130,7 +134,7 @@ export function isBusy(job: JobView | null): boolean {
 function onJob(state: UiState, msg: JobMessage): UiState {
   const startsBatch = msg.index === 0;
   const base: UiState = startsBatch
-    ? { ...state, finished: false, error: null, batch: { applied: 0, skipped: 0, failed: 0 } }
+    ? { ...state, finished: false, error: null, batch: { applyClicks: 0, skipped: 0, failed: 0 } }
     : state;
   if (isBusy(state.job) && state.job!.jobId !== msg.jobId) {
     // The sandbox sends the next job only after it handled our apply (src/session/matte-session.ts),
@@ -215,7 +219,7 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
     }
     case 'apply': {
       if (!state.job || state.job.jobId !== ev.jobId || state.job.phase !== 'review') return state;
-      return { ...updateJob(state, ev.jobId, { phase: 'applying' }), batch: { ...state.batch, applied: state.batch.applied + 1 } };
+      return { ...updateJob(state, ev.jobId, { phase: 'applying' }), batch: { ...state.batch, applyClicks: state.batch.applyClicks + 1 } };
     }
     case 'skip': {
       if (!state.job || state.job.jobId !== ev.jobId) return state;
@@ -255,8 +259,8 @@ export function statusLine(state: UiState): string {
   if (state.model.status === 'loading') return state.model.label;
   if (state.model.status === 'error') return 'The model failed to load';
   if (state.finished) {
-    const { applied, skipped, failed } = state.batch;
-    const parts = [`${applied} applied`];
+    const { applyClicks, skipped, failed } = state.batch;
+    const parts = [`${applyClicks} applied`];
     if (skipped) parts.push(`${skipped} skipped`);
     if (failed) parts.push(`${failed} failed`);
     return `Done: ${parts.join(', ')}`;

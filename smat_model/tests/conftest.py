@@ -32,5 +32,5 @@ def ecssd_photo(data_root):
 def encoder():
     import torch
     torch.set_num_threads(2)
-    from smat_model.build import build_encoder
+    from smat_model.modeling.build import build_encoder
     return build_encoder()

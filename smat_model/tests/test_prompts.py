@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from smat_model.prompt_encoding import mask_average_pool, rasterize_prompts
+from smat_model.modeling.prompt_encoding import mask_average_pool, rasterize_prompts
 
 
 def test_box_fills_its_rectangle_in_model_pixels():

@@ -5,11 +5,12 @@ import os
 import numpy as np
 import torch
 
-from smat_model.data import DataRoot, SampleFactory
-from smat_model.feature_cache import SHARD, CachedPool, build_shard, shard_path
-from smat_model.onnx_runner import run_onnx
-from smat_model.recover_from_onnx import recover_head
-from smat_model.smat import SMatHead
+from smat_model.data.data_root import DataRoot
+from smat_model.data.sample_factory import SampleFactory
+from smat_model.export.onnx_runner import run_onnx
+from smat_model.export.recover_from_onnx import recover_head
+from smat_model.modeling.smat import SMatHead
+from smat_model.training.feature_cache import SHARD, CachedPool, build_shard, shard_path
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHIPPED_HEAD = os.path.join(REPO, "models", "smat-head.onnx")

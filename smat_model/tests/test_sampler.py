@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from smat_model.data import DataRoot, SampleFactory, bbox
+from smat_model.data.data_root import DataRoot
+from smat_model.data.prompt_simulation import bbox
+from smat_model.data.sample_factory import SampleFactory
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ where it stopped instead of starting again."""
 import numpy as np
 import torch
 
-from smat_model import train_cached
-from smat_model.build import build_encoder
-from smat_model.feature_cache import main as build_cache
+from smat_model.modeling.build import build_encoder
+from smat_model.training import train_cached
+from smat_model.training.feature_cache import main as build_cache
 
 
 def _run(tmp_path, data_root, steps):

@@ -1,10 +1,11 @@
 import numpy as np
 import torch
 
-from smat_model.data import DataRoot, SampleFactory
-from smat_model.losses import smat_loss
-from smat_model.smat import SMat, SMatHead
-from smat_model.train import make_batch
+from smat_model.data.data_root import DataRoot
+from smat_model.data.sample_factory import SampleFactory
+from smat_model.modeling.smat import SMat, SMatHead
+from smat_model.training.losses import smat_loss
+from smat_model.training.train import make_batch
 
 
 def test_one_optimiser_step_lowers_the_loss_on_a_fixed_batch(data_root, encoder):

@@ -1,7 +1,9 @@
-// figma I/O: checks one selected node and reads its image. Returns a user-facing reason instead of
-// throwing, so the caller can reject the whole run before anything is sent or written.
+// figma I/O: checks one selected node and reads its image. A refusal is a result with a
+// user-facing message, not a throw, so the caller can reject the whole run before anything is
+// sent or written.
 import type { SandboxApi } from '../figma-api';
-import { detectImageFormat } from './detect-image-format';
+import { errorMessage } from '../../core/errors';
+import { sniffImageFormat } from '../../core/image-format';
 import { getImagePaint } from './get-image-paint';
 import type { ImageNode } from './image-node';
 import { MAX_IMAGE_SIDE } from './limits';
@@ -16,19 +18,23 @@ export interface ImageSource {
   height: number;
 }
 
-export type ReadImageResult = { ok: true; source: ImageSource } | { ok: false; reason: string } | { ok: false; reason: null };
+export type ReadImageResult =
+  | { kind: 'image'; source: ImageSource }
+  /** The node has no image fill: not an error by itself, since prompt shapes are selected too. */
+  | { kind: 'no-image' }
+  /** It has one that SMat cannot use; `message` says why, for the user. */
+  | { kind: 'refused'; message: string };
 
-/** `reason: null` = the node has no image fill (not an error by itself: prompt shapes are selected too). */
 export async function readImageSource(api: SandboxApi, node: ImageNode): Promise<ReadImageResult> {
   const lookup = getImagePaint(node.fills);
-  if (lookup.kind === 'none') return { ok: false, reason: null };
-  if (lookup.kind === 'video') return { ok: false, reason: `"${node.name}" holds a video. SMat works on still PNG or JPEG images.` };
+  if (lookup.kind === 'none') return { kind: 'no-image' };
+  if (lookup.kind === 'video') return { kind: 'refused', message: `"${node.name}" holds a video. SMat works on still PNG or JPEG images.` };
 
   const unreadable = `Can't read the image in "${node.name}": it is not a PNG or JPEG.`;
   const hash = lookup.paint.imageHash;
   const image = hash ? api.getImageByHash(hash) : null;
   // No hash: the fill is still uploading or its data is gone; either way there are no bytes to read.
-  if (!hash || !image) return { ok: false, reason: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.` };
+  if (!hash || !image) return { kind: 'refused', message: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.` };
 
   let bytes: Uint8Array;
   let size: { width: number; height: number };
@@ -37,20 +43,19 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
   } catch (error) {
     // Figma fetches image data on demand: offline or on a flaky connection this is a download
     // failure, and "not a PNG or JPEG" would send the user looking for the wrong problem.
-    const why = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `Couldn't download the image in "${node.name}" (${why}). Check the connection and run SMat again.` };
+    return { kind: 'refused', message: `Couldn't download the image in "${node.name}" (${errorMessage(error)}). Check the connection and run SMat again.` };
   }
-  const format = detectImageFormat(bytes);
-  if (format === 'gif') return { ok: false, reason: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
-  if (format === 'unknown') return { ok: false, reason: unreadable };
+  const format = sniffImageFormat(bytes);
+  if (format === 'gif') return { kind: 'refused', message: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
+  if (format !== 'png' && format !== 'jpeg') return { kind: 'refused', message: unreadable };
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
     return {
-      ok: false,
-      reason: `"${node.name}" is ${size.width}×${size.height} px; SMat takes images up to ${MAX_IMAGE_SIDE} px on a side.`,
+      kind: 'refused',
+      message: `"${node.name}" is ${size.width}×${size.height} px; SMat takes images up to ${MAX_IMAGE_SIDE} px on a side.`,
     };
   }
   return {
-    ok: true,
+    kind: 'image',
     source: { node, paintIndex: lookup.index, paint: lookup.paint, imageHash: hash, bytes, width: size.width, height: size.height },
   };
 }

@@ -1,5 +1,6 @@
 // The sandbox side of the protocol in core/messages.ts. One batch at a time; its jobs go to the UI
 // one by one, and the next one only after the UI answered the last with 'apply' or 'skip'.
+import { errorMessage } from '../../core/errors';
 import type { ApplyMessage, FailedMessage, JobMessage, MatteMode, SandboxToUi, UiToSandbox } from '../../core/messages';
 import type { SandboxApi } from '../figma-api';
 import { writeMatteResult } from '../write-back/write-matte-result';
@@ -61,7 +62,7 @@ export class MatteSession {
   private enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.chain.then(task).catch((error: unknown) => {
       // Last line of defence: an unexpected bug must reach the user, not vanish in a rejected promise.
-      this.post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      this.post({ type: 'error', message: errorMessage(error) });
     });
     this.chain = next;
     return next;

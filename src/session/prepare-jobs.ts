@@ -46,8 +46,8 @@ export async function prepareJobs(
       continue;
     }
     const read = await readImageSource(api, target.node);
-    if (read.ok) sources.push({ source: read.source, replaces: target.replaces ?? null });
-    else if (read.reason !== null) problems.push(read.reason);
+    if (read.kind === 'image') sources.push({ source: read.source, replaces: target.replaces ?? null });
+    else if (read.kind === 'refused') problems.push(read.message);
   }
   if (problems.length > 0) return { ok: false, message: problems.join(' ') };
   if (sources.length === 0) return { ok: false, message: NO_IMAGE_FILL };

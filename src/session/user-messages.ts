@@ -1,4 +1,6 @@
 // Every sentence the sandbox shows the user, in one place so wording stays consistent.
+import { errorMessage } from '../../core/errors';
+
 export const NOTHING_SELECTED = 'Select an image first.';
 export const NO_IMAGE_FILL = 'The selection has no image fill. Select a layer filled with a PNG or JPEG photo.';
 export const ALL_PROMPTS_OUTSIDE = 'Every prompt shape lies outside the image';
@@ -18,7 +20,7 @@ export function notOnPage(name: string): string {
 }
 
 export function writeFailed(name: string, error: unknown): string {
-  return `Couldn't write the matte for "${name}": ${error instanceof Error ? error.message : String(error)}`;
+  return `Couldn't write the matte for "${name}": ${errorMessage(error)}`;
 }
 
 /** figma.notify cuts at 100 characters; cut at a word ourselves so the message stays readable. */

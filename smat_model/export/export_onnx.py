@@ -1,6 +1,6 @@
 """Export the encoder and head as two ONNX graphs (opset 17) with fp16-stored weights.
 
-    python3 -m smat_model.export_onnx --checkpoint runs/main/best.pt --out models --size 512
+    python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 512
 
 Weights are stored as fp16 and cast back to fp32 at load (ORT folds the Casts), so files are half
 the size while every op still computes in fp32: WASM has no fp16 math, and WebGPU without
@@ -15,9 +15,9 @@ import onnx
 import torch
 from onnx import helper, numpy_helper
 
-from .build import build_smat
-from .data import IMAGENET_MEAN, IMAGENET_STD
-from .prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
+from ..data.image_ops import IMAGENET_MEAN, IMAGENET_STD
+from ..modeling.build import build_smat
+from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
 
 OPSET = 17
 

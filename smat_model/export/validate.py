@@ -1,7 +1,7 @@
 """Validate the exported ONNX files in models/ with the project's own evaluator (`smat eval`, on
 onnxruntime-node, the same pre/post-processing as the plugin) and print the model card table.
 
-    python3 -m smat_model.validate --data ../shared/data [--models models] [--json models/validation.json]
+    python3 -m smat_model.export.validate --data ../shared/data [--models models] [--json models/validation.json]
 """
 import argparse
 import json
@@ -11,9 +11,8 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from . import make_val_composites
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from ..data import make_val_composites
+from ..paths import REPO
 
 RUNS = [
     ("ecssd-val", "auto"),
@@ -41,16 +40,18 @@ def run_eval(images, gt, prompt, models, out_json, trimaps=None):
         return json.load(f)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=os.environ.get("SMAT_DATA", os.path.join(REPO, "..", "shared", "data")))
     p.add_argument("--models", default=None)
     p.add_argument("--composites", default=os.path.join(REPO, "runs", "val-composites"))
     p.add_argument("--json", default=None)
     p.add_argument("--jobs", type=int, default=2, help="evaluations run side by side (1 ORT thread each)")
-    args = p.parse_args(argv)
-    if not os.path.isdir(os.path.join(args.composites, "trimaps")):
-        make_val_composites.main(["--data", args.data, "--out", args.composites])
+    return p.parse_args(argv)
+
+
+def evaluate_all(args):
+    """Every (set, prompt) of RUNS through `smat eval`, in RUNS order."""
     sets = {"ecssd-val": os.path.join(args.data, "ecssd-val"), "composites": args.composites}
     with tempfile.TemporaryDirectory() as tmp:
         def one(run):
@@ -61,14 +62,26 @@ def main(argv=None):
             r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out, trimaps)
             return {"set": name, **r}
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(one, RUNS))
+            return list(pool.map(one, RUNS))
+
+
+def results_table(results) -> str:
+    """The model card's validation table, in Markdown."""
     lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn | soft-band SAD | soft-band MSE |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         cells = [f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS]
         cells += [f"{r[k]:.4f}" if k in r else "–" for k in SOFT_BAND_KEYS]
         lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(cells) + " |")
-    print("\n".join(lines))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not os.path.isdir(os.path.join(args.composites, "trimaps")):
+        make_val_composites.main(["--data", args.data, "--out", args.composites])
+    results = evaluate_all(args)
+    print(results_table(results))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

@@ -7,8 +7,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .data import bbox, letterbox, normalise, point_prompts
-from .prompt_encoding import rasterize_prompts
+from ..data.image_ops import letterbox, normalise
+from ..data.prompt_simulation import bbox, point_prompts
+from ..modeling.prompt_encoding import rasterize_prompts
 
 
 @torch.no_grad()

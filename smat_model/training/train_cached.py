@@ -1,9 +1,9 @@
 """Train the head and the encoder's tail (last stage + neck) on the cached sample pool.
 
-    python3 -m smat_model.train_cached --data ../shared/data --cache runs/cache512 --run runs/tail512
+    python3 -m smat_model.training.train_cached --data ../shared/data --cache runs/cache512 --run runs/tail512
 
-The frozen trunk's output comes from the cache (smat_model.feature_cache), so a step runs only the
-tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quick ECSSD score.
+The frozen trunk's output comes from the cache (smat_model.training.feature_cache), so a step runs
+only the tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quick ECSSD score.
 A new run never starts from zero: it starts from the committed fp32 state of the shipped model
 (models/checkpoint/), or, where that is missing, from the weights recovered from the shipped head graph.
 """
@@ -14,17 +14,16 @@ import time
 import numpy as np
 import torch
 
-from .build import build_encoder
+from ..export.recover_from_onnx import recover_head
+from ..modeling.build import build_encoder
+from ..modeling.smat import SMat, SMatHead
+from ..paths import MODELS_DIR
 from .feature_cache import CachedPool
 from .losses import smat_loss
-from .recover_from_onnx import recover_head
-from .smat import SMat, SMatHead
-from .train import lr_at
-from .training_loop import TrainingLoop, training_argument_parser
+from .training_loop import TrainingLoop, lr_at, training_argument_parser
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COMMITTED_STATE = os.path.join(REPO, "models", "checkpoint", "smat-train-state.pt")
-SHIPPED_HEAD = os.path.join(REPO, "models", "smat-head.onnx")
+COMMITTED_STATE = os.path.join(MODELS_DIR, "checkpoint", "smat-train-state.pt")
+SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
 
 
 def parse_args(argv=None):
@@ -40,7 +39,7 @@ def parse_args(argv=None):
 
 
 def tail_state(encoder):
-    return {k: v for k, v in encoder.state_dict().items() if k.split(".")[0] in ("merge2", "stage3", "neck")}
+    return {k: v for k, v in encoder.state_dict().items() if k.split(".")[0] in encoder.tail_names}
 
 
 def starting_state(args, last: str):
@@ -51,16 +50,14 @@ def starting_state(args, last: str):
     if args.init_from:
         raise FileNotFoundError(f"--init-from {args.init_from} does not exist")
     _, recovered = recover_head(SHIPPED_HEAD)
-    with open(os.path.join(REPO, "models", "model.json")) as f:
+    with open(os.path.join(MODELS_DIR, "model.json")) as f:
         config = json.load(f)
     return SHIPPED_HEAD, {"head": recovered, "step": config.get("trainingStep", 0),
                           "samples_seen": config.get("samplesSeen", 0)}
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    torch.set_num_threads(args.threads)
-    os.makedirs(args.run, exist_ok=True)
+def model_and_optimiser(args):
+    """The model with its encoder tail unfrozen, and AdamW over the head and (slower) the tail."""
     encoder = build_encoder()
     tail_params = [p for m in encoder.tail_modules() for p in m.parameters()]
     for p in tail_params:
@@ -69,29 +66,37 @@ def main(argv=None):
     opt = torch.optim.AdamW([{"params": list(model.head.parameters()), "base": args.lr},
                              {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0}],
                             lr=args.lr, weight_decay=1e-4)
-    step, best, samples_seen = 0, -1.0, 0
+    return model, opt, tail_params
+
+
+def restore(args, model, opt):
+    """Load the starting state into the model (and, on resume, the optimiser): (step, best, samples seen)."""
     last = os.path.join(args.run, "last.pt")
     start, state = starting_state(args, last)
     missing, unexpected = model.head.load_state_dict(state["head"], strict=False)
     if unexpected:
         raise ValueError(f"{start} has head weights this head lacks: {unexpected}")
     if "encoder_tail" in state:
-        encoder.load_state_dict(state["encoder_tail"], strict=False)
-    step, samples_seen = state.get("step", 0), state.get("samples_seen", 0)
+        model.encoder.load_state_dict(state["encoder_tail"], strict=False)
+    step, best, samples_seen = state.get("step", 0), -1.0, state.get("samples_seen", 0)
     if start == last:
         opt.load_state_dict(state["opt"])
         best = state.get("best", -1.0)
     print(f"from {start} at step {step} ({samples_seen} samples seen); new head layers: {missing or 'none'}",
           flush=True)
-    pool = CachedPool(args.cache)
+    return step, best, samples_seen
+
+
+def wait_for_pool(folder: str) -> CachedPool:
+    pool = CachedPool(folder)
     while pool.refresh() == 0:
         print("waiting for the first cache shard", flush=True)
         time.sleep(30)
-    rng = np.random.default_rng(args.seed + step)
-    loop = TrainingLoop(args, model, opt, list(model.head.parameters()) + tail_params,
-                        lambda: {"head": model.head.state_dict(), "encoder_tail": tail_state(encoder)},
-                        step, best, samples_seen)
+    return pool
 
+
+def cached_loss(args, model, opt, pool, rng):
+    """`loss_at(step)` for TrainingLoop: cached trunk outputs through the tail, then the head."""
     def loss_at(step):
         image, trunk, alpha, masks, has = pool.batch(rng, args.images_per_step)
         # Every cached image carries k prompt variants: the tail runs once per image, the head k times.
@@ -99,13 +104,27 @@ def main(argv=None):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, g["base"])
         if step % 20 == 0:
-            pool.refresh()
-        feats = encoder.tail(trunk)
+            pool.refresh()  # the pool may still be growing beside this run
+        feats = model.encoder.tail(trunk)
         pred, sim = model.head(feats[index], image[index], masks.reshape(-1, 1, *masks.shape[-2:]), has.reshape(-1))
         loss, parts = smat_loss(pred, sim, alpha[:, None][index])
         return loss, parts, len(index)
+    return loss_at
 
-    loop.run(loss_at, lambda: f" | pool {len(pool)}")
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.run, exist_ok=True)
+    model, opt, tail_params = model_and_optimiser(args)
+    step, best, samples_seen = restore(args, model, opt)
+    pool = wait_for_pool(args.cache)
+    rng = np.random.default_rng(args.seed + step)
+    loop = TrainingLoop(args, model, opt, list(model.head.parameters()) + tail_params,
+                        lambda: {"head": model.head.state_dict(), "encoder_tail": tail_state(model.encoder)},
+                        step, best, samples_seen)
+    loop.run(cached_loss(args, model, opt, pool, rng), lambda: f" | pool {len(pool)}")
+
 
 if __name__ == "__main__":
     main()

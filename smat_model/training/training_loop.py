@@ -5,9 +5,19 @@ import os
 import signal
 import time
 
+import numpy as np
 import torch
 
 from .quick_eval import evaluate_and_log
+
+WARMUP_STEPS = 200
+
+
+def lr_at(step, total, base):
+    """Linear warm-up, then cosine decay to zero at `total` steps."""
+    if step < WARMUP_STEPS:
+        return base * (step + 1) / WARMUP_STEPS
+    return base * 0.5 * (1 + np.cos(np.pi * min(1.0, (step - WARMUP_STEPS) / max(1, total - WARMUP_STEPS))))
 
 
 def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.ArgumentParser:

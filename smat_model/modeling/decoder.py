@@ -10,10 +10,19 @@ def conv_relu(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.ReLU(inplace=True))
 
 
+# Widths are small on purpose: the full-resolution stages dominate the cost on CPU and in WASM, and
+# edges are refined again by the guided upsampling at the source resolution.
+# Decoder width at 1/16 (the coarse stage), then after each x2 fusion step: 1/8, 1/4, 1/2, 1/1.
+DECODER_WIDTHS = (96, 64, 32, 16, 8)
+# Detail stream width at 1/2, 1/4, 1/8.
+DETAIL_WIDTHS = (16, 32, 48)
+IMAGE_AND_PROMPT_CHANNELS = 4  # RGB + prompt mask: the full-resolution detail
+
+
 class DetailStream(nn.Module):
     """RGB + prompt mask -> features at 1/2, 1/4, 1/8."""
 
-    def __init__(self, cin: int = 4, widths=(16, 32, 48)):
+    def __init__(self, cin: int = IMAGE_AND_PROMPT_CHANNELS, widths=DETAIL_WIDTHS):
         super().__init__()
         self.s2 = conv_relu(cin, widths[0], 2)
         self.s4 = conv_relu(widths[0], widths[1], 2)
@@ -36,17 +45,18 @@ class FusionStep(nn.Module):
 
 
 class SimilarityGuidedDecoder(nn.Module):
-    def __init__(self, feat_dim: int = 256):
+    def __init__(self, feat_dim: int = 256, widths=DECODER_WIDTHS, detail_widths=DETAIL_WIDTHS):
         super().__init__()
-        # Widths are small on purpose: the full-resolution stages dominate the cost on CPU and in
-        # WASM, and edges are refined again by the guided upsampling at the source resolution.
-        self.coarse = conv_relu(feat_dim + 2, 96)
-        self.detail = DetailStream()
-        self.up8 = FusionStep(96, 48, 64)
-        self.up4 = FusionStep(64, 32, 32)
-        self.up2 = FusionStep(32, 16, 16)
-        self.up1 = FusionStep(16, 4, 8)
-        self.alpha = nn.Conv2d(8, 1, 3, 1, 1)
+        # + similarity map and prompt coverage, both at the features' resolution
+        self.coarse = conv_relu(feat_dim + 2, widths[0])
+        self.detail = DetailStream(IMAGE_AND_PROMPT_CHANNELS, detail_widths)
+        # Each step fuses the detail of the resolution it upsamples to, the finest being the image.
+        skips = (*reversed(detail_widths), IMAGE_AND_PROMPT_CHANNELS)
+        # Created and assigned in order up8..up1, so seeded initialisation and the state-dict keys
+        # stay those of the checkpoints.
+        self.up8, self.up4, self.up2, self.up1 = (
+            FusionStep(cin, skip, cout) for cin, skip, cout in zip(widths[:-1], skips, widths[1:]))
+        self.alpha = nn.Conv2d(widths[-1], 1, 3, 1, 1)
         # The decoder predicts a correction to the similarity map's logit rather than alpha from
         # scratch: zero-initialised, it starts as the (already meaningful) upsampled similarity,
         # instead of collapsing to all-background under L1 as a from-scratch decoder does.

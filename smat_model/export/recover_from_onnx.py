@@ -1,7 +1,7 @@
 """Recover fp32 head weights from a shipped head graph, so training resumes from the shipped model
 when no checkpoint survived (the first sessions committed only the ONNX files).
 
-    python3 -m smat_model.recover_from_onnx --onnx models/smat-head.onnx --out runs/main/last.pt
+    python3 -m smat_model.export.recover_from_onnx --onnx models/smat-head.onnx --out runs/main/last.pt
 
 Named initializers map one to one onto the state dict. Linear weights lose their names in export
 (they become transposed `onnx::MatMul_*` tensors), so they are matched by the order in which the
@@ -15,7 +15,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .smat import SMatHead
+from ..modeling.smat import SMatHead
 
 
 def onnx_initializers(path: str):

@@ -1,14 +1,15 @@
 """Write a fixed, seeded set of held-out composites whose true foreground colour is known, for
 measuring foreground colour estimation ("decontaminate colours", core/estimate-foreground.ts).
 
-    PYTHONPATH=. python3 -m smat_model.make_foreground_composites --data ../shared/data --out runs/fg-composites
+    PYTHONPATH=. python3 -m smat_model.data.make_foreground_composites --data ../shared/data --out runs/fg-composites
 
-Built from the held-out DUTS-TR cut-outs and BSDS500 backgrounds of smat_model/data.py. The target
+Built from the held-out DUTS-TR cut-outs and BSDS500 backgrounds (data_root.py). The target
 is pasted last (nothing occludes it) over a background with 1-2 other cut-outs, and grows
 synthetic hair strands with p=HAIR_P, so every pixel obeys the compositing equation exactly:
     image = alpha * fg + (1 - alpha) * background
-with fg the target layer's own colour (the strand colour where strands cover it). data.py's hair
-blending is close to this but not exact inside the target's own soft edge, hence the re-composite.
+with fg the target layer's own colour (the strand colour where strands cover it). The hair
+blending of hair_strands.py is close to this but not exact inside the target's own soft edge,
+hence the re-composite.
 
 Writes images/NNN.png (the composite), fg/NNN.png (true foreground colour, 0 where alpha is 0)
 and alpha/NNN.png (true alpha), all 8-bit.
@@ -18,8 +19,10 @@ import os
 import numpy as np
 from PIL import Image
 
-from .data import SampleFactory, add_hair_strands
-from .make_val_composites import heldout_set_cli
+from .composites import over, place_layer
+from .hair_strands import add_hair_strands
+from .heldout_sets import heldout_set_cli
+from .sample_factory import SampleFactory
 
 SEED = 20261
 COUNT = 60
@@ -38,11 +41,11 @@ def make_one(factory: SampleFactory, rng: np.random.Generator):
     """(image, true foreground colour, true alpha, background), each in 0..1."""
     s = factory.size
     while True:
-        bg = factory._background(rng)
+        bg = factory.random_background(rng)
         for _ in range(int(rng.integers(1, 3))):
-            rgb, a = factory._place(rng, *factory._cutout(rng), rng.uniform(0.25, 0.6) * s)
-            bg = bg * (1 - a[..., None]) + rgb * a[..., None]
-        fg, a = factory._place(rng, *factory._cutout(rng), rng.uniform(0.35, 0.7) * s)
+            rgb, a = place_layer(rng, *factory.random_cutout(rng), rng.uniform(0.25, 0.6) * s, s)
+            bg = over(bg, rgb, a)
+        fg, a = place_layer(rng, *factory.random_cutout(rng), rng.uniform(0.35, 0.7) * s, s)
         if (a > 0.5).sum() > 0.01 * s * s:
             break
     if rng.random() < SEMI_TRANSPARENT_P:
@@ -50,7 +53,7 @@ def make_one(factory: SampleFactory, rng: np.random.Generator):
     fg_colour = fg.copy()
     alpha = a.copy()
     if rng.random() < HAIR_P:
-        before = bg * (1 - a[..., None]) + fg * a[..., None]
+        before = over(bg, fg, a)
         after, alpha = add_hair_strands(rng, before, a, np.zeros_like(a))
         strands = alpha - a  # add_hair_strands adds s = strands * (1 - a), so a + s <= 1
         c = strand_colour(before, after, strands)
@@ -62,7 +65,8 @@ def make_one(factory: SampleFactory, rng: np.random.Generator):
 
 
 def main(argv=None):
-    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/fg-composites", COUNT, SIZE, SEED, ("images", "fg", "alpha"))
+    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/fg-composites", COUNT, SIZE, SEED,
+                                         ("images", "fg", "alpha"))
     u8 = lambda x: (x * 255).round().astype(np.uint8)
     for i in range(args.count):
         image, fg, alpha, _ = make_one(factory, rng)

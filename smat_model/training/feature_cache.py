@@ -1,7 +1,7 @@
 """A pool of training samples with the frozen encoder trunk's output cached, so training steps run
 only the tuned encoder tail and the head.
 
-    python3 -m smat_model.feature_cache --data ../shared/data --out runs/cache512 --samples 2000
+    python3 -m smat_model.training.feature_cache --data ../shared/data --out runs/cache512 --samples 2000
 
 Samples are generated from seeds (shard i uses seed `base_seed + i`), so a lost cache is rebuilt
 exactly; the builder skips shards that exist and can run while training reads the finished ones.
@@ -14,8 +14,9 @@ import time
 import numpy as np
 import torch
 
-from .build import build_encoder
-from .data import DataRoot, SampleFactory
+from ..data.data_root import DataRoot
+from ..data.sample_factory import SampleFactory
+from ..modeling.build import build_encoder
 
 SHARD = 25
 

@@ -1,0 +1,19 @@
+// The one way to turn whatever was thrown into text, and the errors that callers tell apart by
+// class rather than by wording (wording is for people and may change).
+
+/** The readable text of anything thrown: browsers, ORT and WebGPU also reject with strings and plain objects. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'string') return err;
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}
+
+/** Prompts were given but none touches the image: the user's drawing is the problem, not the model. */
+export class PromptOutsideImageError extends Error {
+  /** `detail` (e.g. the image size) is appended in parentheses. */
+  constructor(detail?: string) {
+    super(`every prompt lies outside the image${detail ? ` (${detail})` : ''}`);
+    this.name = 'PromptOutsideImageError';
+  }
+}

@@ -1,0 +1,3 @@
+// Milliseconds for timings: performance.now() where it exists (browsers, Node), Date.now() in
+// hosts without it.
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
