@@ -16,6 +16,7 @@
 //   SMAT_MODELS_DIR / --models: where model.json and the two graphs it names (smat-encoder.onnx,
 //   smat-head.onnx) live (default models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,18 +26,21 @@ import { gzipSync, constants as zc } from 'node:zlib';
 import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quiet = flag('--quiet');
+const { values: options } = parseArgs({
+  options: {
+    quiet: { type: 'boolean' },
+    out: { type: 'string' },
+    models: { type: 'string' },
+    runtimes: { type: 'string' },
+    'no-sandbox': { type: 'boolean' },
+  },
+});
+const quiet = options.quiet;
 const log = (...m) => {
   if (!quiet) console.log(...m);
 };
-const distDir = resolve(root, option('--out') ?? 'dist');
-const modelsDir = resolve(root, option('--models') ?? process.env.SMAT_MODELS_DIR ?? 'models');
+const distDir = resolve(root, options.out ?? 'dist');
+const modelsDir = resolve(root, options.models ?? process.env.SMAT_MODELS_DIR ?? 'models');
 mkdirSync(distDir, { recursive: true });
 
 // Two onnxruntime-web binaries; the UI asks for the one its backend needs (ui/ort-runtime.ts):
@@ -109,7 +113,7 @@ function packAsset(name, bytes) {
 
 function packAssets(models) {
   const assets = {};
-  const wanted = (option('--runtimes') ?? 'ort-wasm').split(',');
+  const wanted = (options.runtimes ?? 'ort-wasm').split(',');
   for (const name of wanted) {
     if (!RUNTIMES[name]) throw new Error(`--runtimes: unknown runtime ${name} (known: ${Object.keys(RUNTIMES).join(', ')})`);
     assets[name] = packAsset(name, readFileSync(RUNTIMES[name]));
@@ -166,7 +170,7 @@ async function buildUi() {
 
 const t0 = Date.now();
 const models = readModels();
-if (!flag('--no-sandbox')) await buildSandbox(packAssets(models));
+if (!options['no-sandbox']) await buildSandbox(packAssets(models));
 await buildUi();
 if (!models) console.log('build: [NO MODEL BUNDLED]');
 log(`build done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -5,6 +5,7 @@
 // to F in proportion to a. Run twice: a wide pass finds colours far from the edge, a narrow pass
 // refines them with the first pass's F and B as inputs.
 import { boxBlurPlane } from '../core/box-filter';
+import { clamp01 } from '../core/clamp01';
 
 export interface BlurFusionOptions {
   /** Radius of the wide pass, in pixels. */
@@ -55,7 +56,7 @@ function pass(
       const bHat = y[i] / (1 - ba + EPS);
       const a = alpha[i];
       const v = fHat + a * (ic[i] - a * fHat - (1 - a) * bHat);
-      fo[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+      fo[i] = clamp01(v);
       bo[i] = bHat;
     }
   }

@@ -3,20 +3,20 @@
 // model's alpha) and the estimator's speed in Node and headless Chromium.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../core/errors';
 import { REPO_ROOT, repoRelative } from './data';
-import { ensureForegroundComposites, loadForegroundComposites, modelAlphas } from './foreground-composites';
+import { ensureForegroundComposites, loadForegroundComposites, modelAlphas, type ForegroundComposite } from './foreground-composites';
 import { foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
 import { FOREGROUND_SIZES, foregroundSpeedChromium, foregroundSpeedNode } from './foreground-speed';
 import type { ForegroundTiming } from './foreground-timing';
 import { createOurRunner, findOurModels } from './ours';
 import { loadRuntime } from './runtimes';
+import { machineSnapshot, type MachineSnapshot } from './machine';
 
 export interface ForegroundResults {
   /** This section can be re-measured alone (--foreground-only): its own date and machine load. */
-  measured: { date: string; cpu: string; cores: number; loadavg: string; node: string };
+  measured: MachineSnapshot;
   composites: { dir: string; n: number };
   errors: ForegroundErrorRow[];
   /** Mean |model alpha - true alpha| over the same soft band; null without the model. */
@@ -40,70 +40,75 @@ function modelTag(files: string[]): string {
   return h.digest('hex').slice(0, 12);
 }
 
-export async function runForeground(opts: ForegroundRunOptions): Promise<ForegroundResults> {
-  const { log } = opts;
-  const measured = {
-    date: new Date().toISOString(),
-    cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
-    cores: os.cpus().length,
-    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
-    node: process.version,
-  };
-  const dir = path.join(REPO_ROOT, 'runs', 'fg-composites');
-  ensureForegroundComposites(dir, dataRoot(), log);
-  const items = loadForegroundComposites(dir);
-  log(`foreground: ${items.length} held-out composites in ${repoRelative(dir)}`);
-
-  let alphas: Float32Array[] | null = null;
-  let modelSkipped: string | undefined;
+/** Our model's alphas for the composites, or why there are none. */
+async function ourAlphas(
+  opts: ForegroundRunOptions,
+  items: ForegroundComposite[],
+  dir: string,
+): Promise<{ alphas: Float32Array[] | null; modelSkipped?: string }> {
   const ours = findOurModels(opts.models);
-  if (ours.missing) modelSkipped = ours.missing;
-  else {
-    const rt = await loadRuntime('node-cpu', opts.threads);
-    const files = ours.found[0];
-    const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
-    try {
-      alphas = await modelAlphas(runner, items, dir, modelTag([files.encoder, files.head]), log);
-    } finally {
-      await runner.release();
-    }
+  if (ours.missing) return { alphas: null, modelSkipped: ours.missing };
+  const rt = await loadRuntime('node-cpu', opts.threads);
+  const files = ours.found[0];
+  const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
+  try {
+    return { alphas: await modelAlphas(runner, items, dir, modelTag([files.encoder, files.head]), opts.log) };
+  } finally {
+    await runner.release();
   }
-  const errors = foregroundErrors(items, alphas);
-  for (const r of errors) log(`  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`);
-  let modelAlphaBandError: number | null = null;
-  if (alphas) {
-    let sum = 0;
-    let n = 0;
-    items.forEach((item, k) => {
-      for (let i = 0; i < item.alpha.length; i++) {
-        if (!(item.alpha[i] > 0.05 && item.alpha[i] < 0.95)) continue;
-        sum += Math.abs(Math.min(1, Math.max(0, alphas![k][i])) - item.alpha[i]);
-        n++;
-      }
-    });
-    modelAlphaBandError = sum / n;
-  }
+}
 
+/** Mean |model alpha - true alpha| where the true alpha is soft (0.05..0.95), the band the colour error is measured on. */
+function softBandAlphaError(items: ForegroundComposite[], alphas: Float32Array[]): number {
+  let sum = 0;
+  let n = 0;
+  items.forEach((item, k) => {
+    for (let i = 0; i < item.alpha.length; i++) {
+      if (!(item.alpha[i] > 0.05 && item.alpha[i] < 0.95)) continue;
+      sum += Math.abs(Math.min(1, Math.max(0, alphas[k][i])) - item.alpha[i]);
+      n++;
+    }
+  });
+  return sum / n;
+}
+
+/** The estimator's speed in Node, and in headless Chromium where there is one. */
+async function foregroundSpeed(runs: number, log: (s: string) => void): Promise<ForegroundResults['speed']> {
   log('foreground: speed');
-  const node = foregroundSpeedNode(FOREGROUND_SIZES, opts.runs, log);
+  const node = foregroundSpeedNode(FOREGROUND_SIZES, runs, log);
   let chromium: ForegroundTiming[] | null = null;
   let chromiumVersion: string | undefined;
   let chromiumSkipped: string | undefined;
   try {
-    const c = await foregroundSpeedChromium(FOREGROUND_SIZES, opts.runs, log);
+    const c = await foregroundSpeedChromium(FOREGROUND_SIZES, runs, log);
     chromium = c.timings;
     chromiumVersion = c.version;
   } catch (err) {
     chromiumSkipped = errorMessage(err).split('\n')[0];
     log(`  chromium: not measured (${chromiumSkipped})`);
   }
+  return { node, chromium, chromiumVersion, chromiumSkipped };
+}
+
+export async function runForeground(opts: ForegroundRunOptions): Promise<ForegroundResults> {
+  const { log } = opts;
+  const measured = machineSnapshot();
+  const dir = path.join(REPO_ROOT, 'runs', 'fg-composites');
+  ensureForegroundComposites(dir, dataRoot(), log);
+  const items = loadForegroundComposites(dir);
+  log(`foreground: ${items.length} held-out composites in ${repoRelative(dir)}`);
+
+  const { alphas, modelSkipped } = await ourAlphas(opts, items, dir);
+  const errors = foregroundErrors(items, alphas);
+  for (const r of errors) log(`  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`);
+  const modelAlphaBandError = alphas ? softBandAlphaError(items, alphas) : null;
   return {
     measured,
     composites: { dir: repoRelative(dir), n: items.length },
     errors,
     modelAlphaBandError,
     modelSkipped,
-    speed: { node, chromium, chromiumVersion, chromiumSkipped },
+    speed: await foregroundSpeed(opts.runs, log),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Prompt } from '../core/prompt-types';
 import type { SmatRunner } from '../core/smat-runner';
 import { loadPair, type Pair } from './data';
 import { boxFromMask, randomPointsInMask } from '../core/prompts-from-mask';
-import { IsNetPeer, MiniSamPeer, samAlpha } from './peers';
+import { type IsNetPeer, type MiniSamPeer, samAlpha } from './peers';
 
 export const PROMPT_VERSION = 'box-bbox+points10-seed0-v1';
 
@@ -116,54 +116,51 @@ const sig5 = (v: number) => Number(v.toPrecision(5));
 const round = (m: MatteMetrics): MatteMetrics =>
   Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number((v as number).toPrecision(6))])) as unknown as MatteMetrics;
 
-export async function runQuality(
-  pairs: Pair[],
+type PairPrompts = Parameters<QualityMethod['predict']>[1];
+/** Row key -> image id -> metrics. */
+type MetricsByRow = Record<string, Record<string, MatteMetrics>>;
+
+/** Every row of the method from the cache, or null when one is missing (then all are predicted again). */
+function cachedAlphas(m: QualityMethod, tag: string, cache: AlphaCache, id: string, width: number, height: number): Record<string, Float32Array> | null {
+  if (!m.cacheable) return null;
+  const got: Record<string, Float32Array> = {};
+  let all = true;
+  for (const r of m.rows) {
+    const a = cache.get(`${tag}/${r.key}`, id, width, height);
+    if (a) got[r.key] = a;
+    else all = false;
+  }
+  return all ? got : null;
+}
+
+/** Scores every method's rows on one pair, adding its inference time (cache misses only) to `timeSpent`. */
+async function scorePair(
+  pair: ReturnType<typeof loadPair>,
+  prompts: PairPrompts,
   methods: QualityMethod[],
   cache: AlphaCache,
   cacheTags: Record<string, string>,
-  log: (s: string) => void,
-): Promise<QualityRow[]> {
-  const per: Record<string, Record<string, MatteMetrics>> = {};
-  const timeSpent: Record<string, number> = {};
-  const t0 = performance.now();
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = loadPair(pairs[i]);
-    const { width, height } = pair.image;
-    const box = boxFromMask(pair.gt, width, height);
-    if (!box) {
-      log(`  ${pair.id}: empty ground truth, skipped`);
-      continue;
+  per: MetricsByRow,
+  timeSpent: Record<string, number>,
+): Promise<void> {
+  const { width, height } = pair.image;
+  for (const m of methods) {
+    const tag = cacheTags[m.name] ?? m.name;
+    let alphas = cachedAlphas(m, tag, cache, pair.id, width, height);
+    if (!alphas) {
+      const a0 = performance.now();
+      alphas = await m.predict(pair, prompts);
+      timeSpent[m.name] = (timeSpent[m.name] ?? 0) + performance.now() - a0;
+      if (m.cacheable) for (const r of m.rows) cache.put(`${tag}/${r.key}`, pair.id, width, height, alphas[r.key]);
     }
-    const prompts = { box, points: randomPointsInMask(pair.gt, width, height, 10, 0) };
-    for (const m of methods) {
-      const tag = cacheTags[m.name] ?? m.name;
-      let alphas: Record<string, Float32Array> | null = null;
-      if (m.cacheable) {
-        const got: Record<string, Float32Array> = {};
-        let all = true;
-        for (const r of m.rows) {
-          const a = cache.get(`${tag}/${r.key}`, pair.id, width, height);
-          if (a) got[r.key] = a;
-          else all = false;
-        }
-        if (all) alphas = got;
-      }
-      if (!alphas) {
-        const a0 = performance.now();
-        alphas = await m.predict(pair, prompts);
-        timeSpent[m.name] = (timeSpent[m.name] ?? 0) + performance.now() - a0;
-        if (m.cacheable) for (const r of m.rows) cache.put(`${tag}/${r.key}`, pair.id, width, height, alphas[r.key]);
-      }
-      for (const r of m.rows) {
-        (per[r.key] ??= {})[pair.id] = computeMetrics(alphas[r.key], pair.gt, width, height);
-      }
-    }
-    if ((i + 1) % 10 === 0 || i === pairs.length - 1) {
-      const el = (performance.now() - t0) / 1000;
-      const parts = Object.entries(timeSpent).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}s`).join(', ');
-      log(`  quality ${i + 1}/${pairs.length} (${el.toFixed(0)} s; inference ${parts || 'all cached'})`);
+    for (const r of m.rows) {
+      per[r.key] ??= {};
+      per[r.key][pair.id] = computeMetrics(alphas[r.key], pair.gt, width, height);
     }
   }
+}
+
+function qualityRows(methods: QualityMethod[], per: MetricsByRow): QualityRow[] {
   const rows: QualityRow[] = [];
   for (const m of methods) {
     for (const r of m.rows) {
@@ -179,4 +176,33 @@ export async function runQuality(
     }
   }
   return rows;
+}
+
+export async function runQuality(
+  pairs: Pair[],
+  methods: QualityMethod[],
+  cache: AlphaCache,
+  cacheTags: Record<string, string>,
+  log: (s: string) => void,
+): Promise<QualityRow[]> {
+  const per: MetricsByRow = {};
+  const timeSpent: Record<string, number> = {};
+  const t0 = performance.now();
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = loadPair(pairs[i]);
+    const { width, height } = pair.image;
+    const box = boxFromMask(pair.gt, width, height);
+    if (!box) {
+      log(`  ${pair.id}: empty ground truth, skipped`);
+      continue;
+    }
+    const prompts = { box, points: randomPointsInMask(pair.gt, width, height, 10, 0) };
+    await scorePair(pair, prompts, methods, cache, cacheTags, per, timeSpent);
+    if ((i + 1) % 10 === 0 || i === pairs.length - 1) {
+      const el = (performance.now() - t0) / 1000;
+      const parts = Object.entries(timeSpent).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}s`).join(', ');
+      log(`  quality ${i + 1}/${pairs.length} (${el.toFixed(0)} s; inference ${parts || 'all cached'})`);
+    }
+  }
+  return qualityRows(methods, per);
 }

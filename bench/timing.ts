@@ -26,7 +26,7 @@ export function median(values: number[]): number {
 }
 
 /** `fn` may return per-stage timings (numbers in ms); their medians are reported as `stages`. */
-export async function timeRuns(fn: () => Promise<Record<string, unknown> | void>, opts: TimingOptions): Promise<TimingStats> {
+export async function timeRuns(fn: () => Promise<unknown>, opts: TimingOptions): Promise<TimingStats> {
   const w0 = performance.now();
   await fn();
   const warmupMs = performance.now() - w0;
@@ -38,7 +38,12 @@ export async function timeRuns(fn: () => Promise<Record<string, unknown> | void>
     const t0 = performance.now();
     const r = await fn();
     totals.push(performance.now() - t0);
-    if (r) for (const [k, v] of Object.entries(r)) if (typeof v === 'number') (stages[k] ??= []).push(v);
+    if (!r || typeof r !== 'object') continue;
+    for (const [k, v] of Object.entries(r)) {
+      if (typeof v !== 'number') continue;
+      stages[k] ??= [];
+      stages[k].push(v);
+    }
   }
   const out: TimingStats = {
     medianMs: median(totals),

@@ -26,8 +26,25 @@ export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png']);
 
 type Metrics = MatteMetrics;
+type ImageScore = { name: string; ms?: number } & Metrics;
 
-export async function evalCommand(argv: string[], log: (line: string) => void): Promise<void> {
+interface EvalOptions {
+  gtDir: string;
+  imagesDir?: string;
+  /** Score the PNGs in this folder instead of running the model. */
+  predDir?: string;
+  trimapDir?: string;
+  saveDir?: string;
+  mode: EvalPromptMode;
+  seed: number;
+  limit?: number;
+  threads?: number;
+  quiet: boolean;
+  modelsDir?: string;
+  jsonPath?: string;
+}
+
+function parseEvalOptions(argv: string[]): EvalOptions {
   const args = parseArgs(argv, {
     images: { value: true },
     gt: { value: true },
@@ -46,80 +63,116 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
   const gtDir = flag(args, 'gt');
   const imagesDir = flag(args, 'images');
   const predDir = flag(args, 'pred');
-  const trimapDir = flag(args, 'trimaps');
-  const saveDir = flag(args, 'save-pred');
   if (!gtDir) throw new UsageError('eval needs --gt DIR');
   if (!imagesDir && !predDir) throw new UsageError('eval needs --images DIR (or --pred DIR to score saved predictions)');
   const promptText = flag(args, 'prompt');
   if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|point1|scribble');
-  const mode = parseEvalPromptMode(promptText);
-  const seed = flagInt(args, 'seed', 0) ?? 0;
-  const limit = flagInt(args, 'limit', 1);
-  const threads = flagInt(args, 'threads', 1);
-  const quiet = args.switches.has('quiet');
-  for (const [name, dir] of [['--images', imagesDir], ['--gt', gtDir], ['--pred', predDir], ['--trimaps', trimapDir]] as const) {
+  return {
+    gtDir,
+    imagesDir,
+    predDir,
+    trimapDir: flag(args, 'trimaps'),
+    saveDir: flag(args, 'save-pred'),
+    mode: parseEvalPromptMode(promptText),
+    seed: flagInt(args, 'seed', 0) ?? 0,
+    limit: flagInt(args, 'limit', 1),
+    threads: flagInt(args, 'threads', 1),
+    quiet: args.switches.has('quiet'),
+    modelsDir: flag(args, 'models'),
+    jsonPath: flag(args, 'json'),
+  };
+}
+
+function checkFolders(o: EvalOptions): void {
+  for (const [name, dir] of [['--images', o.imagesDir], ['--gt', o.gtDir], ['--pred', o.predDir], ['--trimaps', o.trimapDir]] as const) {
     if (dir && !existsSync(dir)) throw new Error(`${name} directory not found: ${dir}`);
   }
   // --save-pred writes <name>.png: into (or inside) a folder being read it would replace ground
   // truth or inputs with predictions, and every later evaluation would score near-perfect.
-  if (saveDir && !predDir) {
-    for (const [name, dir] of [['--gt', gtDir], ['--images', imagesDir], ['--trimaps', trimapDir]] as const) {
-      if (dir && foldersOverlap(saveDir, dir)) {
-        throw new UsageError(`--save-pred ${saveDir} overlaps ${name} ${dir}: predictions would overwrite the files being scored; choose a folder of its own`);
+  if (o.saveDir && !o.predDir) {
+    for (const [name, dir] of [['--gt', o.gtDir], ['--images', o.imagesDir], ['--trimaps', o.trimapDir]] as const) {
+      if (dir && foldersOverlap(o.saveDir, dir)) {
+        throw new UsageError(`--save-pred ${o.saveDir} overlaps ${name} ${dir}: predictions would overwrite the files being scored; choose a folder of its own`);
       }
     }
   }
+}
 
-  // Samples are named by the image folder (or the prediction folder when scoring saved PNGs).
-  const listDir = imagesDir ?? predDir!;
-  let names = (await readdir(listDir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
+/** Samples are named by the image folder (or the prediction folder when scoring saved PNGs). */
+async function listSamples(o: EvalOptions): Promise<string[]> {
+  const listDir = o.imagesDir ?? o.predDir!;
+  const names = (await readdir(listDir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
   if (names.length === 0) throw new Error(`no PNG or JPEG files in ${listDir}`);
-  if (limit !== undefined) names = names.slice(0, limit);
-  await checkInputs(names, { imagesDir, gtDir, predDir, trimapDir }, predDir ? null : mode);
+  return o.limit !== undefined ? names.slice(0, o.limit) : names;
+}
 
-  const runner: SmatRunner | null = predDir ? null : await createRunner(flag(args, 'models'), threads);
-  const perImage: Array<{ name: string; ms?: number } & Metrics> = [];
-  let totalMs = 0;
+/** The model's matte for one image, prompted from its ground truth, at the ground truth's size. */
+async function predictWithModel(runner: SmatRunner, o: EvalOptions, file: string, base: string, gt: Plane): Promise<{ pred: Float32Array; ms: number }> {
+  const { image } = await readImageFile(join(o.imagesDir!, file), 'image');
+  const prompts = scalePrompts(promptsFromMask(o.mode, gt.values, gt.width, gt.height, o.seed), image.width / gt.width, image.height / gt.height);
+  const t0 = performance.now();
+  const result = await runner.matte(image, prompts, { cacheKey: file });
+  const ms = performance.now() - t0;
+  if (o.saveDir) await writeBytes(join(o.saveDir, `${base}.png`), encodeGreyPng(result.alpha, image.width, image.height));
+  return { pred: fitTo(result.alpha, image.width, image.height, gt.width, gt.height), ms };
+}
+
+/** A saved prediction at the ground truth's size. */
+async function readPrediction(predDir: string, base: string, gt: Plane): Promise<Float32Array> {
+  const p = await readPlane(join(predDir, `${base}.png`), 'prediction', true);
+  return fitTo(p.values, p.width, p.height, gt.width, gt.height);
+}
+
+/** Scores one sample; `runner` is null when scoring saved predictions (no time then). */
+async function scoreSample(runner: SmatRunner | null, o: EvalOptions, file: string): Promise<ImageScore> {
+  const base = basename(file, extname(file));
+  const gt = await readFirstChannel(join(o.gtDir, `${base}.png`), 'ground truth');
+  const trimap = o.trimapDir ? (await readPlane(join(o.trimapDir, `${base}.png`), 'trimap', false)).bytes : undefined;
+  if (trimap && trimap.length !== gt.width * gt.height) throw new Error(`trimap for ${base} does not match the ground-truth size`);
+  let pred: Float32Array;
+  let ms: number | undefined;
+  if (runner) ({ pred, ms } = await predictWithModel(runner, o, file, base, gt));
+  else pred = await readPrediction(o.predDir!, base, gt);
+  const m = computeMetrics(pred, gt.values, gt.width, gt.height, trimap);
+  return { name: base, ...(ms !== undefined ? { ms } : {}), ...m };
+}
+
+function progressLine(k: number, n: number, s: ImageScore): string {
+  return `[${k + 1}/${n}] ${s.name}  iou ${s.iou.toFixed(4)}  sad ${s.sad.toFixed(2)}  mse ${s.mse.toExponential(3)}${s.ms !== undefined ? `  ${s.ms.toFixed(0)} ms` : ''}`;
+}
+
+/** What --json writes: the means, the settings that produced them, then each image's scores. */
+function summarize(perImage: ImageScore[], o: EvalOptions): Record<string, unknown> {
+  const mean = meanMetrics(perImage.map(({ name: _n, ms: _ms, ...m }) => m as Metrics));
+  const summary: Record<string, unknown> = { n: perImage.length, prompt: formatEvalPromptMode(o.mode), seed: o.seed, source: o.predDir ? 'pred' : 'model' };
+  for (const key of METRIC_KEYS) summary[key] = mean[key];
+  for (const key of UNKNOWN_REGION_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
+  if (!o.predDir) summary.msPerImage = perImage.reduce((sum, s) => sum + s.ms!, 0) / perImage.length;
+  summary.perImage = perImage;
+  return summary;
+}
+
+export async function evalCommand(argv: string[], log: (line: string) => void): Promise<void> {
+  const o = parseEvalOptions(argv);
+  checkFolders(o);
+  const names = await listSamples(o);
+  await checkInputs(names, o, o.predDir ? null : o.mode);
+
+  const runner: SmatRunner | null = o.predDir ? null : await createRunner(o.modelsDir, o.threads);
+  const perImage: ImageScore[] = [];
   try {
     for (const [k, file] of names.entries()) {
-      const base = basename(file, extname(file));
-      const gt = await readFirstChannel(join(gtDir, `${base}.png`), 'ground truth');
-      const trimap = trimapDir ? (await readPlane(join(trimapDir, `${base}.png`), 'trimap', false)).bytes : undefined;
-      if (trimap && trimap.length !== gt.width * gt.height) throw new Error(`trimap for ${base} does not match the ground-truth size`);
-
-      let pred: Float32Array;
-      let ms: number | undefined;
-      if (predDir) {
-        const p = await readPlane(join(predDir, `${base}.png`), 'prediction', true);
-        pred = fitTo(p.values, p.width, p.height, gt.width, gt.height);
-      } else {
-        const { image } = await readImageFile(join(imagesDir!, file), 'image');
-        const prompts = scalePrompts(promptsFromMask(mode, gt.values, gt.width, gt.height, seed), image.width / gt.width, image.height / gt.height);
-        const t0 = performance.now();
-        const result = await runner!.matte(image, prompts, { cacheKey: file });
-        ms = performance.now() - t0;
-        totalMs += ms;
-        pred = fitTo(result.alpha, image.width, image.height, gt.width, gt.height);
-        if (saveDir) await writeBytes(join(saveDir, `${base}.png`), encodeGreyPng(result.alpha, image.width, image.height));
-      }
-      const m = computeMetrics(pred, gt.values, gt.width, gt.height, trimap);
-      perImage.push({ name: base, ...(ms !== undefined ? { ms } : {}), ...m });
-      if (!quiet) log(`[${k + 1}/${names.length}] ${base}  iou ${m.iou.toFixed(4)}  sad ${m.sad.toFixed(2)}  mse ${m.mse.toExponential(3)}${ms !== undefined ? `  ${ms.toFixed(0)} ms` : ''}`);
+      const score = await scoreSample(runner, o, file);
+      perImage.push(score);
+      if (!o.quiet) log(progressLine(k, names.length, score));
     }
   } finally {
     await runner?.release();
   }
 
-  const mean = meanMetrics(perImage.map(({ name: _n, ms: _ms, ...m }) => m as Metrics));
-  const summary: Record<string, unknown> = { n: perImage.length, prompt: formatEvalPromptMode(mode), seed, source: predDir ? 'pred' : 'model' };
-  for (const key of METRIC_KEYS) summary[key] = mean[key];
-  for (const key of UNKNOWN_REGION_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
-  if (!predDir) summary.msPerImage = totalMs / perImage.length;
-  summary.perImage = perImage;
-
+  const summary = summarize(perImage, o);
   log(formatTable(summary));
-  const jsonPath = flag(args, 'json');
-  if (jsonPath) await writeBytes(jsonPath, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
+  if (o.jsonPath) await writeBytes(o.jsonPath, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
 }
 
 /** At most `max` names, then how many more: error messages stay one readable line. */
@@ -133,43 +186,52 @@ function sameAspect(a: { width: number; height: number }, b: { width: number; he
   return Math.abs(expected - b.height) <= Math.max(1, 0.01 * b.height);
 }
 
+type EvalDirs = { imagesDir?: string; gtDir: string; predDir?: string; trimapDir?: string };
+
 /**
  * Every file the evaluation will read, checked before any model run or scoring: a missing file,
  * a ground truth of another shape (it would be stretched and scored silently), or an empty ground
  * truth under a prompted mode (no prompt can be made, so it would silently run automatic) stops
  * the run up front with the list of offending names, instead of after minutes of work.
  */
-async function checkInputs(
-  names: string[],
-  dirs: { imagesDir?: string; gtDir: string; predDir?: string; trimapDir?: string },
-  promptMode: EvalPromptMode | null,
-): Promise<void> {
+async function checkInputs(names: string[], dirs: EvalDirs, promptMode: EvalPromptMode | null): Promise<void> {
   const bases = names.map((f) => basename(f, extname(f)));
+  checkFilesExist(names.length, bases, dirs);
+  await checkShapes(names, bases, dirs, promptMode);
+  if (promptMode && promptMode.kind !== 'auto') await checkForegrounds(bases, dirs.gtDir, promptMode);
+}
+
+function checkFilesExist(count: number, bases: string[], dirs: EvalDirs): void {
   const missing: string[] = [];
   for (const [what, dir] of [['ground truth', dirs.gtDir], ['prediction', dirs.predDir], ['trimap', dirs.trimapDir]] as const) {
     if (!dir) continue;
     const absent = bases.filter((b) => !existsSync(join(dir, `${b}.png`))).map((b) => `${b}.png`);
-    if (absent.length > 0) missing.push(`${what} missing for ${absent.length} of ${names.length} images in ${dir}: ${listNames(absent)}`);
+    if (absent.length > 0) missing.push(`${what} missing for ${absent.length} of ${count} images in ${dir}: ${listNames(absent)}`);
   }
   if (missing.length > 0) throw new Error(missing.join('; '));
+}
 
-  const sizeOf = async (path: string, what: string) => {
-    try {
-      return displaySize(readImageHeader(await readBytes(path, what)));
-    } catch (err) {
-      throw new Error(`${what} ${path}: ${errorMessage(err)}`);
-    }
-  };
+/** Size from the file's header alone: the check reads no pixels. */
+async function headerSize(path: string, what: string): Promise<{ width: number; height: number }> {
+  try {
+    return displaySize(readImageHeader(await readBytes(path, what)));
+  } catch (err) {
+    throw new Error(`${what} ${path}: ${errorMessage(err)}`);
+  }
+}
+
+/** Images and predictions must have the ground truth's aspect ratio, trimaps its exact size. */
+async function checkShapes(names: string[], bases: string[], dirs: EvalDirs, promptMode: EvalPromptMode | null): Promise<void> {
   const mismatched: string[] = [];
   for (const [k, file] of names.entries()) {
     const base = bases[k];
-    const gt = await sizeOf(join(dirs.gtDir, `${base}.png`), 'ground truth');
+    const gt = await headerSize(join(dirs.gtDir, `${base}.png`), 'ground truth');
     const others: Array<[string, string, boolean]> = [];
     if (promptMode && dirs.imagesDir) others.push(['image', join(dirs.imagesDir, file), false]);
     if (dirs.predDir) others.push(['prediction', join(dirs.predDir, `${base}.png`), false]);
     if (dirs.trimapDir) others.push(['trimap', join(dirs.trimapDir, `${base}.png`), true]);
     for (const [what, path, exact] of others) {
-      const size = await sizeOf(path, what);
+      const size = await headerSize(path, what);
       const ok = exact ? size.width === gt.width && size.height === gt.height : sameAspect(size, gt);
       if (!ok) mismatched.push(`${base}: ${what} ${size.width}x${size.height} vs ground truth ${gt.width}x${gt.height}`);
     }
@@ -179,18 +241,18 @@ async function checkInputs(
       `${mismatched.length} file(s) do not match their ground truth's ${dirs.trimapDir ? 'size (trimaps) or ' : ''}aspect ratio, so scores would compare stretched mattes: ${listNames(mismatched, 3)}`,
     );
   }
+}
 
-  if (promptMode && promptMode.kind !== 'auto') {
-    const empty: string[] = [];
-    for (const base of bases) {
-      const gt = await readFirstChannel(join(dirs.gtDir, `${base}.png`), 'ground truth');
-      if (!gt.values.some((v) => v > 0.5)) empty.push(`${base}.png`);
-    }
-    if (empty.length > 0) {
-      throw new Error(
-        `--prompt ${formatEvalPromptMode(promptMode)} needs a foreground in each ground truth, but ${empty.length} are empty (no pixel above 0.5): ${listNames(empty)}; remove them or use --prompt auto`,
-      );
-    }
+async function checkForegrounds(bases: string[], gtDir: string, promptMode: EvalPromptMode): Promise<void> {
+  const empty: string[] = [];
+  for (const base of bases) {
+    const gt = await readFirstChannel(join(gtDir, `${base}.png`), 'ground truth');
+    if (!gt.values.some((v) => v > 0.5)) empty.push(`${base}.png`);
+  }
+  if (empty.length > 0) {
+    throw new Error(
+      `--prompt ${formatEvalPromptMode(promptMode)} needs a foreground in each ground truth, but ${empty.length} are empty (no pixel above 0.5): ${listNames(empty)}; remove them or use --prompt auto`,
+    );
   }
 }
 

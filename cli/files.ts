@@ -1,6 +1,6 @@
 // File access for the CLI, turning Node's errors into one-line messages a user can act on.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeImageWithInfo, type DecodedImage } from '../core/image-codecs';
 import { errorMessage } from '../core/errors';
@@ -103,7 +103,7 @@ export function checkOutputFile(path: string, inputs: Array<{ path: string; what
       throw new Error(`-o ${path} is the same file as the ${input.what} ${input.path}: refusing to overwrite it; choose another output name`);
     }
   }
-  let stat;
+  let stat: Stats | undefined;
   try {
     stat = statSync(path);
   } catch {

@@ -1,6 +1,8 @@
 // smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
 import { dirname } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
+import type { RgbaImage } from '../core/rgba-image';
+import type { MatteResult } from '../core/smat-runner';
 import { encodePng } from '../core/image-codecs';
 import { promptsInsideImage } from '../core/prompts';
 import { errorMessage, PromptOutsideImageError } from '../core/errors';
@@ -21,7 +23,20 @@ export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--bo
   --no-decontaminate: keep the photo's colour at soft edges (by default the cut-out gets the
   subject's own colour there, without the old background's tint; transparent pixels are black).`;
 
-export async function matteCommand(argv: string[], log: (line: string) => void): Promise<void> {
+interface MatteOptions {
+  input: string;
+  output: string;
+  /** --box and --point; scribbles join them once the image is read. */
+  prompts: Prompt[];
+  threads?: number;
+  scribblePath?: string;
+  modelsDir?: string;
+  maskOnly: boolean;
+  decontaminate: boolean;
+  quiet: boolean;
+}
+
+function parseMatteOptions(argv: string[]): MatteOptions {
   const args = parseArgs(argv, {
     output: { value: true, alias: 'o' },
     box: { value: true, repeat: true },
@@ -34,65 +49,83 @@ export async function matteCommand(argv: string[], log: (line: string) => void):
     quiet: { value: false, alias: 'q' },
   });
   if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'matte needs an input image' : `matte takes one input image, got ${args.positional.length}`);
-  const input = args.positional[0];
   const output = flag(args, 'output');
   if (!output) throw new UsageError('matte needs -o <out.png>');
-  const prompts: Prompt[] = [
-    ...(args.flags.get('box') ?? []).map(parseBoxArg),
-    ...(args.flags.get('point') ?? []).map(parsePointArg),
-  ];
-  const threads = flagInt(args, 'threads', 1);
+  return {
+    input: args.positional[0],
+    output,
+    prompts: [...(args.flags.get('box') ?? []).map(parseBoxArg), ...(args.flags.get('point') ?? []).map(parsePointArg)],
+    threads: flagInt(args, 'threads', 1),
+    scribblePath: flag(args, 'scribble'),
+    modelsDir: flag(args, 'models'),
+    maskOnly: args.switches.has('mask-only'),
+    decontaminate: !args.switches.has('no-decontaminate'),
+    quiet: args.switches.has('quiet'),
+  };
+}
 
-  const scribblePath = flag(args, 'scribble');
-  // Before reading or running anything: -o must be a writable .png that is none of the inputs.
-  checkOutputFile(output, [
-    { path: input, what: 'input image' },
-    ...(scribblePath ? [{ path: scribblePath, what: 'scribble mask' }] : []),
-  ]);
-
-  const { image } = await readImageFile(input, 'input image');
-  if (scribblePath) {
-    const { image: scribble, hasAlpha } = await readImageFile(scribblePath, 'scribble mask');
-    if (scribble.width !== image.width || scribble.height !== image.height) {
-      throw new Error(`scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`);
-    }
-    const painted = paintedPixels(scribble, hasAlpha);
-    if (painted.every((p) => p === 1)) {
-      throw new Error(`scribble mask ${scribblePath} is painted everywhere: draw the strokes in white on black, or opaque on transparent`);
-    }
-    const strokes = maskRunsToScribbles(painted, image.width, image.height);
-    if (strokes.length === 0) throw new Error(`scribble mask ${scribblePath} has no painted pixels`);
-    prompts.push(...strokes);
+/** The strokes painted in a scribble mask the size of the image. */
+async function scribblePrompts(scribblePath: string, image: RgbaImage): Promise<Prompt[]> {
+  const { image: scribble, hasAlpha } = await readImageFile(scribblePath, 'scribble mask');
+  if (scribble.width !== image.width || scribble.height !== image.height) {
+    throw new Error(`scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`);
   }
-  // Check before loading the models: a typo in a coordinate should fail fast.
-  if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
-    throw new PromptOutsideImageError(`${image.width}x${image.height}`);
+  const painted = paintedPixels(scribble, hasAlpha);
+  if (painted.every((p) => p === 1)) {
+    throw new Error(`scribble mask ${scribblePath} is painted everywhere: draw the strokes in white on black, or opaque on transparent`);
   }
+  const strokes = maskRunsToScribbles(painted, image.width, image.height);
+  if (strokes.length === 0) throw new Error(`scribble mask ${scribblePath} has no painted pixels`);
+  return strokes;
+}
 
+async function ensureOutputFolder(output: string): Promise<void> {
   try {
     await ensureDir(dirname(output));
   } catch (err) {
     throw new Error(`cannot create the folder for ${output}: ${errorMessage(err)}`);
   }
+}
 
-  const runner = await createRunner(flag(args, 'models'), threads);
+function summaryLine(o: MatteOptions, image: RgbaImage, result: MatteResult): string {
+  const t = result.timings;
+  return (
+    `${o.output}: ${image.width}x${image.height} ${o.maskOnly ? 'mask' : 'cut-out'}, ` +
+    `${result.hasPrompt ? `${o.prompts.length} prompt(s)` : 'automatic'}; ` +
+    `encoder ${t.encoderMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, post ${t.postprocessMs.toFixed(0)} ms`
+  );
+}
+
+/** Runs the model and writes the cut-out (or the mask) as a PNG. */
+async function matteToFile(o: MatteOptions, image: RgbaImage, log: (line: string) => void): Promise<void> {
+  const runner = await createRunner(o.modelsDir, o.threads);
   try {
     const degenerate = degenerateImageReason(image.width, image.height, runner.inputSize);
-    if (degenerate) throw new Error(`input image ${input}: ${degenerate}`);
-    const result = await runner.matte(image, prompts);
-    const rgba = args.switches.has('mask-only')
+    if (degenerate) throw new Error(`input image ${o.input}: ${degenerate}`);
+    const result = await runner.matte(image, o.prompts);
+    const rgba = o.maskOnly
       ? alphaAsLuminanceMask(result.alpha, image.width, image.height)
-      : applyAlphaAsCutout(image, result.alpha, { decontaminate: !args.switches.has('no-decontaminate') });
-    await writeBytes(output, encodePng(rgba));
-    if (!args.switches.has('quiet')) {
-      const t = result.timings;
-      log(
-        `${output}: ${image.width}x${image.height} ${args.switches.has('mask-only') ? 'mask' : 'cut-out'}, ` +
-          `${result.hasPrompt ? `${prompts.length} prompt(s)` : 'automatic'}; ` +
-          `encoder ${t.encoderMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, post ${t.postprocessMs.toFixed(0)} ms`,
-      );
-    }
+      : applyAlphaAsCutout(image, result.alpha, { decontaminate: o.decontaminate });
+    await writeBytes(o.output, encodePng(rgba));
+    if (!o.quiet) log(summaryLine(o, image, result));
   } finally {
     await runner.release();
   }
+}
+
+export async function matteCommand(argv: string[], log: (line: string) => void): Promise<void> {
+  const o = parseMatteOptions(argv);
+  // Before reading or running anything: -o must be a writable .png that is none of the inputs.
+  checkOutputFile(o.output, [
+    { path: o.input, what: 'input image' },
+    ...(o.scribblePath ? [{ path: o.scribblePath, what: 'scribble mask' }] : []),
+  ]);
+  const { image } = await readImageFile(o.input, 'input image');
+  if (o.scribblePath) o.prompts.push(...(await scribblePrompts(o.scribblePath, image)));
+  // Check before loading the models: a typo in a coordinate should fail fast.
+  if (o.prompts.length > 0 && promptsInsideImage(o.prompts, image.width, image.height).length === 0) {
+    throw new PromptOutsideImageError(`${image.width}x${image.height}`);
+  }
+  await ensureOutputFolder(o.output);
+  await matteToFile(o, image, log);
 }

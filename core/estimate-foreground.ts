@@ -5,6 +5,7 @@
 import type { RgbaImage } from './rgba-image';
 import { multiLevelForeground, MULTILEVEL_DEFAULTS, type MultiLevelOptions } from './foreground-multilevel';
 import { boxDownsample } from './box-downsample';
+import { clamp01 } from './clamp01';
 
 export interface EstimateForegroundOptions {
   /**
@@ -19,7 +20,6 @@ export interface EstimateForegroundOptions {
 
 export const MAX_WORK_SIDE = 1024;
 
-const clip = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
  * Returns a copy of `image` whose RGB, wherever 0 < alpha < 1, is the estimated foreground colour.
@@ -138,7 +138,7 @@ function solveShrunk(
         const fHat = f[p00 + c] * k00 + f[p01 + c] * k01 + f[p10 + c] * k10 + f[p11 + c] * k11;
         const bHat = b[p00 + c] * k00 + b[p01 + c] * k01 + b[p10 + c] * k10 + b[p11 + c] * k11;
         const v = fHat + a * (data[4 * i + c] / 255 - a * fHat - (1 - a) * bHat);
-        data[4 * i + c] = Math.round(clip(v) * 255);
+        data[4 * i + c] = Math.round(clamp01(v) * 255);
       }
     }
   }

@@ -8,6 +8,7 @@
 // of a soft pixel (0 < a < 1) are swept. Elsewhere F and B keep the coarser level's values,
 // which is what the sweeps would only blur a little further, and nobody reads F where a is 0 or 1.
 import { boxBlurPlane } from './box-filter';
+import { clamp01 } from './clamp01';
 
 export interface MultiLevelOptions {
   regularization: number;
@@ -38,7 +39,6 @@ export const MULTILEVEL_DEFAULTS: MultiLevelOptions = {
 /** Levels up to this many pixels are swept everywhere (cheap, and they carry colour far). */
 const ALL_PIXELS_UP_TO = 128 * 128;
 
-const clip = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 function resizeNearest(src: Float32Array, sw: number, sh: number, dw: number, dh: number, channels: number): Float32Array {
   const out = new Float32Array(dw * dh * channels);
@@ -73,6 +73,61 @@ export interface ForegroundAndBackground {
   b: Float32Array;
 }
 
+/**
+ * `iterations` Jacobi-style sweeps of the per-pixel 2x2 solve over one pyramid level, updating
+ * `f` and `b` (interleaved RGB, w x h) in place; only the pixels in `band` when there is one.
+ */
+function solveLevel(
+  img: Float32Array,
+  a: Float32Array,
+  f: Float32Array,
+  b: Float32Array,
+  w: number,
+  h: number,
+  band: Int32Array | null,
+  iterations: number,
+  opts: MultiLevelOptions,
+): void {
+  const reg = opts.regularization;
+  const gw = opts.gradientWeight;
+  // Reused for every pixel: this is the hot loop, an allocation per pixel would dominate it.
+  const neighbours = new Int32Array(4);
+  const count = band ? band.length : w * h;
+  for (let it = 0; it < iterations; it++) {
+    for (let k = 0; k < count; k++) {
+      const p = band ? band[k] : k;
+      const y = (p / w) | 0;
+      const x = p - y * w;
+      const a0 = a[p];
+      const a1 = 1 - a0;
+      let a00 = a0 * a0;
+      const a01 = a0 * a1;
+      let a11 = a1 * a1;
+      const q = 3 * p;
+      let f0 = a0 * img[q], f1 = a0 * img[q + 1], f2 = a0 * img[q + 2];
+      let b0 = a1 * img[q], b1 = a1 * img[q + 1], b2 = a1 * img[q + 2];
+      // Four neighbours, clamped at the border (as pymatting does).
+      neighbours[0] = x > 0 ? p - 1 : p;
+      neighbours[1] = x < w - 1 ? p + 1 : p;
+      neighbours[2] = y > 0 ? p - w : p;
+      neighbours[3] = y < h - 1 ? p + w : p;
+      for (let n = 0; n < 4; n++) {
+        const pn = neighbours[n];
+        const da = reg + gw * Math.abs(a0 - a[pn]);
+        const q2 = 3 * pn;
+        a00 += da; a11 += da;
+        f0 += da * f[q2]; f1 += da * f[q2 + 1]; f2 += da * f[q2 + 2];
+        b0 += da * b[q2]; b1 += da * b[q2 + 1]; b2 += da * b[q2 + 2];
+      }
+      const inv = 1 / (a00 * a11 - a01 * a01);
+      const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
+      f[q] = clamp01(m00 * f0 + m01 * b0); b[q] = clamp01(m01 * f0 + m11 * b0);
+      f[q + 1] = clamp01(m00 * f1 + m01 * b1); b[q + 1] = clamp01(m01 * f1 + m11 * b1);
+      f[q + 2] = clamp01(m00 * f2 + m01 * b2); b[q + 2] = clamp01(m01 * f2 + m11 * b2);
+    }
+  }
+}
+
 /** F and B for every pixel of `rgb` (interleaved, 0..1), `alpha` 0..1, both `width` x `height`. */
 export function multiLevelForeground(
   rgb: Float32Array,
@@ -86,10 +141,7 @@ export function multiLevelForeground(
   let bPrev: Float32Array = new Float32Array(3);
   let wPrev = 1;
   let hPrev = 1;
-  const reg = opts.regularization;
-  const gw = opts.gradientWeight;
-  // Reused for every pixel: this is the hot loop, an allocation per pixel would dominate it.
-  const neighbours = new Int32Array(4);
+  // Coarse to fine: each level starts from the previous level's F and B, upsampled.
   for (let level = 0; level <= levels; level++) {
     const w = levels === 0 ? width : Math.round(width ** (level / levels));
     const h = levels === 0 ? height : Math.round(height ** (level / levels));
@@ -100,40 +152,7 @@ export function multiLevelForeground(
     const b = resizeNearest(bPrev, wPrev, hPrev, w, h, 3);
     const iterations = w <= opts.smallSize && h <= opts.smallSize ? opts.smallIterations : opts.bigIterations;
     const band = w * h <= ALL_PIXELS_UP_TO ? null : softBand(a, w, h, opts.bandRadius);
-    const count = band ? band.length : w * h;
-    for (let it = 0; it < iterations; it++) {
-      for (let k = 0; k < count; k++) {
-        const p = band ? band[k] : k;
-        const y = (p / w) | 0;
-        const x = p - y * w;
-        const a0 = a[p];
-        const a1 = 1 - a0;
-        let a00 = a0 * a0;
-        const a01 = a0 * a1;
-        let a11 = a1 * a1;
-        const q = 3 * p;
-        let f0 = a0 * img[q], f1 = a0 * img[q + 1], f2 = a0 * img[q + 2];
-        let b0 = a1 * img[q], b1 = a1 * img[q + 1], b2 = a1 * img[q + 2];
-        // Four neighbours, clamped at the border (as pymatting does).
-        neighbours[0] = x > 0 ? p - 1 : p;
-        neighbours[1] = x < w - 1 ? p + 1 : p;
-        neighbours[2] = y > 0 ? p - w : p;
-        neighbours[3] = y < h - 1 ? p + w : p;
-        for (let n = 0; n < 4; n++) {
-          const pn = neighbours[n];
-          const da = reg + gw * Math.abs(a0 - a[pn]);
-          const q2 = 3 * pn;
-          a00 += da; a11 += da;
-          f0 += da * f[q2]; f1 += da * f[q2 + 1]; f2 += da * f[q2 + 2];
-          b0 += da * b[q2]; b1 += da * b[q2 + 1]; b2 += da * b[q2 + 2];
-        }
-        const inv = 1 / (a00 * a11 - a01 * a01);
-        const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
-        f[q] = clip(m00 * f0 + m01 * b0); b[q] = clip(m01 * f0 + m11 * b0);
-        f[q + 1] = clip(m00 * f1 + m01 * b1); b[q + 1] = clip(m01 * f1 + m11 * b1);
-        f[q + 2] = clip(m00 * f2 + m01 * b2); b[q + 2] = clip(m01 * f2 + m11 * b2);
-      }
-    }
+    solveLevel(img, a, f, b, w, h, band, iterations, opts);
     fPrev = f;
     bPrev = b;
     wPrev = w;

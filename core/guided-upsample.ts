@@ -5,6 +5,7 @@
 import type { RgbaImage } from './rgba-image';
 import { axisWeights, resamplePlanes } from './resample';
 import { boxMean } from './box-filter';
+import { clamp01 } from './clamp01';
 
 export interface GuidedUpsampleOptions {
   /** Window radius in low-resolution (model) pixels. */
@@ -114,7 +115,7 @@ function applyCoefficients(a: Float32Array, b: Float32Array, lw: number, lh: num
       const p = 4 * (y * width + x);
       const grey = (0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2]) / 255;
       const q = accA * grey + accB;
-      out[y * width + x] = q < 0 ? 0 : q > 1 ? 1 : q;
+      out[y * width + x] = clamp01(q);
     }
   }
   return out;
@@ -130,7 +131,7 @@ export function bilinearUpsample(
   height: number,
 ): Float32Array {
   const out = resamplePlanes(cropPlane(alpha, size, contentWidth, contentHeight), contentWidth, contentHeight, width, height);
-  for (let k = 0; k < out.length; k++) out[k] = out[k] < 0 ? 0 : out[k] > 1 ? 1 : out[k];
+  for (let k = 0; k < out.length; k++) out[k] = clamp01(out[k]);
   return out;
 }
 

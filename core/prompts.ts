@@ -6,6 +6,7 @@ import type { BoxPrompt, Point, Prompt } from './prompt-types';
 import type { PromptGeometry } from './model-config';
 import { letterboxScale } from './letterbox';
 import { scribbleTouchesRect } from './scribble-touches-rect';
+import { clamp01 } from './clamp01';
 
 export interface RasterizedPrompts {
   /** [size*size] row-major, 1 inside the union of the prompts, 0 elsewhere. */
@@ -98,7 +99,7 @@ function fillCapsule(mask: Float32Array, size: number, points: Point[], scale: n
       for (let i = i0; i <= i1; i++) {
         const cx = i + 0.5;
         let t = len2 > 0 ? ((cx - a.x) * dx + (cy - a.y) * dy) / len2 : 0;
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        t = clamp01(t);
         const ex = cx - (a.x + t * dx);
         const ey = cy - (a.y + t * dy);
         if (ex * ex + ey * ey <= r2) mask[j * size + i] = 1;

@@ -27,7 +27,13 @@ export class MessageLog {
   waitFor(pred: (entry: LogEntry) => boolean): Promise<LogEntry> {
     const hit = this.entries.find(pred);
     if (hit) return Promise.resolve(hit);
-    return new Promise((resolve) => this.waiters.push((e) => (pred(e) ? (resolve(e), true) : false)));
+    return new Promise((resolve) =>
+      this.waiters.push((e) => {
+        if (!pred(e)) return false;
+        resolve(e);
+        return true;
+      }),
+    );
   }
 }
 

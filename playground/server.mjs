@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { readAssetsPrelude } from '../tools/code-assets-prelude.mjs';
 import { bundlePageScript } from './bundle-page-script.mjs';
 
@@ -136,12 +137,10 @@ function readdir(d) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const opt = (name, fallback) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : fallback;
-  };
-  if (!args.includes('--no-build')) ensureBuilt({ force: args.includes('--rebuild') });
-  const { url } = await startPlayground({ port: Number(opt('--port', process.env.PORT ?? 5173)) });
+  const { values: options } = parseArgs({
+    options: { port: { type: 'string' }, 'no-build': { type: 'boolean' }, rebuild: { type: 'boolean' } },
+  });
+  if (!options['no-build']) ensureBuilt({ force: options.rebuild });
+  const { url } = await startPlayground({ port: Number(options.port ?? process.env.PORT ?? 5173) });
   console.log(`SMat playground: ${url}  (Ctrl+C to stop)`);
 }

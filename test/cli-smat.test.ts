@@ -276,7 +276,7 @@ describe('smat eval checks its inputs before scoring', { timeout: 60_000 }, () =
     expectOneLineError(await smat(['eval', '--images', d.images, '--gt', d.gt, '--prompt', 'box', '--save-pred', join(d.images, 'preds'), '--models', noModels]), /--save-pred .* overlaps --images/);
     symlinkSync(d.gt, join(tmp, 'eval-save-gt-link'));
     expectOneLineError(await smat(['eval', '--images', d.images, '--gt', d.gt, '--prompt', 'box', '--save-pred', join(tmp, 'eval-save-gt-link'), '--models', noModels]), /overlaps --gt/);
-    names.forEach((n, k) => expect(readFileSync(join(d.gt, `${n}.png`)).equals(gtBefore[k])).toBe(true));
+    for (const [k, n] of names.entries()) expect(readFileSync(join(d.gt, `${n}.png`)).equals(gtBefore[k])).toBe(true);
     expect(existsSync(join(d.images, 'preds'))).toBe(false);
   });
 

@@ -8,7 +8,7 @@ import { NOTHING_SELECTED, NO_IMAGE_FILL, REFINE_NOTHING_SELECTED } from '../src
 import { RESULT_SOURCE_KEY } from '../src/write-back/result-markers';
 import { addBoxPrompt, addDotPrompt, addPhoto, buildScene, snapshotNode, type Scene } from './fake-figma/build-scene';
 import type { FakeFigma } from './fake-figma/fake-figma-api';
-import { FakeContainer, FakeShapeNode, resetFakeIds } from './fake-figma/fake-nodes';
+import { FakeContainer, type FakeShapeNode, resetFakeIds } from './fake-figma/fake-nodes';
 import { gifHeader, jpegHeader, pngHeader, webpHeader } from './fake-figma/image-bytes';
 
 const posted = (figma: FakeFigma) => figma.posted as SandboxToUi[];
@@ -180,8 +180,8 @@ describe('jobs', () => {
 describe('prompts', () => {
   it('maps shapes above the image (same parent) and selected shapes to image pixels', async () => {
     // Photo: page (120, 80), 200x100 showing 400x200 px -> 2 px per canvas unit.
-    const box = addBoxPrompt(scene);
-    const dot = addDotPrompt(scene);
+    addBoxPrompt(scene);
+    addDotPrompt(scene);
     const stroke = scene.figma.shape('VECTOR', 'Stroke', 50, 10);
     stroke.vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 L 50 0' }];
     stroke.strokeWeight = 5;
@@ -405,7 +405,7 @@ describe('apply', () => {
 
 describe('refine (relaunch button on a result)', () => {
   it('re-runs with the current shapes on the source and replaces the earlier result', async () => {
-    const box = addBoxPrompt(scene);
+    addBoxPrompt(scene);
     scene.figma.select(scene.photo);
     let session = await startSession(scene, 'prompts');
     await session.receive(applyOf(lastJob(scene.figma).jobId, matte(), 'cutout'));

@@ -7,7 +7,7 @@ import type { Affine } from '../src/geometry/affine';
 import { MatteSession } from '../src/session/matte-session';
 import { addBoxPrompt, addDotPrompt, addPhoto, buildScene, snapshotNode, type Scene } from './fake-figma/build-scene';
 import type { FakeFigma } from './fake-figma/fake-figma-api';
-import { FakeContainer, FakeShapeNode, resetFakeIds, type FakeSceneNode } from './fake-figma/fake-nodes';
+import { FakeContainer, type FakeShapeNode, resetFakeIds, type FakeSceneNode } from './fake-figma/fake-nodes';
 import { jpegHeader, pngHeader } from './fake-figma/image-bytes';
 
 const posted = (figma: FakeFigma) => figma.posted as SandboxToUi[];

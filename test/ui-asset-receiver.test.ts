@@ -26,7 +26,9 @@ function wire(tamper: (m: AssetChunkMessage | AssetMissingMessage) => (AssetChun
       if (msg.type === 'assets-request') {
         const pieces: (AssetChunkMessage | AssetMissingMessage)[] = [];
         streamAssets((m) => pieces.push(...tamper(m)), assets, msg.names, 4096);
-        queueMicrotask(() => pieces.forEach((m) => receiver.onMessage(m)));
+        queueMicrotask(() => {
+          for (const m of pieces) receiver.onMessage(m);
+        });
       }
     },
     undefined,

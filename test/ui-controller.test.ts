@@ -194,7 +194,10 @@ describe('Controller (panel side effects)', () => {
   it('shows the browser-decoded preview first, then matte previews at that size', async () => {
     const shown: string[] = [];
     const { ctrl, releaseLoad } = setup({
-      decodeForDisplay: async (_b, maxSide) => (shown.push(`decode:${maxSide}`), photo),
+      decodeForDisplay: async (_b, maxSide) => {
+        shown.push(`decode:${maxSide}`);
+        return photo;
+      },
     });
     ctrl.subscribe(() => shown.push(`${ctrl.state.job?.phase}:${ctrl.display.source ? 'img' : '-'}`));
     releaseLoad();

@@ -3,6 +3,7 @@
 import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/messages';
 import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
+import type { MatteTimings } from '../core/smat-runner';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
@@ -12,7 +13,7 @@ import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
 import { exactBytes } from './exact-bytes';
 import { downscaleForDisplay, fitSize } from './preview';
-import { includedLayerIds, initialState, reduce, type UiEvent, type UiState } from './state';
+import { includedLayerIds, initialState, reduce, type JobView, type UiEvent, type UiState } from './state';
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
@@ -47,6 +48,18 @@ interface ActiveJob {
   jobId: string;
   source: RgbaImage;
   alpha: Float32Array | null;
+}
+
+/** The timings the panel shows under the result. */
+function panelTimings(t: MatteTimings): Record<string, number> {
+  return {
+    // The panel's "encoder" is the whole encode step, letterboxing included.
+    encoder: t.preprocessMs + t.encoderMs,
+    head: t.headMs,
+    post: t.postprocessMs,
+    total: t.totalMs,
+    cached: t.encoderCached ? 1 : 0,
+  };
 }
 
 export class Controller {
@@ -239,54 +252,83 @@ export class Controller {
   private async runJob(jobId: string): Promise<void> {
     const job = this.state.job;
     if (!job || job.jobId !== jobId) return; // superseded while waiting
-    const bytes = this.pendingBytes.get(jobId) ?? new Uint8Array(0);
-    this.pendingBytes.delete(jobId);
-    this.traceStart = now();
-    this.trace = [];
+    const bytes = this.takeJobBytes(jobId);
+    this.startTrace();
     await this.yieldToPaint();
     this.mark('start');
-
-    // Show the photo first, decoded off the main thread by the browser (display only; the model
-    // gets core's decoder below, the same one the CLI uses).
-    if (this.deps.decodeForDisplay && bytes.length > 0) {
-      const small = await this.deps.decodeForDisplay(bytes, DISPLAY_MAX_SIDE).catch(() => null);
-      if (this.state.job?.jobId !== jobId) return;
-      if (small) {
-        this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
-        this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
-        await this.yieldToPaint();
-        this.mark('shown');
-      }
-    }
-
-    let source: RgbaImage;
-    try {
-      if (bytes.length === 0) throw new Error('no image bytes arrived');
-      source = decodeImage(bytes);
-      this.mark('decoded');
-    } catch (err) {
-      this.fail(jobId, `Could not read the image of “${job.nodeName}”: ${errorMessage(err)}`);
-      return;
-    }
-    if (this.state.job?.jobId !== jobId) return;
-    // Figma's getSizeAsync gave the job's size; a decoder that disagrees (an orientation tag read
-    // differently, a damaged file) would place the matte wrongly. Stop now, before inference.
-    if (source.width !== job.width || source.height !== job.height) {
-      this.fail(
-        jobId,
-        `Could not read the image of “${job.nodeName}”: it decodes to ${source.width}×${source.height} px but Figma reports ${job.width}×${job.height} px.`,
-      );
-      return;
-    }
+    if (!(await this.showQuickPreview(jobId, bytes))) return;
+    const source = this.decodeSource(job, bytes);
+    // The paint after the quick preview may have let a newer job in.
+    if (!source || this.state.job?.jobId !== jobId || !this.hasJobSize(job, source)) return;
     this.active = { jobId, source, alpha: null };
-    const shown = this.display.source;
-    if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
-      this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
-    }
+    this.showSource(source);
     this.dispatch({ type: 'phase', jobId, phase: 'encoding' });
     await this.yieldToPaint();
     this.mark('encoding');
     await this.matteActive(jobId);
+  }
+
+  /** The image bytes that came with the job message; kept only until the job starts. */
+  private takeJobBytes(jobId: string): Uint8Array {
+    const bytes = this.pendingBytes.get(jobId) ?? new Uint8Array(0);
+    this.pendingBytes.delete(jobId);
+    return bytes;
+  }
+
+  private startTrace(): void {
+    this.traceStart = now();
+    this.trace = [];
+  }
+
+  /**
+   * Shows the photo first, decoded off the main thread by the browser (display only; the model
+   * gets core's decoder, the same one the CLI uses). False when the job was superseded meanwhile.
+   */
+  private async showQuickPreview(jobId: string, bytes: Uint8Array): Promise<boolean> {
+    if (!this.deps.decodeForDisplay || bytes.length === 0) return true;
+    const small = await this.deps.decodeForDisplay(bytes, DISPLAY_MAX_SIDE).catch(() => null);
+    if (this.state.job?.jobId !== jobId) return false;
+    if (small) {
+      this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
+      this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
+      await this.yieldToPaint();
+      this.mark('shown');
+    }
+    return true;
+  }
+
+  /** The full-resolution image for the model, or null once the job has been failed. */
+  private decodeSource(job: JobView, bytes: Uint8Array): RgbaImage | null {
+    try {
+      if (bytes.length === 0) throw new Error('no image bytes arrived');
+      const source = decodeImage(bytes);
+      this.mark('decoded');
+      return source;
+    } catch (err) {
+      this.fail(job.jobId, `Could not read the image of “${job.nodeName}”: ${errorMessage(err)}`);
+      return null;
+    }
+  }
+
+  /**
+   * Figma's getSizeAsync gave the job's size; a decoder that disagrees (an orientation tag read
+   * differently, a damaged file) would place the matte wrongly. Fails the job now, before inference.
+   */
+  private hasJobSize(job: JobView, source: RgbaImage): boolean {
+    if (source.width === job.width && source.height === job.height) return true;
+    this.fail(
+      job.jobId,
+      `Could not read the image of “${job.nodeName}”: it decodes to ${source.width}×${source.height} px but Figma reports ${job.width}×${job.height} px.`,
+    );
+    return false;
+  }
+
+  /** Replaces the browser-decoded preview unless it already has the display size. */
+  private showSource(source: RgbaImage): void {
+    const shown = this.display.source;
+    if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
+      this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
+    }
   }
 
   /** Runs the model on the active job's image with the job's current prompts, then shows the result. */
@@ -304,16 +346,7 @@ export class Controller {
       this.mark('matted');
       this.makePreviews(source, result.alpha);
       this.mark('previews');
-      const t = result.timings;
-      const timings: Record<string, number> = {
-        // The panel's "encoder" is the whole encode step, letterboxing included.
-        encoder: t.preprocessMs + t.encoderMs,
-        head: t.headMs,
-        post: t.postprocessMs,
-        total: t.totalMs,
-        cached: t.encoderCached ? 1 : 0,
-      };
-      this.dispatch({ type: 'result', jobId, timings, backend: engine.backend as Backend });
+      this.dispatch({ type: 'result', jobId, timings: panelTimings(result.timings), backend: engine.backend as Backend });
       this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;

@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
 import { errorMessage } from '../core/errors';
-import { parseModelConfig } from '../core/model-config';
+import { parseModelConfig, type SmatModelConfig } from '../core/model-config';
 import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
@@ -82,7 +82,7 @@ const ctrl = new Controller({
     }
     const [configBytes, encoder, head] = await Promise.all([models['model-config'], models.encoder, models.head]);
     performance.mark('smat:assets-received');
-    let config;
+    let config: SmatModelConfig;
     try {
       config = parseModelConfig(JSON.parse(new TextDecoder().decode(configBytes)));
     } catch (err) {

@@ -160,29 +160,31 @@ function updateJob(state: UiState, jobId: string, patch: Partial<JobView>): UiSt
   return { ...state, job: { ...state.job, ...patch } };
 }
 
+function onSandboxMessage(state: UiState, msg: SandboxToUi): UiState {
+  switch (msg.type) {
+    case 'job':
+      return onJob(state, msg);
+    case 'error': {
+      // A write that failed ends the job being applied; the message stays on screen.
+      const withError = { ...state, error: msg.message };
+      return state.job?.phase === 'applying' ? advance({ ...withError, job: null }) : withError;
+    }
+    case 'applied': {
+      if (!state.job || state.job.jobId !== msg.jobId) return state;
+      // The result is written: clear it off the screen and take the next queued job.
+      return advance({ ...state, job: null });
+    }
+    case 'done':
+      return { ...advance(state), finished: true };
+    default:
+      return state;
+  }
+}
+
 export function reduce(state: UiState, ev: UiEvent): UiState {
   switch (ev.type) {
-    case 'sandbox': {
-      const msg = ev.msg;
-      switch (msg.type) {
-        case 'job':
-          return onJob(state, msg);
-        case 'error': {
-          // A write that failed ends the job being applied; the message stays on screen.
-          const withError = { ...state, error: msg.message };
-          return state.job?.phase === 'applying' ? advance({ ...withError, job: null }) : withError;
-        }
-        case 'applied': {
-          if (!state.job || state.job.jobId !== msg.jobId) return state;
-          // The result is written: clear it off the screen and take the next queued job.
-          return advance({ ...state, job: null });
-        }
-        case 'done':
-          return { ...advance(state), finished: true };
-        default:
-          return state;
-      }
-    }
+    case 'sandbox':
+      return onSandboxMessage(state, ev.msg);
     case 'model-progress':
       return { ...state, model: { ...state.model, progress: ev.progress, label: ev.label } };
     case 'model-ready': {

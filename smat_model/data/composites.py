@@ -30,8 +30,8 @@ def place_layer(rng, fg: np.ndarray, fa: np.ndarray, long_side: float, size: int
     sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(size, x0 + nw), min(size, y0 + nh)
     if sx1 <= sx0 or sy1 <= sy0:
         return layer_rgb, layer_a
-    layer_rgb[sy0:sy1, sx0:sx1] = fg[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0]
-    layer_a[sy0:sy1, sx0:sx1] = fa[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0]
+    layer_rgb[sy0:sy1, sx0:sx1] = fg[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
+    layer_a[sy0:sy1, sx0:sx1] = fa[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
     return layer_rgb, layer_a
 
 
@@ -48,8 +48,7 @@ def coverage(alphas, size: int) -> np.ndarray:
     return hidden
 
 
-def stack_layers(rng, background: np.ndarray, layers: List[Layer], order: List[int], target: int,
-                 hair_p: float):
+def stack_layers(rng, background: np.ndarray, layers: List[Layer], order: List[int], target: int, hair_p: float):
     """Paste `layers` bottom to top in `order`; the target grows hair strands with p=hair_p.
     Returns the image and the target's visible alpha."""
     img, target_alpha = background, None
@@ -59,7 +58,7 @@ def stack_layers(rng, background: np.ndarray, layers: List[Layer], order: List[i
         if li != target:
             img = over(img, rgb, a)
             continue
-        occluders = coverage((layers[lj][1] for lj in order[rank + 1:]), size)
+        occluders = coverage((layers[lj][1] for lj in order[rank + 1 :]), size)
         if rng.random() < hair_p:
             # Strands are coloured from the image with the target on it, and hidden by occluders.
             img, a = add_hair_strands(rng, over(img, rgb, a), a, occluders)

@@ -58,15 +58,18 @@ def make_one(factory: SampleFactory, rng: np.random.Generator):
         strands = alpha - a  # add_hair_strands adds s = strands * (1 - a), so a + s <= 1
         c = strand_colour(before, after, strands)
         with np.errstate(invalid="ignore", divide="ignore"):
-            fg_colour = np.where(alpha[..., None] > 0, (a[..., None] * fg + strands[..., None] * c) / alpha[..., None], 0)
+            fg_colour = np.where(
+                alpha[..., None] > 0, (a[..., None] * fg + strands[..., None] * c) / alpha[..., None], 0
+            )
     fg_colour = np.where(alpha[..., None] > 0, fg_colour, 0)
     image = alpha[..., None] * fg_colour + (1 - alpha[..., None]) * bg
     return np.clip(image, 0, 1), np.clip(fg_colour, 0, 1), np.clip(alpha, 0, 1), bg
 
 
 def main(argv=None):
-    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/fg-composites", COUNT, SIZE, SEED,
-                                         ("images", "fg", "alpha"))
+    args, factory, rng = heldout_set_cli(
+        argv, __doc__, "runs/fg-composites", COUNT, SIZE, SEED, ("images", "fg", "alpha")
+    )
     u8 = lambda x: (x * 255).round().astype(np.uint8)
     for i in range(args.count):
         image, fg, alpha, _ = make_one(factory, rng)

@@ -20,8 +20,9 @@ DUPLICATE_P = 0.3
 
 
 def main(argv=None):
-    args, factory, rng = heldout_set_cli(argv, __doc__, "runs/val-composites", COUNT, SIZE, SEED,
-                                         ("images", "masks", "trimaps"))
+    args, factory, rng = heldout_set_cli(
+        argv, __doc__, "runs/val-composites", COUNT, SIZE, SEED, ("images", "masks", "trimaps")
+    )
     duplicated = 0
     for i in range(args.count):
         img, alpha, info = factory.composite(rng, duplicate_p=DUPLICATE_P, hair_p=0.0)

@@ -26,10 +26,10 @@ COMPOSITE_TRIES = 20  # a composite whose target ends up (nearly) hidden is draw
 
 @dataclass
 class Sample:
-    image: np.ndarray          # [3,S,S] normalised
-    alpha: np.ndarray          # [S,S]
-    prompt_masks: np.ndarray   # [K,S,S]
-    has_prompt: np.ndarray     # [K]
+    image: np.ndarray  # [3,S,S] normalised
+    alpha: np.ndarray  # [S,S]
+    prompt_masks: np.ndarray  # [K,S,S]
+    has_prompt: np.ndarray  # [K]
     kind: str
 
 
@@ -55,7 +55,7 @@ class SampleFactory:
         h, w = alpha.shape
         cw, ch = int(w * rng.uniform(0.7, 1.0)), int(h * rng.uniform(0.7, 1.0))
         x0, y0 = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
-        img, alpha = img[y0:y0 + ch, x0:x0 + cw], alpha[y0:y0 + ch, x0:x0 + cw]
+        img, alpha = img[y0 : y0 + ch, x0 : x0 + cw], alpha[y0 : y0 + ch, x0 : x0 + cw]
         if rng.random() < 0.5:
             img, alpha = img[:, ::-1], alpha[:, ::-1]
         img = colour_jitter(rng, img)
@@ -87,8 +87,7 @@ class SampleFactory:
                 layers[target] = (rgb, a * rng.uniform(0.6, 0.9))
             img, target_alpha = stack_layers(rng, img, layers, order, target, hair_p)
             if target_alpha is not None and (target_alpha > 0.5).sum() > 0.002 * s * s:
-                info = {"duplicated": duplicated, "layers": [a for _, a in layers], "target": target,
-                        "order": order}
+                info = {"duplicated": duplicated, "layers": [a for _, a in layers], "target": target, "order": order}
                 return np.clip(img, 0, 1), target_alpha.astype(np.float32), info
         raise RuntimeError("could not build a composite with a visible target")
 
@@ -118,7 +117,7 @@ class SampleFactory:
         bg = resize(bg, max(s, int(w * scale)), max(s, int(h * scale)))
         y0 = int(rng.integers(0, bg.shape[0] - s + 1))
         x0 = int(rng.integers(0, bg.shape[1] - s + 1))
-        bg = bg[y0:y0 + s, x0:x0 + s]
+        bg = bg[y0 : y0 + s, x0 : x0 + s]
         return colour_jitter(rng, bg[:, ::-1] if rng.random() < 0.5 else bg)
 
     def random_cutout(self, rng):

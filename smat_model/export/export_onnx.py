@@ -32,11 +32,24 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
     enc_path = os.path.join(out_dir, "smat-encoder.onnx")
     head_path = os.path.join(out_dir, "smat-head.onnx")
     with torch.no_grad():
-        torch.onnx.export(model.encoder, (image,), enc_path, input_names=["image"], output_names=["features"],
-                          opset_version=OPSET, do_constant_folding=True)
-        torch.onnx.export(model.head, (feats, image, mask, has), head_path,
-                          input_names=["features", "image", "prompt_mask", "has_prompt"],
-                          output_names=["alpha", "similarity"], opset_version=OPSET, do_constant_folding=True)
+        torch.onnx.export(
+            model.encoder,
+            (image,),
+            enc_path,
+            input_names=["image"],
+            output_names=["features"],
+            opset_version=OPSET,
+            do_constant_folding=True,
+        )
+        torch.onnx.export(
+            model.head,
+            (feats, image, mask, has),
+            head_path,
+            input_names=["features", "image", "prompt_mask", "has_prompt"],
+            output_names=["alpha", "similarity"],
+            opset_version=OPSET,
+            do_constant_folding=True,
+        )
     if fp16:
         for path in (enc_path, head_path):
             store_weights_as_fp16(path)
@@ -53,8 +66,9 @@ def store_weights_as_fp16(path: str, min_elements: int = 16):
         if arr.dtype == np.float32 and arr.size >= min_elements:
             half_name = init.name + "_fp16"
             new_inits.append(numpy_helper.from_array(arr.astype(np.float16), half_name))
-            casts.append(helper.make_node("Cast", [half_name], [init.name], to=onnx.TensorProto.FLOAT,
-                                          name=init.name + "_cast"))
+            casts.append(
+                helper.make_node("Cast", [half_name], [init.name], to=onnx.TensorProto.FLOAT, name=init.name + "_cast")
+            )
         else:
             new_inits.append(init)
     del graph.initializer[:]
@@ -96,9 +110,12 @@ def main(argv=None):
     p.add_argument("--out", default="models")
     p.add_argument("--size", type=int, default=512)
     p.add_argument("--fp32", action="store_true")
-    p.add_argument("--resume-state", default=None,
-                   help="also write the checkpoint's fp32 weights, without optimizer state, here (the file that "
-                        "is committed with the graphs, so the next session resumes from the shipped model)")
+    p.add_argument(
+        "--resume-state",
+        default=None,
+        help="also write the checkpoint's fp32 weights, without optimizer state, here (the file that "
+        "is committed with the graphs, so the next session resumes from the shipped model)",
+    )
     args = p.parse_args(argv)
     model = build_smat(args.checkpoint)
     enc, head = export_graphs(model, args.out, args.size, fp16=not args.fp32)

@@ -29,8 +29,11 @@ def onnx_initializers(path: str):
 
 def linear_call_order(head: SMatHead):
     order = []
-    hooks = [m.register_forward_hook(lambda mod, i, o, n=name: order.append(n))
-             for name, m in head.named_modules() if isinstance(m, torch.nn.Linear)]
+    hooks = [
+        m.register_forward_hook(lambda mod, i, o, n=name: order.append(n))
+        for name, m in head.named_modules()
+        if isinstance(m, torch.nn.Linear)
+    ]
     with torch.no_grad():
         head(torch.zeros(1, 256, 4, 4), torch.zeros(1, 3, 64, 64), torch.zeros(1, 1, 64, 64), torch.zeros(1))
     for h in hooks:

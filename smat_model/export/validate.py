@@ -29,8 +29,21 @@ SOFT_BAND_KEYS = ["sad_unknown", "mse_unknown"]
 
 
 def run_eval(images, gt, prompt, models, out_json, trimaps=None):
-    cmd = ["node", os.path.join(REPO, "bin", "smat.mjs"), "eval", "--images", images, "--gt", gt,
-           "--prompt", prompt, "--seed", "0", "--json", out_json]
+    cmd = [
+        "node",
+        os.path.join(REPO, "bin", "smat.mjs"),
+        "eval",
+        "--images",
+        images,
+        "--gt",
+        gt,
+        "--prompt",
+        prompt,
+        "--seed",
+        "0",
+        "--json",
+        out_json,
+    ]
     if trimaps:
         cmd += ["--trimaps", trimaps]
     if models:
@@ -54,21 +67,27 @@ def evaluate_all(args):
     """Every (set, prompt) of RUNS through `smat eval`, in RUNS order."""
     sets = {"ecssd-val": os.path.join(args.data, "ecssd-val"), "composites": args.composites}
     with tempfile.TemporaryDirectory() as tmp:
+
         def one(run):
             name, prompt = run
             folder = sets[name]
             out = os.path.join(tmp, f"{name}-{prompt.replace(':', '')}.json")
             trimaps = os.path.join(folder, "trimaps") if name == "composites" else None
-            r = run_eval(os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out, trimaps)
+            r = run_eval(
+                os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out, trimaps
+            )
             return {"set": name, **r}
+
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             return list(pool.map(one, RUNS))
 
 
 def results_table(results) -> str:
     """The model card's validation table, in Markdown."""
-    lines = ["| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn | soft-band SAD | soft-band MSE |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| set | prompt | n | IoU@0.5 | MAE | SAD | MSE | Grad | Conn | soft-band SAD | soft-band MSE |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         cells = [f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS]
         cells += [f"{r[k]:.4f}" if k in r else "–" for k in SOFT_BAND_KEYS]

@@ -48,7 +48,7 @@ class CrossAttentionUpdate(nn.Module):
         hd = c // self.heads
         q = self.q(self.norm_q(cand)).view(b, 1, self.heads, hd).transpose(1, 2)
         k, v = self.kv(self.norm_kv(tokens)).view(b, n, 2, self.heads, hd).permute(2, 0, 3, 1, 4)
-        attn = (q @ k.transpose(-2, -1)) * hd ** -0.5
+        attn = (q @ k.transpose(-2, -1)) * hd**-0.5
         upd = (attn.softmax(-1) @ v).transpose(1, 2).reshape(b, 1, c)
         cand = cand + self.out(upd)
         return cand + self.mlp(self.norm_mlp(cand))
@@ -75,7 +75,7 @@ class JointSelfAttention(nn.Module):
         b, n, c = seq.shape
         hd = c // self.heads
         q, k, v = self.qkv(self.norm(seq)).view(b, n, 3, self.heads, hd).permute(2, 0, 3, 1, 4)
-        attn = (q @ k.transpose(-2, -1)) * hd ** -0.5
+        attn = (q @ k.transpose(-2, -1)) * hd**-0.5
         seq = seq + self.out((attn.softmax(-1) @ v).transpose(1, 2).reshape(b, n, c))
         return seq + self.mlp(self.norm_mlp(seq))
 

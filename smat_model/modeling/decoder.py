@@ -55,7 +55,8 @@ class SimilarityGuidedDecoder(nn.Module):
         # Created and assigned in order up8..up1, so seeded initialisation and the state-dict keys
         # stay those of the checkpoints.
         self.up8, self.up4, self.up2, self.up1 = (
-            FusionStep(cin, skip, cout) for cin, skip, cout in zip(widths[:-1], skips, widths[1:]))
+            FusionStep(cin, skip, cout) for cin, skip, cout in zip(widths[:-1], skips, widths[1:])
+        )
         self.alpha = nn.Conv2d(widths[-1], 1, 3, 1, 1)
         # The decoder predicts a correction to the similarity map's logit rather than alpha from
         # scratch: zero-initialised, it starts as the (already meaningful) upsampled similarity,

@@ -57,7 +57,7 @@ class WindowAttention(nn.Module):
         x = self.norm(x)
         q, k, v = self.qkv(x).view(b, n, self.heads, -1).split([self.key_dim] * 3, dim=3)
         q, k, v = (t.permute(0, 2, 1, 3) for t in (q, k, v))
-        attn = (q @ k.transpose(-2, -1)) * (self.key_dim ** -0.5) + self.bias_table
+        attn = (q @ k.transpose(-2, -1)) * (self.key_dim**-0.5) + self.bias_table
         x = (attn.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, n, -1)
         return self.proj(x)
 
@@ -134,8 +134,10 @@ class TinyViTEncoder(nn.Module):
         self.merge2 = PatchMerging(160, 320, 1)
         self.stage3 = nn.Sequential(*[TinyViTBlock(320, 10, 7) for _ in range(2)])
         self.neck = nn.Sequential(
-            nn.Conv2d(320, 256, 1, bias=False), LayerNorm2d(256),
-            nn.Conv2d(256, 256, 3, padding=1, bias=False), LayerNorm2d(256),
+            nn.Conv2d(320, 256, 1, bias=False),
+            LayerNorm2d(256),
+            nn.Conv2d(256, 256, 3, padding=1, bias=False),
+            LayerNorm2d(256),
         )
 
     def forward(self, x):

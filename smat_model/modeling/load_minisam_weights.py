@@ -45,8 +45,11 @@ def _load_neck(enc: TinyViTEncoder, graph, inits) -> None:
     _copy(enc.neck[2].weight, inits["neck.2.weight"], "neck.2")
     # The neck's LayerNorm2d affine parameters survive as the Mul/Add constants that follow each
     # normalisation, in graph order.
-    ln_params = [n for n in graph.node if n.op_type in ("Mul", "Add") and any(
-        i in inits and inits[i].shape == (256, 1, 1) for i in n.input)]
+    ln_params = [
+        n
+        for n in graph.node
+        if n.op_type in ("Mul", "Add") and any(i in inits and inits[i].shape == (256, 1, 1) for i in n.input)
+    ]
     vals = [next(inits[i] for i in n.input if i in inits) for n in ln_params]
     if len(vals) != 4:
         raise ValueError(f"expected 4 neck LayerNorm parameters, found {len(vals)}")
@@ -78,7 +81,7 @@ def _load_attention_blocks(enc: TinyViTEncoder, graph, inits) -> None:
     if len(matmuls) != 4 * len(blocks):
         raise ValueError(f"expected {4 * len(blocks)} weight MatMuls, found {len(matmuls)}")
     for bi, (blk, prefix) in enumerate(zip(blocks, prefixes)):
-        qkv, proj, fc1, fc2 = matmuls[4 * bi: 4 * bi + 4]
+        qkv, proj, fc1, fc2 = matmuls[4 * bi : 4 * bi + 4]
         # ONNX stores Linear weights transposed (x @ W).
         _copy(blk.attn.qkv.weight, inits[qkv.input[1]].T, prefix + ".qkv")
         _copy(blk.attn.proj.weight, inits[proj.input[1]].T, prefix + ".proj")
@@ -87,7 +90,11 @@ def _load_attention_blocks(enc: TinyViTEncoder, graph, inits) -> None:
         for mod, key in ((blk.attn.norm, "attn.norm"), (blk.mlp.norm, "mlp.norm")):
             _copy(mod.weight, inits[f"{prefix}.{key}.weight"], f"{prefix}.{key}.weight")
             _copy(mod.bias, inits[f"{prefix}.{key}.bias"], f"{prefix}.{key}.bias")
-        for mod, key in ((blk.attn.qkv, "attn.qkv"), (blk.attn.proj, "attn.proj"),
-                         (blk.mlp.fc1, "mlp.fc1"), (blk.mlp.fc2, "mlp.fc2")):
+        for mod, key in (
+            (blk.attn.qkv, "attn.qkv"),
+            (blk.attn.proj, "attn.proj"),
+            (blk.mlp.fc1, "mlp.fc1"),
+            (blk.mlp.fc2, "mlp.fc2"),
+        ):
             _copy(mod.bias, inits[f"{prefix}.{key}.bias"], f"{prefix}.{key}.bias")
         _copy(blk.attn.bias_table, softmax_biases[bi], prefix + ".attention_biases")

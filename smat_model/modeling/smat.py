@@ -1,6 +1,5 @@
 """SMat assembled: encoder + head. The head is a separate module because it is exported as its own
 ONNX graph, so a new prompt on the same image re-runs only the head."""
-import torch
 import torch.nn as nn
 
 from .candidate import CandidateSimilarity

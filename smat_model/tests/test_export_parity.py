@@ -23,8 +23,7 @@ def test_encoder_and_head_match_pytorch(tmp_path, encoder, ecssd_photo):
     canvas, a, valid, _ = letterbox(img, mask, SIZE)
     x = normalise(canvas, valid)[None]
     x0, y0, x1, y1 = bbox(a)
-    prompt, has = rasterize_prompts([{"kind": "box", "x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}],
-                                    1.0, SIZE)
+    prompt, has = rasterize_prompts([{"kind": "box", "x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}], 1.0, SIZE)
     # The graphs store fp16 weights; compare against the same weights rounded in PyTorch, and
     # against the fp32 model for the size of the rounding effect.
     rounded = copy.deepcopy(model)
@@ -40,13 +39,22 @@ def test_encoder_and_head_match_pytorch(tmp_path, encoder, ecssd_photo):
 
     ort_feats = run_onnx(enc_path, {"image": x})["features"]
     enc_diff = float(np.abs(ort_feats - feats.numpy()).max())
-    out = run_onnx(head_path, {"features": feats.numpy(), "image": x, "prompt_mask": prompt[None, None],
-                               "has_prompt": np.array([float(has)], np.float32)})
+    out = run_onnx(
+        head_path,
+        {
+            "features": feats.numpy(),
+            "image": x,
+            "prompt_mask": prompt[None, None],
+            "has_prompt": np.array([float(has)], np.float32),
+        },
+    )
     head_diff = float(np.abs(out["alpha"] - alpha.numpy()).max())
     sim_diff = float(np.abs(out["similarity"] - sim.numpy()).max())
     fp16_effect = float(np.abs(alpha.numpy() - alpha_fp32.numpy()).max())
-    print(f"export parity: encoder {enc_diff:.2e}, head alpha {head_diff:.2e}, similarity {sim_diff:.2e}; "
-          f"fp16 weight rounding moves alpha by {fp16_effect:.2e}")
+    print(
+        f"export parity: encoder {enc_diff:.2e}, head alpha {head_diff:.2e}, similarity {sim_diff:.2e}; "
+        f"fp16 weight rounding moves alpha by {fp16_effect:.2e}"
+    )
     assert ort_feats.shape == (1, 256, SIZE // 16, SIZE // 16)
     assert out["alpha"].shape == (1, 1, SIZE, SIZE)
     assert enc_diff < 1e-3

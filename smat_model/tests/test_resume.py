@@ -21,7 +21,7 @@ def _inputs(size=512, seed=0):
     feats = torch.randn(1, 256, size // 16, size // 16, generator=g)
     image = torch.randn(1, 3, size, size, generator=g)
     mask = torch.zeros(1, 1, size, size)
-    mask[..., size // 5:size // 2, size // 4:size // 2] = 1
+    mask[..., size // 5 : size // 2, size // 4 : size // 2] = 1
     return feats, image, mask
 
 
@@ -33,8 +33,15 @@ def test_weights_recovered_from_the_shipped_head_reproduce_it():
     for has in (0.0, 1.0):
         with torch.no_grad():
             alpha, sim = head(feats, image, mask * has, torch.tensor([has]))
-        out = run_onnx(SHIPPED_HEAD, {"features": feats.numpy(), "image": image.numpy(),
-                                      "prompt_mask": (mask * has).numpy(), "has_prompt": np.array([has], np.float32)})
+        out = run_onnx(
+            SHIPPED_HEAD,
+            {
+                "features": feats.numpy(),
+                "image": image.numpy(),
+                "prompt_mask": (mask * has).numpy(),
+                "has_prompt": np.array([has], np.float32),
+            },
+        )
         assert np.abs(out["alpha"] - alpha.numpy()).max() < 1e-4
         assert np.abs(out["similarity"] - sim.numpy()).max() < 1e-4
 

@@ -9,8 +9,24 @@ from smat_model.training.feature_cache import main as build_cache
 
 
 def _run(tmp_path, data_root, steps):
-    train_cached.main(["--data", data_root, "--cache", str(tmp_path / "cache"), "--run", str(tmp_path / "run"),
-                       "--size", "64", "--stop-after", str(steps), "--eval-every", "100000", "--threads", "2"])
+    train_cached.main(
+        [
+            "--data",
+            data_root,
+            "--cache",
+            str(tmp_path / "cache"),
+            "--run",
+            str(tmp_path / "run"),
+            "--size",
+            "64",
+            "--stop-after",
+            str(steps),
+            "--eval-every",
+            "100000",
+            "--threads",
+            "2",
+        ]
+    )
     return torch.load(tmp_path / "run" / "last.pt", map_location="cpu")
 
 
@@ -18,8 +34,9 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     build_cache(["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "25"])
     first = _run(tmp_path, data_root, steps=1)
     # A new run starts from the shipped model (or its committed state), not from zero.
-    shipped_step = train_cached.starting_state(train_cached.parse_args(["--run", str(tmp_path / "none")]),
-                                               str(tmp_path / "none" / "last.pt"))[1]["step"]
+    shipped_step = train_cached.starting_state(
+        train_cached.parse_args(["--run", str(tmp_path / "none")]), str(tmp_path / "none" / "last.pt")
+    )[1]["step"]
     assert shipped_step > 0 and first["step"] == shipped_step + 1 and first["samples_seen"] > 0
     second = _run(tmp_path, data_root, steps=1)
     assert second["step"] == shipped_step + 2

@@ -27,11 +27,12 @@ def shard_path(out: str, index: int) -> str:
 
 def build_shard(encoder, factory, seed: int, auto_fraction: float):
     rng = np.random.default_rng(seed)
-    samples = [factory.automatic(rng) if rng.random() < auto_fraction else factory.interactive(rng)
-               for _ in range(SHARD)]
+    samples = [
+        factory.automatic(rng) if rng.random() < auto_fraction else factory.interactive(rng) for _ in range(SHARD)
+    ]
     images = torch.from_numpy(np.stack([s.image for s in samples]))
     with torch.no_grad():
-        trunk = torch.cat([encoder.trunk(images[i:i + 1]) for i in range(len(samples))])
+        trunk = torch.cat([encoder.trunk(images[i : i + 1]) for i in range(len(samples))])
     return {
         "image": images.numpy().astype(np.float16),
         "trunk": trunk.numpy().astype(np.float16),
@@ -62,9 +63,13 @@ class CachedPool:
         keys = list(self.shards)
         picks = [(keys[rng.integers(len(keys))], int(rng.integers(SHARD))) for _ in range(n)]
         field = lambda name: np.stack([self.shards[k][name][i] for k, i in picks])
-        return (torch.from_numpy(field("image").astype(np.float32)), torch.from_numpy(field("trunk").astype(np.float32)),
-                torch.from_numpy(field("alpha").astype(np.float32)), torch.from_numpy(field("prompt_masks").astype(np.float32)),
-                torch.from_numpy(field("has_prompt")))
+        return (
+            torch.from_numpy(field("image").astype(np.float32)),
+            torch.from_numpy(field("trunk").astype(np.float32)),
+            torch.from_numpy(field("alpha").astype(np.float32)),
+            torch.from_numpy(field("prompt_masks").astype(np.float32)),
+            torch.from_numpy(field("has_prompt")),
+        )
 
 
 def main(argv=None):

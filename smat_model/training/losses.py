@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 
 def _gauss_kernel(device):
-    k = torch.tensor([1., 4., 6., 4., 1.], device=device)
+    k = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0], device=device)
     k = (k[:, None] * k[None, :]) / 256.0
     return k.view(1, 1, 5, 5)
 
@@ -27,8 +27,9 @@ def laplacian_pyramid(x: torch.Tensor, levels: int = 5):
 
 
 def laplacian_loss(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
-    return sum((2 ** i) * F.l1_loss(p, g) for i, (p, g) in
-               enumerate(zip(laplacian_pyramid(pred), laplacian_pyramid(gt))))
+    return sum(
+        (2**i) * F.l1_loss(p, g) for i, (p, g) in enumerate(zip(laplacian_pyramid(pred), laplacian_pyramid(gt)))
+    )
 
 
 def smat_loss(alpha, similarity, gt_alpha):

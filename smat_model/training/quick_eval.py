@@ -20,8 +20,12 @@ def evaluate_ecssd(model, data_root: str, size: int, limit: int = 50):
     rng = np.random.default_rng(0)
     for name in names:
         img = np.asarray(Image.open(os.path.join(folder, "images", name)).convert("RGB"), np.float32) / 255
-        gt = np.asarray(Image.open(os.path.join(folder, "masks", os.path.splitext(name)[0] + ".png")).convert("L"),
-                        np.float32) / 255
+        gt = (
+            np.asarray(
+                Image.open(os.path.join(folder, "masks", os.path.splitext(name)[0] + ".png")).convert("L"), np.float32
+            )
+            / 255
+        )
         canvas, a, valid, scale = letterbox(img, gt, size)
         x = torch.from_numpy(normalise(canvas, valid))[None]
         feats = model.encoder(x)

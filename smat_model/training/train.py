@@ -18,24 +18,31 @@ from ..data.sample_factory import SampleFactory
 from ..modeling.build import build_encoder
 from ..modeling.smat import SMat, SMatHead
 from .losses import smat_loss
-from .training_loop import TrainingLoop, lr_at, training_argument_parser
+from .training_loop import TrainingLoop, lr_at, prepare_run, training_argument_parser
 
 
 def parse_args(argv=None):
     p = training_argument_parser(__doc__, size=384, eval_every=400)
     p.add_argument("--auto-fraction", type=float, default=0.5)
     p.add_argument("--lr", type=float, default=4e-4)
-    p.add_argument("--init-head-from", default=None,
-                   help="start a new run from these head weights (e.g. models/checkpoint/smat-train-state.pt); "
-                        "layers the file lacks keep their fresh initialisation")
-    p.add_argument("--init-candidate-from", default=None,
-                   help="start a new run with the candidate/similarity weights of another checkpoint")
+    p.add_argument(
+        "--init-head-from",
+        default=None,
+        help="start a new run from these head weights (e.g. models/checkpoint/smat-train-state.pt); "
+        "layers the file lacks keep their fresh initialisation",
+    )
+    p.add_argument(
+        "--init-candidate-from",
+        default=None,
+        help="start a new run with the candidate/similarity weights of another checkpoint",
+    )
     return p.parse_args(argv)
 
 
 def make_batch(factory, rng, n_images, auto_fraction):
-    samples = [factory.automatic(rng) if rng.random() < auto_fraction else factory.interactive(rng)
-               for _ in range(n_images)]
+    samples = [
+        factory.automatic(rng) if rng.random() < auto_fraction else factory.interactive(rng) for _ in range(n_images)
+    ]
     images = torch.from_numpy(np.stack([s.image for s in samples]))
     k = samples[0].prompt_masks.shape[0]
     # Every image carries k prompt variants: the encoder runs once per image, the head k times.
@@ -71,7 +78,7 @@ def init_head_from(path, model, opt):
 
 def init_candidate_from(path, model):
     head_state = torch.load(path, map_location="cpu")["head"]
-    candidate = {k[len("candidate."):]: v for k, v in head_state.items() if k.startswith("candidate.")}
+    candidate = {k[len("candidate.") :]: v for k, v in head_state.items() if k.startswith("candidate.")}
     model.head.candidate.load_state_dict(candidate)
     print(f"candidate weights from {path}", flush=True)
     return 0, -1.0, 0
@@ -89,32 +96,31 @@ def starting_point(args, model, opt):
     return 0, -1.0, 0
 
 
-def head_only_loss(args, model, opt, factory, rng):
+def head_only_loss(args, model, factory, rng):
     """`loss_at(step)` for TrainingLoop: fresh samples through the frozen encoder, then the head."""
+
     def loss_at(step):
         images, index, masks, has, gt = make_batch(factory, rng, args.images_per_step, args.auto_fraction)
         with torch.no_grad():
             feats = model.encoder(images)
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.steps, args.lr)
         alpha, sim = model.head(feats[index], images[index], masks, has)
         loss, parts = smat_loss(alpha, sim, gt)
         return loss, parts, len(index)
+
     return loss_at
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    torch.set_num_threads(args.threads)
-    os.makedirs(args.run, exist_ok=True)
+    args = prepare_run(parse_args(argv))
     factory = SampleFactory(DataRoot(args.data), args.size)
     model = SMat(build_encoder(), SMatHead())
     opt = torch.optim.AdamW(model.head.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best, samples_seen = starting_point(args, model, opt)
     rng = np.random.default_rng(args.seed + step)
-    loop = TrainingLoop(args, model, opt, model.head.parameters(), lambda: {"head": model.head.state_dict()},
-                        step, best, samples_seen)
-    loop.run(head_only_loss(args, model, opt, factory, rng), lambda: f" | lr {lr_at(loop.step, args.steps, args.lr):.2e}")
+    loop = TrainingLoop(
+        args, model, opt, model.head.parameters(), lambda: {"head": model.head.state_dict()}, step, best, samples_seen
+    )
+    loop.run(head_only_loss(args, model, factory, rng), lambda: f" | lr {lr_at(loop.step, args.steps, args.lr):.2e}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from ..modeling.smat import SMat, SMatHead
 from ..paths import MODELS_DIR
 from .feature_cache import CachedPool
 from .losses import smat_loss
-from .training_loop import TrainingLoop, lr_at, training_argument_parser
+from .training_loop import TrainingLoop, prepare_run, training_argument_parser
 
 COMMITTED_STATE = os.path.join(MODELS_DIR, "checkpoint", "smat-train-state.pt")
 SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
@@ -29,8 +29,11 @@ SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
 def parse_args(argv=None):
     p = training_argument_parser(__doc__, size=512, eval_every=300)
     p.add_argument("--cache", default="runs/cache512", help="the pool written by `npm run train:cache`")
-    p.add_argument("--init-from", default=None,
-                   help="a train state (head, optionally encoder_tail) for a new run; default: the committed state")
+    p.add_argument(
+        "--init-from",
+        default=None,
+        help="a train state (head, optionally encoder_tail) for a new run; default: the committed state",
+    )
     # Low on purpose: runs resume a converged head, and restarting it at 2e-4 cost ~0.02-0.08 IoU
     # for hundreds of steps (model card, 2026-11-29 ablations); 3e-5 held the shipped score.
     p.add_argument("--lr", type=float, default=3e-5)
@@ -52,8 +55,11 @@ def starting_state(args, last: str):
     _, recovered = recover_head(SHIPPED_HEAD)
     with open(os.path.join(MODELS_DIR, "model.json")) as f:
         config = json.load(f)
-    return SHIPPED_HEAD, {"head": recovered, "step": config.get("trainingStep", 0),
-                          "samples_seen": config.get("samplesSeen", 0)}
+    return SHIPPED_HEAD, {
+        "head": recovered,
+        "step": config.get("trainingStep", 0),
+        "samples_seen": config.get("samplesSeen", 0),
+    }
 
 
 def model_and_optimiser(args):
@@ -63,9 +69,14 @@ def model_and_optimiser(args):
     for p in tail_params:
         p.requires_grad_(True)
     model = SMat(encoder, SMatHead())
-    opt = torch.optim.AdamW([{"params": list(model.head.parameters()), "base": args.lr},
-                             {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0}],
-                            lr=args.lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW(
+        [
+            {"params": list(model.head.parameters()), "base": args.lr},
+            {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
+        ],
+        lr=args.lr,
+        weight_decay=1e-4,
+    )
     return model, opt, tail_params
 
 
@@ -82,8 +93,9 @@ def restore(args, model, opt):
     if start == last:
         opt.load_state_dict(state["opt"])
         best = state.get("best", -1.0)
-    print(f"from {start} at step {step} ({samples_seen} samples seen); new head layers: {missing or 'none'}",
-          flush=True)
+    print(
+        f"from {start} at step {step} ({samples_seen} samples seen); new head layers: {missing or 'none'}", flush=True
+    )
     return step, best, samples_seen
 
 
@@ -95,35 +107,40 @@ def wait_for_pool(folder: str) -> CachedPool:
     return pool
 
 
-def cached_loss(args, model, opt, pool, rng):
+def cached_loss(args, model, pool, rng):
     """`loss_at(step)` for TrainingLoop: cached trunk outputs through the tail, then the head."""
+
     def loss_at(step):
         image, trunk, alpha, masks, has = pool.batch(rng, args.images_per_step)
         # Every cached image carries k prompt variants: the tail runs once per image, the head k times.
         index = torch.arange(len(image)).repeat_interleave(masks.shape[1])
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.steps, g["base"])
         if step % 20 == 0:
             pool.refresh()  # the pool may still be growing beside this run
         feats = model.encoder.tail(trunk)
         pred, sim = model.head(feats[index], image[index], masks.reshape(-1, 1, *masks.shape[-2:]), has.reshape(-1))
         loss, parts = smat_loss(pred, sim, alpha[:, None][index])
         return loss, parts, len(index)
+
     return loss_at
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    torch.set_num_threads(args.threads)
-    os.makedirs(args.run, exist_ok=True)
+    args = prepare_run(parse_args(argv))
     model, opt, tail_params = model_and_optimiser(args)
     step, best, samples_seen = restore(args, model, opt)
     pool = wait_for_pool(args.cache)
     rng = np.random.default_rng(args.seed + step)
-    loop = TrainingLoop(args, model, opt, list(model.head.parameters()) + tail_params,
-                        lambda: {"head": model.head.state_dict(), "encoder_tail": tail_state(model.encoder)},
-                        step, best, samples_seen)
-    loop.run(cached_loss(args, model, opt, pool, rng), lambda: f" | pool {len(pool)}")
+    loop = TrainingLoop(
+        args,
+        model,
+        opt,
+        list(model.head.parameters()) + tail_params,
+        lambda: {"head": model.head.state_dict(), "encoder_tail": tail_state(model.encoder)},
+        step,
+        best,
+        samples_seen,
+    )
+    loop.run(cached_loss(args, model, pool, rng), lambda: f" | pool {len(pool)}")
 
 
 if __name__ == "__main__":

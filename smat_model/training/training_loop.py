@@ -38,6 +38,13 @@ def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.A
     return p
 
 
+def prepare_run(args):
+    """Thread count and run folder, before anything is built."""
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.run, exist_ok=True)
+    return args
+
+
 class TrainingLoop:
     def __init__(self, args, model, opt, params, state_of, step=0, best=-1.0, samples_seen=0):
         """`state_of()` returns the weights to checkpoint (a dict); `params` are the ones clipped."""
@@ -48,12 +55,24 @@ class TrainingLoop:
 
     def save(self, path, extra=None):
         tmp = path + ".tmp"
-        torch.save({**self.state_of(), "opt": self.opt.state_dict(), "step": self.step, "best": self.best,
-                    "samples_seen": self.samples_seen, "args": vars(self.args), **(extra or {})}, tmp)
+        torch.save(
+            {
+                **self.state_of(),
+                "opt": self.opt.state_dict(),
+                "step": self.step,
+                "best": self.best,
+                "samples_seen": self.samples_seen,
+                "args": vars(self.args),
+                **(extra or {}),
+            },
+            tmp,
+        )
         os.replace(tmp, path)
 
     def run(self, loss_at, describe=lambda: ""):
-        """`loss_at(step)` builds a batch, sets the learning rate and returns (loss, parts, samples)."""
+        """`loss_at(step)` builds a batch and returns (loss, parts, samples).
+
+        Each parameter group follows the schedule from its own base rate ("base"), else from --lr."""
         args = self.args
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stop", True))
         signal.signal(signal.SIGINT, lambda *_: setattr(self, "stop", True))
@@ -66,6 +85,8 @@ class TrainingLoop:
                 break
             if args.stop_after is not None and self.step - first_step >= args.stop_after:
                 break
+            for g in self.opt.param_groups:
+                g["lr"] = lr_at(self.step, args.steps, g.get("base", args.lr))
             loss, parts, samples = loss_at(self.step)
             self.opt.zero_grad()
             loss.backward()
@@ -77,8 +98,11 @@ class TrainingLoop:
             running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
             if self.step % 20 == 0:
                 rate = window_n / (time.time() - window_t)
-                print(f"step {self.step} | {rate:.2f} samples/s | loss {running:.4f} (l1 {parts['l1']:.4f} "
-                      f"lap {parts['lap']:.4f} sim {parts['sim']:.4f}){describe()}", flush=True)
+                print(
+                    f"step {self.step} | {rate:.2f} samples/s | loss {running:.4f} (l1 {parts['l1']:.4f} "
+                    f"lap {parts['lap']:.4f} sim {parts['sim']:.4f}){describe()}",
+                    flush=True,
+                )
                 window_t, window_n = time.time(), 0
             if self.step % args.eval_every == 0:
                 score, scores = evaluate_and_log(self.model, args, self.step, self.samples_seen)

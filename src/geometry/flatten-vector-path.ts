@@ -7,86 +7,118 @@ const CURVE_STEPS = 12;
 
 /** One polyline per sub-path (each `M` starts a new one). Sub-paths with a single point are kept: a click. */
 export function flattenVectorPath(data: string): Point[][] {
-  const tokens = data.match(/[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? [];
-  const lines: Point[][] = [];
-  let current: Point[] = [];
-  let pen: Point = { x: 0, y: 0 };
-  let start: Point = { x: 0, y: 0 };
-  let command = '';
-  let i = 0;
+  return new PathFlattener(data).flatten();
+}
 
-  const num = (): number => {
-    const token = tokens[i++];
+const ORIGIN: Point = { x: 0, y: 0 };
+
+class PathFlattener {
+  private readonly tokens: string[];
+  private i = 0;
+  private readonly lines: Point[][] = [];
+  private current: Point[] = [];
+  private pen: Point = { x: 0, y: 0 };
+  private start: Point = { x: 0, y: 0 };
+  private command = '';
+
+  constructor(data: string) {
+    this.tokens = data.match(/[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? [];
+  }
+
+  flatten(): Point[][] {
+    while (this.i < this.tokens.length) {
+      this.readCommand();
+      // Drawing after Z without a new M continues from the closed sub-path's start.
+      if (this.current.length === 0 && !/^[MmZz]$/.test(this.command)) this.current.push(this.pen);
+      this.drawSegment();
+    }
+    this.finish();
+    return this.lines;
+  }
+
+  /** Takes a command letter if one is next; otherwise the numbers repeat the last command (SVG rule). */
+  private readCommand(): void {
+    if (/^[A-Za-z]$/.test(this.tokens[this.i])) {
+      this.command = this.tokens[this.i++];
+      if (this.lines.length === 0 && this.current.length === 0 && !/^[Mm]$/.test(this.command)) throw new Error('Vector path must start with M');
+    }
+    else if (this.command === '' || this.command === 'Z' || this.command === 'z') throw new Error('Vector path must start with M');
+  }
+
+  private num(): number {
+    const token = this.tokens[this.i++];
     const value = token === undefined ? NaN : Number(token);
     if (!Number.isFinite(value)) throw new Error(`Bad vector path near "${token ?? 'end'}"`);
     return value;
-  };
-  const finish = () => {
-    if (current.length > 0) lines.push(current);
-    current = [];
-  };
+  }
 
-  while (i < tokens.length) {
-    if (/^[A-Za-z]$/.test(tokens[i])) {
-      command = tokens[i++];
-      if (lines.length === 0 && current.length === 0 && !/^[Mm]$/.test(command)) throw new Error('Vector path must start with M');
-    }
-    else if (command === '' || command === 'Z' || command === 'z') throw new Error('Vector path must start with M');
-    const relative = command === command.toLowerCase();
-    const base = relative ? pen : { x: 0, y: 0 };
+  private finish(): void {
+    if (this.current.length > 0) this.lines.push(this.current);
+    this.current = [];
+  }
+
+  private drawSegment(): void {
+    const relative = this.command === this.command.toLowerCase();
+    // Relative coordinates count from the pen where the segment starts, for every point of it.
+    const base = relative ? this.pen : ORIGIN;
     const at = (x: number, y: number): Point => ({ x: base.x + x, y: base.y + y });
-    // Drawing after Z without a new M continues from the closed sub-path's start.
-    if (current.length === 0 && !/^[MmZz]$/.test(command)) current.push(pen);
-
-    switch (command.toUpperCase()) {
-      case 'M': {
-        finish();
-        pen = at(num(), num());
-        start = pen;
-        current = [pen];
+    switch (this.command.toUpperCase()) {
+      case 'M':
+        this.finish();
+        this.pen = at(this.num(), this.num());
+        this.start = this.pen;
+        this.current = [this.pen];
         // Further pairs after M are implicit line-tos (SVG rule).
-        command = relative ? 'l' : 'L';
+        this.command = relative ? 'l' : 'L';
         break;
-      }
       case 'L':
-        pen = at(num(), num());
-        current.push(pen);
+        this.lineTo(at(this.num(), this.num()));
         break;
       case 'H':
-        pen = { x: (relative ? pen.x : 0) + num(), y: pen.y };
-        current.push(pen);
+        this.lineTo({ x: (relative ? this.pen.x : 0) + this.num(), y: this.pen.y });
         break;
       case 'V':
-        pen = { x: pen.x, y: (relative ? pen.y : 0) + num() };
-        current.push(pen);
+        this.lineTo({ x: this.pen.x, y: (relative ? this.pen.y : 0) + this.num() });
         break;
       case 'Q': {
-        const c = at(num(), num());
-        const end = at(num(), num());
-        for (let s = 1; s <= CURVE_STEPS; s++) current.push(quadratic(pen, c, end, s / CURVE_STEPS));
-        pen = end;
+        const p0 = this.pen;
+        const c = at(this.num(), this.num());
+        const end = at(this.num(), this.num());
+        this.curveTo(end, (t) => quadratic(p0, c, end, t));
         break;
       }
       case 'C': {
-        const c1 = at(num(), num());
-        const c2 = at(num(), num());
-        const end = at(num(), num());
-        for (let s = 1; s <= CURVE_STEPS; s++) current.push(cubic(pen, c1, c2, end, s / CURVE_STEPS));
-        pen = end;
+        const p0 = this.pen;
+        const c1 = at(this.num(), this.num());
+        const c2 = at(this.num(), this.num());
+        const end = at(this.num(), this.num());
+        this.curveTo(end, (t) => cubic(p0, c1, c2, end, t));
         break;
       }
       case 'Z':
-        if (current.length > 0) current.push(start);
-        pen = start;
-        finish();
-        if (i < tokens.length && !/^[A-Za-z]$/.test(tokens[i])) throw new Error('Numbers after Z');
+        this.close();
         break;
       default:
-        throw new Error(`Unsupported vector path command "${command}"`);
+        throw new Error(`Unsupported vector path command "${this.command}"`);
     }
   }
-  finish();
-  return lines;
+
+  private lineTo(p: Point): void {
+    this.pen = p;
+    this.current.push(p);
+  }
+
+  private curveTo(end: Point, pointAt: (t: number) => Point): void {
+    for (let s = 1; s <= CURVE_STEPS; s++) this.current.push(pointAt(s / CURVE_STEPS));
+    this.pen = end;
+  }
+
+  private close(): void {
+    if (this.current.length > 0) this.current.push(this.start);
+    this.pen = this.start;
+    this.finish();
+    if (this.i < this.tokens.length && !/^[A-Za-z]$/.test(this.tokens[this.i])) throw new Error('Numbers after Z');
+  }
 }
 
 function quadratic(p0: Point, c: Point, p1: Point, t: number): Point {

@@ -132,7 +132,10 @@ export class MatteSession {
   private advance(): void {
     const job = this.queue.shift() ?? null;
     this.current = job;
-    if (!job) return this.post({ type: 'done' });
+    if (!job) {
+      this.post({ type: 'done' });
+      return;
+    }
     const { source } = job;
     const message: JobMessage = {
       type: 'job',

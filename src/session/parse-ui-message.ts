@@ -11,7 +11,8 @@ const MODES: ReadonlySet<unknown> = new Set(['auto', 'prompts']);
 const OUTPUTS: ReadonlySet<unknown> = new Set(['cutout', 'mask']);
 /** A Record, so tsc fails here when core/messages.ts gains an asset this list lacks. */
 const ASSETS: Record<AssetName, true> = { 'ort-wasm': true, 'ort-wasm-webgpu': true, 'model-config': true, encoder: true, head: true };
-const isAssetName = (name: unknown): name is AssetName => typeof name === 'string' && Object.prototype.hasOwnProperty.call(ASSETS, name);
+const ASSET_NAMES: ReadonlySet<unknown> = new Set(Object.keys(ASSETS));
+const isAssetName = (name: unknown): name is AssetName => ASSET_NAMES.has(name);
 
 export function parseUiMessage(raw: unknown): ParsedUiMessage {
   if (typeof raw !== 'object' || raw === null) return bad(`expected an object, got ${describe(raw)}`, null);

@@ -3,7 +3,7 @@
 // would be worse than stopping.
 export function readSourcePaint(fills: ReadonlyArray<Paint> | symbol, paintIndex: number, expectedHash: string): ImagePaint {
   const paint = typeof fills === 'symbol' ? undefined : fills[paintIndex];
-  if (!paint || paint.type !== 'IMAGE' || paint.imageHash !== expectedHash) {
+  if (paint?.type !== 'IMAGE' || paint.imageHash !== expectedHash) {
     throw new Error('The image changed while SMat was working. Run it again.');
   }
   return paint;

@@ -27,6 +27,9 @@ export interface WriteRequest {
   output: MatteOutput;
 }
 
+/** A new layer of the source's shape showing `paint`, recorded for removal should the write fail. */
+type NewLayer = (paint: ImagePaint, name: string) => ImageNode;
+
 export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneNode {
   const { source } = request;
   if (source.removed) throw new Error(`"${source.name}" was deleted.`);
@@ -39,10 +42,17 @@ export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneN
   const hidden: SceneNode[] = [];
   try {
     const image = api.createImage(request.pngBytes);
+    // Every node is listed in `created` the moment it exists, so a later failure can remove it.
+    const newLayer: NewLayer = (layerPaint, name) => {
+      const layer = createImageLayer(api, source, layerPaint);
+      created.push(layer);
+      layer.name = name;
+      return layer;
+    };
     const result =
       request.output === 'mask'
-        ? writeMaskGroup(api, request, place, paint, image.hash, created)
-        : writeCutout(api, request, place, paint, image.hash, created);
+        ? writeMaskGroup(api, newLayer, source, place, paint, image.hash, created)
+        : writeCutout(newLayer, source, place, paint, image.hash);
 
     result.setPluginData(RESULT_SOURCE_KEY, source.id);
     result.setRelaunchData({ [REFINE_COMMAND]: REFINE_DESCRIPTION });
@@ -62,11 +72,8 @@ export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneN
 }
 
 /** The cut-out: a layer shaped like the source showing only the image paint, with the matte's picture. */
-function writeCutout(api: SandboxApi, request: WriteRequest, place: ResultPlace, paint: ImagePaint, matteHash: string, created: SceneNode[]): SceneNode {
-  const { source } = request;
-  const layer = createImageLayer(api, source, cutoutPaint(paint, matteHash));
-  created.push(layer);
-  layer.name = `${source.name} (matte)`;
+function writeCutout(newLayer: NewLayer, source: ImageNode, place: ResultPlace, paint: ImagePaint, matteHash: string): SceneNode {
+  const layer = newLayer(cutoutPaint(paint, matteHash), `${source.name} (matte)`);
   insertAboveSource(layer, source, place);
   return layer;
 }
@@ -81,17 +88,19 @@ function writeCutout(api: SandboxApi, request: WriteRequest, place: ResultPlace,
  * The group looks like the cut-out, but the photo stays whole and the mask can be moved, replaced or
  * switched off. The original is untouched underneath.
  */
-function writeMaskGroup(api: SandboxApi, request: WriteRequest, place: ResultPlace, paint: ImagePaint, matteHash: string, created: SceneNode[]): SceneNode {
-  const { source } = request;
-  const mask = createImageLayer(api, source, maskPaint(paint, matteHash));
-  created.push(mask);
-  mask.name = `${source.name} (mask)`;
+function writeMaskGroup(
+  api: SandboxApi,
+  newLayer: NewLayer,
+  source: ImageNode,
+  place: ResultPlace,
+  paint: ImagePaint,
+  matteHash: string,
+  created: SceneNode[],
+): SceneNode {
+  const mask = newLayer(maskPaint(paint, matteHash), `${source.name} (mask)`);
   mask.isMask = true;
   mask.maskType = 'LUMINANCE';
-
-  const photo = createImageLayer(api, source, paint);
-  created.push(photo);
-  photo.name = source.name;
+  const photo = newLayer(paint, source.name);
 
   insertAboveSource(mask, source, place, 1);
   insertAboveSource(photo, source, place, 2);

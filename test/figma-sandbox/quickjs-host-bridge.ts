@@ -246,7 +246,7 @@ export class QuickJsHostBridge {
     const parts = Array.from({ length }, (_, i) => ctx.getProp(array, i));
     const json = ctx.getString(parts[0]);
     const bufs = parts.slice(1).map((h) => this.copyBuffer(h));
-    parts.forEach((h) => h.dispose());
+    for (const h of parts) h.dispose();
     return this.decode(json, bufs);
   }
 

@@ -2,7 +2,7 @@
 // plugin's code. Host objects appear in the VM as Proxies whose traps ask the host; plain data
 // (paints, transforms, messages) is copied across as JSON, bytes as ArrayBuffers. Written in plain
 // ES2017 so it runs wherever the plugin code itself must run.
-export const VM_BRIDGE_PRELUDE = String.raw`
+export const VM_BRIDGE_PRELUDE = `
 (function (global, hostOp, hostLog) {
   var proxies = new Map();      // host ref id -> proxy
   var refOfProxy = new WeakMap(); // proxy -> host ref id

@@ -1,0 +1,42 @@
+// The job's prompts drawn over the input image, as the model will read them.
+import type { Prompt } from '../core/prompt-types';
+
+/**
+ * Prompts in source pixels, drawn over the displayed image (viewBox = source size). A point is
+ * drawn at the radius the model sees (model.json's pointRadiusFraction of the letterboxed side,
+ * which is the image's longer side); until the model's files have arrived, as a small dot.
+ */
+export function PromptOverlay({
+  prompts,
+  width,
+  height,
+  pointRadiusFraction,
+}: {
+  prompts: Prompt[];
+  width: number;
+  height: number;
+  pointRadiusFraction: number | null;
+}) {
+  const line = Math.max(width, height) / 250;
+  const r = pointRadiusFraction === null ? line : Math.max(width, height) * pointRadiusFraction;
+  return (
+    <svg class="overlay" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="prompt-overlay">
+      {prompts.map((p, i) => {
+        if (p.kind === 'box') {
+          return <rect key={i} class="prompt-box" x={p.x} y={p.y} width={p.width} height={p.height} stroke-width={line} />;
+        }
+        if (p.kind === 'point') {
+          return <circle key={i} class="prompt-point" cx={p.x} cy={p.y} r={r} stroke-width={line} />;
+        }
+        return (
+          <polyline
+            key={i}
+            class="prompt-scribble"
+            points={p.points.map((q) => `${q.x},${q.y}`).join(' ')}
+            stroke-width={Math.max(p.width, line)}
+          />
+        );
+      })}
+    </svg>
+  );
+}
