@@ -23,6 +23,7 @@ import { startPluginRun, type PluginRun } from './figma-plugin-run';
 import type { UiHosting } from './figma-ui-host-page';
 import { CHROMIUM, CHROMIUM_ARGS, codeHasModel, codePath, dataDir, ensureBuilt, root } from './harness';
 import { iouAgainstAlpha, straightAlphaReport } from './matte-checks';
+import type { PluginUiGlobals } from './page-globals';
 import { rendererPeakMemoryMiB } from './renderer-peak-memory';
 
 const MIN_IOU = 0.99;
@@ -53,7 +54,14 @@ function photo(path: string, size?: number): Photo {
   if (!size) return { name: path.split('/').pop()!, bytes: original, image: decodeImage(original) };
   const image = resizeTo(decodeImage(original), size, size);
   const bytes = encodePng(image);
-  return { name: `${path.split('/').pop()!.replace(/\.\w+$/, '')}-${size}.png`, bytes, image: decodeImage(bytes) };
+  return {
+    name: `${path
+      .split('/')
+      .pop()!
+      .replace(/\.\w+$/, '')}-${size}.png`,
+    bytes,
+    image: decodeImage(bytes),
+  };
 }
 
 /** An image layer showing `p` at its own pixel size (FILL), so node space = image pixels. */
@@ -87,7 +95,9 @@ function writtenPng(run: PluginRun, newNodeId: string, sourceHash: string): Rgba
   const node = run.host.doc.find(newNodeId);
   expect(node, `node ${newNodeId} is not in the document`).toBeTruthy();
   const fills = (node as FakeShapeNode).fills;
-  const paint = Array.isArray(fills) ? fills.find((p: Paint) => p.type === 'IMAGE' && p.imageHash !== sourceHash) : undefined;
+  const paint = Array.isArray(fills)
+    ? fills.find((p: Paint) => p.type === 'IMAGE' && p.imageHash !== sourceHash)
+    : undefined;
   expect(paint, 'the written node has no new IMAGE paint').toBeTruthy();
   const bytes = run.host.imageBytes((paint as ImagePaint).imageHash!);
   expect(bytes, 'the fake API holds no bytes for the written image').toBeTruthy();
@@ -99,7 +109,9 @@ async function matteAndApply(run: PluginRun, sourceHash: string, after = 0) {
   const job = await run.waitFor((m) => m.dir === 'sandbox→ui' && m.msg.type === 'job' && m.t >= after, 'a job');
   await run.frame.waitForSelector('[data-testid=apply]:not([disabled])', { timeout: 300_000 });
   // The panel's colour-decontamination setting decides what colour the straight-alpha PNG carries.
-  const decontaminate = await run.frame.evaluate(() => (window as any).__smat.state.decontaminate === true);
+  const decontaminate = await run.frame.evaluate(
+    () => (window as unknown as PluginUiGlobals).__smat!.state.decontaminate === true,
+  );
   await press(run.frame, 'apply');
   const applied = await run.waitFor(
     (m) => m.dir === 'sandbox→ui' && (m.msg.type === 'applied' || m.msg.type === 'error') && m.t >= job.t,
@@ -119,7 +131,7 @@ function expectNoErrorsOrRequests(run: PluginRun): void {
 }
 
 function hashOf(node: FakeShapeNode): string {
-  return ((node.fills as ImagePaint[])[0]).imageHash!;
+  return (node.fills as ImagePaint[])[0].imageHash!;
 }
 
 const report: string[] = [];
@@ -211,7 +223,10 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
           expect([png.width, png.height], name).toEqual([src.image.width, src.image.height]);
           expect(iou, `${name}: IoU against the model's direct output`).toBeGreaterThanOrEqual(MIN_IOU);
           expect(straight.soft + straight.clear, `${name}: no transparent pixel at all`).toBeGreaterThan(0);
-          expect(straight.changed, `${name}: pixels under alpha < 255 whose colour is not the straight-alpha one (premultiplied?)`).toBe(0);
+          expect(
+            straight.changed,
+            `${name}: pixels under alpha < 255 whose colour is not the straight-alpha one (premultiplied?)`,
+          ).toBe(0);
         }
         expect(run.host.undoCommits).toBe(2);
         expect(run.host.notifications.filter((n) => n.options?.error)).toEqual([]);
@@ -221,7 +236,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
       }
     }, 900_000);
 
-    it('Matte with prompts: a rectangle over the cup becomes a box; the written matte is the model\'s', async () => {
+    it("Matte with prompts: a rectangle over the cup becomes a box; the written matte is the model's", async () => {
       let photoNode!: FakeShapeNode;
       const run = await start('matte-with-prompts', (host) => {
         photoNode = addPhotoNode(host, cup);
@@ -265,25 +280,45 @@ describe('Figma-faithful: what the user sees when the page or an asset is wrong'
   it('a UI page over ~2 MB never starts in a data: URL iframe (what the old 26 MiB ui.html hit)', async () => {
     const html = readFileSync(uiPath, 'utf8');
     const padded = html.replace('</body>', `<!--${'x'.repeat(2_500_000)}--></body>`);
-    const run = startPluginRun({ browser: browser(), hosting: 'data-url', command: '', code: 'figma.showUI(__html__)', html: padded, scene: () => {}, uiStartTimeoutMs: 15_000 });
+    const run = startPluginRun({
+      browser: browser(),
+      hosting: 'data-url',
+      command: '',
+      code: 'figma.showUI(__html__)',
+      html: padded,
+      scene: () => {},
+      uiStartTimeoutMs: 15_000,
+    });
     await expect(run.then((r) => r.close())).rejects.toThrow(/never started in the data-url iframe/);
   }, 120_000);
 
-  it.skipIf(!hasModel)('a damaged encoder in code.js: the panel says the model failed to load and names the corrupt asset', async () => {
-    const code = readFileSync(codePath, 'utf8');
-    const start = code.indexOf('"encoder":{"rawBytes":');
-    const at = code.indexOf('"gzipBase64":"', start) + 14 + 4_000_000;
-    const damaged = code.slice(0, at) + (code.slice(at, at + 8) === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA') + code.slice(at + 8);
-    const run = await startPluginRun({ browser: browser(), hosting: 'data-url', command: '', code: damaged, html: readFileSync(uiPath, 'utf8'), scene: () => {} });
-    try {
-      const model = await run.waitForModel(120_000);
-      expect(model.status).toBe('error');
-      const shown = await run.frame.textContent('[data-testid=model-error]');
-      console.log(`figma-faithful: damaged encoder -> panel says: ${shown}`);
-      expect(shown).toMatch(/The model failed to load: the model encoder is corrupt/);
-      expect(run.ui.requests).toEqual([]);
-    } finally {
-      await run.close();
-    }
-  }, 180_000);
+  it.skipIf(!hasModel)(
+    'a damaged encoder in code.js: the panel says the model failed to load and names the corrupt asset',
+    async () => {
+      const code = readFileSync(codePath, 'utf8');
+      const start = code.indexOf('"encoder":{"rawBytes":');
+      const at = code.indexOf('"gzipBase64":"', start) + 14 + 4_000_000;
+      const damaged =
+        code.slice(0, at) + (code.slice(at, at + 8) === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA') + code.slice(at + 8);
+      const run = await startPluginRun({
+        browser: browser(),
+        hosting: 'data-url',
+        command: '',
+        code: damaged,
+        html: readFileSync(uiPath, 'utf8'),
+        scene: () => {},
+      });
+      try {
+        const model = await run.waitForModel(120_000);
+        expect(model.status).toBe('error');
+        const shown = await run.frame.textContent('[data-testid=model-error]');
+        console.log(`figma-faithful: damaged encoder -> panel says: ${shown}`);
+        expect(shown).toMatch(/The model failed to load: the model encoder is corrupt/);
+        expect(run.ui.requests).toEqual([]);
+      } finally {
+        await run.close();
+      }
+    },
+    180_000,
+  );
 });

@@ -6,6 +6,7 @@ import type { Browser, Frame } from 'playwright-core';
 import { FakePluginHost } from '../fake-figma/fake-plugin-host';
 import { runPluginInQuickJs, type PluginVm } from '../figma-sandbox/run-plugin-in-quickjs';
 import { openFigmaUiHost, type FigmaUiHost, type UiHosting } from './figma-ui-host-page';
+import type { PluginUiGlobals } from './page-globals';
 
 export interface LoggedMessage {
   /** 'sandbox→ui' or 'ui→sandbox'. */
@@ -99,7 +100,10 @@ export async function startPluginRun(opts: {
       const hit = log.find(pred);
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; log: ${summary(log)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${what}; log: ${summary(log)}`)),
+          timeoutMs,
+        );
         waiters.push((m) => {
           if (!pred(m)) return false;
           clearTimeout(timer);
@@ -109,16 +113,28 @@ export async function startPluginRun(opts: {
       });
     },
     async waitForModel(timeoutMs = 300_000) {
-      await frame.waitForFunction(() => (window as any).__smat?.state?.model?.status !== 'loading', null, { timeout: timeoutMs, polling: 50 });
+      await frame.waitForFunction(
+        () => (window as unknown as PluginUiGlobals).__smat?.state.model.status !== 'loading',
+        null,
+        {
+          timeout: timeoutMs,
+          polling: 50,
+        },
+      );
       const t = now();
       const model = await frame.evaluate(() => {
         const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
         const requested = mark('smat:assets-requested');
         const received = mark('smat:assets-received');
-        const state = (window as any).__smat.state.model as { status: string; error: string | null };
+        const state = (window as unknown as PluginUiGlobals).__smat!.state.model;
         return { ...state, receiveMs: received - requested, startMs: performance.now() - received };
       });
-      return { status: model.status, error: model.error, t, ui: { receiveMs: model.receiveMs, startMs: model.startMs } };
+      return {
+        status: model.status,
+        error: model.error,
+        t,
+        ui: { receiveMs: model.receiveMs, startMs: model.startMs },
+      };
     },
     async close() {
       await ui.close();

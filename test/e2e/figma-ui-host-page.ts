@@ -4,17 +4,21 @@
 // messages between that iframe and the plugin code running in QuickJS in Node. Every network
 // request is aborted and recorded: the plugin must make none.
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { FigmaHostGlobals, PluginUiGlobals } from './page-globals';
 
 export type UiHosting = 'data-url' | 'srcdoc';
 
 /** Uint8Array <-> base64 inside JSON, for crossing the DevTools protocol. */
 export function toWire(message: unknown): string {
-  return JSON.stringify(message, (_key, v: unknown) => (v instanceof Uint8Array ? { __b64: Buffer.from(v).toString('base64') } : v));
+  return JSON.stringify(message, (_key, v: unknown) =>
+    v instanceof Uint8Array ? { __b64: Buffer.from(v).toString('base64') } : v,
+  );
 }
 
 export function fromWire(json: string): unknown {
   return JSON.parse(json, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && '__b64' in v) return new Uint8Array(Buffer.from((v as { __b64: string }).__b64, 'base64'));
+    if (v && typeof v === 'object' && '__b64' in v)
+      return new Uint8Array(Buffer.from((v as { __b64: string }).__b64, 'base64'));
     return v;
   });
 }
@@ -113,7 +117,11 @@ export async function openFigmaUiHost(
     showUi(html: string) {
       const base64 = Buffer.from(html, 'utf8').toString('base64');
       queue(() =>
-        page.evaluate(([h, kind, b64]) => (window as any).__showUi(kind, h, b64), [hosting === 'srcdoc' ? html : '', hosting, hosting === 'data-url' ? base64 : ''] as const),
+        page.evaluate(([h, kind, b64]) => (window as unknown as FigmaHostGlobals).__showUi(kind, h, b64), [
+          hosting === 'srcdoc' ? html : '',
+          hosting,
+          hosting === 'data-url' ? base64 : '',
+        ] as const),
       );
       // The UI posts 'ui-ready' from its first script; messages sent before its listener exists
       // would be lost, and the sandbox only ever answers the UI, so nothing waits here.
@@ -127,15 +135,20 @@ export async function openFigmaUiHost(
     },
     toUi(message: unknown) {
       const json = toWire(message);
-      queue(() => page.evaluate((j) => (window as any).__toUi(j), json));
+      queue(() => page.evaluate((j) => (window as unknown as FigmaHostGlobals).__toUi(j), json));
     },
     async pluginFrame(timeoutMs = 60_000) {
       if (!frameReady) throw new Error('figma.showUI was never called');
       const frame = await frameReady;
       try {
-        await frame.waitForFunction(() => (window as any).__smat !== undefined, null, { timeout: timeoutMs, polling: 100 });
+        await frame.waitForFunction(() => (window as unknown as PluginUiGlobals).__smat !== undefined, null, {
+          timeout: timeoutMs,
+          polling: 100,
+        });
       } catch {
-        throw new Error(`the UI never started in the ${hosting} iframe (it shows ${frame.url().slice(0, 60)}): a data: URL over ~2 MB is blocked`);
+        throw new Error(
+          `the UI never started in the ${hosting} iframe (it shows ${frame.url().slice(0, 60)}): a data: URL over ~2 MB is blocked`,
+        );
       }
       return frame;
     },

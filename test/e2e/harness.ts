@@ -10,6 +10,7 @@ import { startPlayground } from '../../playground/server.mjs';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const dataDir = process.env.SMAT_DATA ? resolve(process.env.SMAT_DATA) : resolve(root, '../shared/data');
 import { CHROMIUM, CHROMIUM_ARGS } from '../../tools/headless-chromium';
+import type { PluginUiGlobals } from './page-globals';
 export { CHROMIUM, CHROMIUM_ARGS };
 
 function newestMtime(path: string): number {
@@ -84,7 +85,7 @@ export async function openPlayground(
   const consoleErrors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin + '/')) return route.continue();
+    if (url.startsWith(`${origin}/`)) return route.continue();
     blocked.push(url);
     return route.abort('blockedbyclient');
   });
@@ -97,7 +98,7 @@ export async function openPlayground(
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(server.url + (opts.query ?? ''));
-  await page.waitForFunction(() => (window as any).playground?.uiReady === true, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.playground?.uiReady === true, null, { timeout: 60_000 });
   return {
     browser,
     page,
@@ -124,13 +125,13 @@ export async function pluginFrame(page: Page): Promise<Frame> {
 export async function waitForModel(frame: Frame, timeout = 180_000): Promise<string> {
   await frame.waitForFunction(
     () => {
-      const s = (window as any).__smat?.state;
+      const s = (window as unknown as PluginUiGlobals).__smat?.state;
       return s && s.model.status !== 'loading';
     },
     null,
     { timeout, polling: 100 },
   );
-  return frame.evaluate(() => (window as any).__smat.state.model.status as string);
+  return frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.state.model.status);
 }
 
 export function listEcssd(): { name: string; image: string; mask: string }[] {

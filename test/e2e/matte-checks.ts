@@ -5,7 +5,8 @@ import type { RgbaImage } from '../../core/rgba-image';
 
 /** IoU of (result alpha > 0.5) against (reference alpha > 0.5); reference in [0,1]. */
 export function iouAgainstAlpha(result: RgbaImage, reference: Float32Array): number {
-  let inter = 0, union = 0;
+  let inter = 0,
+    union = 0;
   for (let i = 0; i < reference.length; i++) {
     const a = result.data[4 * i + 3] > 127.5;
     const b = reference[i] > 0.5;
@@ -25,7 +26,9 @@ export function straightAlphaReport(result: RgbaImage, source: RgbaImage, decont
   const alpha = new Float32Array(result.width * result.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = result.data[4 * i + 3] / 255;
   const expected = applyAlphaAsCutout(source, alpha, { decontaminate });
-  let soft = 0, clear = 0, changed = 0;
+  let soft = 0,
+    clear = 0,
+    changed = 0;
   for (let i = 0; i < alpha.length; i++) {
     const a = result.data[4 * i + 3];
     if (a === 255) continue;

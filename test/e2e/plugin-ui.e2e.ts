@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { decodeImage, encodePng } from '../../core/image-codecs';
 import type { RgbaImage } from '../../core/rgba-image';
-import type { BoxPrompt } from '../../core/prompt-types';
+import type { UiToSandbox } from '../../core/messages';
+import type { BoxPrompt, Prompt } from '../../core/prompt-types';
 import {
   CHROMIUM_WEBGPU_ARGS,
   ensureBuilt,
@@ -28,6 +29,7 @@ import {
   type Session,
 } from './harness';
 import { straightAlphaReport } from './matte-checks';
+import type { PluginUiGlobals } from './page-globals';
 import { press, resizeTo, waitForReview } from './panel-actions';
 
 // This test checks that the plugin path reproduces the model's matte, not the model's average
@@ -49,48 +51,65 @@ async function addImage(page: Page, name: string, bytes: Uint8Array): Promise<vo
       const bin = atob(data);
       const u8 = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      await (window as any).playground.addImage(name, u8);
+      await window.playground.addImage(name, u8);
     },
     { name, data: b64(bytes) },
   );
 }
 
-async function sendJob(page: Page, mode: 'auto' | 'prompts', prompts: unknown[] = []): Promise<{ jobId: string; t: number }> {
+async function sendJob(
+  page: Page,
+  mode: 'auto' | 'prompts',
+  prompts: Prompt[] = [],
+): Promise<{ jobId: string; t: number }> {
   return page.evaluate(
     ({ mode, prompts }) => {
-      const pg = (window as any).playground;
+      const pg = window.playground;
       pg.setPrompts(prompts);
       const jobId = pg.sendJob(mode);
-      const entry = pg.log.find((e: any) => e.dir === '→ui' && e.msg.jobId === jobId && e.msg.type === 'job');
+      const entry = pg.log.find((e) => e.dir === '→ui' && e.msg.type === 'job' && e.msg.jobId === jobId);
+      if (jobId === null || !entry) throw new Error('the playground sent no job (no image selected?)');
       return { jobId, t: entry.t };
     },
     { mode, prompts },
   );
 }
 
+/** A message from the UI as waitForUi returns it: its PNG bytes travel apart, as base64. */
+type UiMessageOf<T extends UiToSandbox['type']> = Omit<Extract<UiToSandbox, { type: T }>, 'pngBytes'>;
+
 /** Resolves with the first message of `type` from the UI for the job, PNG bytes as base64. */
-async function waitForUi(page: Page, type: string, jobId: string | null): Promise<{ t: number; msg: any; png: string | null }> {
-  return page.evaluate(
+async function waitForUi<T extends UiToSandbox['type']>(
+  page: Page,
+  type: T,
+  jobId: string | null,
+): Promise<{ t: number; msg: UiMessageOf<T>; png: string | null }> {
+  const got = await page.evaluate(
     async ({ type, jobId }) => {
-      const e = await (window as any).playground.waitFor(
-        (x: any) => x.dir === 'ui→' && x.msg.type === type && (jobId === null || x.msg.jobId === jobId),
+      const e = await window.playground.waitFor(
+        (x) =>
+          x.dir === 'ui→' && x.msg.type === type && (jobId === null || ('jobId' in x.msg && x.msg.jobId === jobId)),
       );
+      const { pngBytes, ...rest } = e.msg as typeof e.msg & { pngBytes?: Uint8Array };
       let png: string | null = null;
-      if (e.msg.pngBytes) {
+      if (pngBytes) {
         let s = '';
-        const u8: Uint8Array = e.msg.pngBytes;
-        for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        for (let i = 0; i < pngBytes.length; i += 0x8000) s += String.fromCharCode(...pngBytes.subarray(i, i + 0x8000));
         png = btoa(s);
       }
-      const { pngBytes, imageBytes, ...rest } = e.msg;
       return { t: e.t, msg: rest, png };
     },
     { type, jobId },
   );
+  // The predicate above accepted only a UI message of `type`.
+  return got as { t: number; msg: UiMessageOf<T>; png: string | null };
 }
 
 function boundingBox(mask: RgbaImage): BoxPrompt {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < mask.height; y++) {
     for (let x = 0; x < mask.width; x++) {
       if (mask.data[4 * (y * mask.width + x)] > 127) {
@@ -105,7 +124,8 @@ function boundingBox(mask: RgbaImage): BoxPrompt {
 }
 
 function iou(result: RgbaImage, mask: RgbaImage): number {
-  let inter = 0, uni = 0;
+  let inter = 0,
+    uni = 0;
   for (let i = 0; i < mask.width * mask.height; i++) {
     const a = result.data[4 * i + 3] > 127.5;
     const m = mask.data[4 * i] > 127.5;
@@ -151,7 +171,7 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
     await press(frame, 'apply');
     const tClick = await s.page.evaluate(() => performance.now());
     const applied = await waitForUi(s.page, 'apply', jobId);
-    const trace = await frame.evaluate(() => JSON.stringify((window as any).__smat.trace));
+    const trace = await frame.evaluate(() => JSON.stringify((window as unknown as PluginUiGlobals).__smat!.trace));
     console.log(`e2e: UI trace (ms since the job arrived): ${trace}`);
     const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(
@@ -175,17 +195,22 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
     const maskMsg = await waitForUi(s.page, 'apply', second.jobId);
     expect(maskMsg.msg.output).toBe('mask');
     const maskImg = decodeImage(Buffer.from(maskMsg.png!, 'base64'));
-    let opaque = true, grey = true;
+    let opaque = true,
+      grey = true;
     for (let i = 0; i < maskImg.width * maskImg.height; i++) {
       if (maskImg.data[4 * i + 3] !== 255) opaque = false;
-      if (maskImg.data[4 * i] !== maskImg.data[4 * i + 1] || maskImg.data[4 * i] !== maskImg.data[4 * i + 2]) grey = false;
+      if (maskImg.data[4 * i] !== maskImg.data[4 * i + 1] || maskImg.data[4 * i] !== maskImg.data[4 * i + 2])
+        grey = false;
     }
     expect(opaque && grey).toBe(true);
   }, 600_000);
 
   it(`box prompt = GT bounding box on ECSSD photos: IoU >= ${MIN_IOU}, straight alpha`, async () => {
     const photos = listEcssd().filter((p) => PHOTOS.includes(p.name));
-    expect(photos.map((p) => p.name), 'ECSSD photos missing (set SMAT_DATA)').toEqual(PHOTOS);
+    expect(
+      photos.map((p) => p.name),
+      'ECSSD photos missing (set SMAT_DATA)',
+    ).toEqual(PHOTOS);
     const ious: number[] = [];
     const failures: string[] = [];
     for (const photo of photos) {
@@ -197,7 +222,9 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
       const { jobId, t } = await sendJob(s.page, 'prompts', [box]);
       await waitForReview(frame);
       await press(frame, 'output-cutout');
-      const decontaminate = await frame.evaluate(() => (window as any).__smat.state.decontaminate === true);
+      const decontaminate = await frame.evaluate(
+        () => (window as unknown as PluginUiGlobals).__smat!.state.decontaminate === true,
+      );
       await press(frame, 'apply');
       const applied = await waitForUi(s.page, 'apply', jobId);
       expect(applied.msg.output).toBe('cutout');
@@ -211,21 +238,37 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
           `${((applied.t - t) / 1000).toFixed(2)} s job->apply, soft px ${straight.soft}, alpha-0 px ${straight.clear}, ` +
           `not straight alpha ${straight.changed} (decontaminate ${decontaminate})`,
       );
-      if (straight.changed) failures.push(`${photo.name}: ${straight.changed} pixels under alpha < 255 do not carry the straight-alpha colour (premultiplied?)`);
-      if (straight.soft + straight.clear === 0) failures.push(`${photo.name}: no transparent pixel at all for a box prompt`);
+      if (straight.changed)
+        failures.push(
+          `${photo.name}: ${straight.changed} pixels under alpha < 255 do not carry the straight-alpha colour (premultiplied?)`,
+        );
+      if (straight.soft + straight.clear === 0)
+        failures.push(`${photo.name}: no transparent pixel at all for a box prompt`);
     }
     expect(failures).toEqual([]);
     const mean = ious.reduce((a, b) => a + b, 0) / ious.length;
-    console.log(`e2e: box IoU per photo ${ious.map((v) => v.toFixed(3)).join(', ')}; mean ${mean.toFixed(3)} (threshold ${MIN_IOU} each)`);
+    console.log(
+      `e2e: box IoU per photo ${ious.map((v) => v.toFixed(3)).join(', ')}; mean ${mean.toFixed(3)} (threshold ${MIN_IOU} each)`,
+    );
     for (const score of ious) expect(score).toBeGreaterThanOrEqual(MIN_IOU);
   }, 600_000);
 
   it('an undecodable image fails that job with a clear message and the panel stays usable', async () => {
     await s.page.evaluate(() => {
-      const pg = (window as any).playground;
-      pg.send({
-        type: 'job', jobId: 'broken-1', mode: 'auto', index: 0, count: 1, nodeId: 'x', nodeName: 'broken.jpg',
-        imageHash: 'broken', imageBytes: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]), width: 10, height: 10, prompts: [],
+      window.playground.send({
+        type: 'job',
+        jobId: 'broken-1',
+        mode: 'auto',
+        index: 0,
+        count: 1,
+        nodeId: 'x',
+        nodeName: 'broken.jpg',
+        imageHash: 'broken',
+        imageBytes: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]),
+        width: 10,
+        height: 10,
+        prompts: [],
+        promptLayers: [],
       });
     });
     const failed = await waitForUi(s.page, 'failed', 'broken-1');
@@ -243,10 +286,14 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
 describe('a build without a model', () => {
   it('says the model failed to load and fails the job', async () => {
     const out = join(root, 'test-output/e2e-nomodel');
-    const r = spawnSync(process.execPath, [join(root, 'build.mjs'), '--quiet', '--out', out, '--models', join(out, 'none')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'build.mjs'), '--quiet', '--out', out, '--models', join(out, 'none')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const s = await openPlayground(join(out, 'ui.html'));
     try {
@@ -255,11 +302,24 @@ describe('a build without a model', () => {
       const shown = await frame.textContent('[data-testid=model-error]');
       expect(shown).toMatch(/model failed to load/i);
       // The asset that is missing is named, with what to do about it.
-      expect(shown).toMatch(/this build has no model (configuration|encoder|head) inside \(build it with the model in models\/\)/);
+      expect(shown).toMatch(
+        /this build has no model (configuration|encoder|head) inside \(build it with the model in models\/\)/,
+      );
       await s.page.evaluate(() => {
-        (window as any).playground.send({
-          type: 'job', jobId: 'nomodel-1', mode: 'auto', index: 0, count: 1, nodeId: 'x', nodeName: 'a.png',
-          imageHash: 'h', imageBytes: new Uint8Array([1]), width: 1, height: 1, prompts: [],
+        window.playground.send({
+          type: 'job',
+          jobId: 'nomodel-1',
+          mode: 'auto',
+          index: 0,
+          count: 1,
+          nodeId: 'x',
+          nodeName: 'a.png',
+          imageHash: 'h',
+          imageBytes: new Uint8Array([1]),
+          width: 1,
+          height: 1,
+          prompts: [],
+          promptLayers: [],
         });
       });
       const failed = await waitForUi(s.page, 'failed', 'nomodel-1');
@@ -272,43 +332,58 @@ describe('a build without a model', () => {
   }, 120_000);
 });
 
-describe.skipIf(!hasModel || process.env.SMAT_E2E_WEBGPU !== '1')('WebGPU (SwiftShader), device lost mid-session', () => {
-  it('runs on WebGPU, then finishes on WASM after the GPU device is destroyed, and says so', async () => {
-    // The default build carries only the WASM-only runtime (a data: URL page has no WebGPU); this
-    // one also carries the WebGPU build, and the page is a srcdoc, where WebGPU is exposed.
-    const out = join(root, 'test-output/e2e-webgpu');
-    const r = spawnSync(process.execPath, [join(root, 'build.mjs'), '--quiet', '--out', out, '--runtimes', 'ort-wasm,ort-wasm-webgpu'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const s = await openPlayground(join(out, 'ui.html'), { width: 1280, height: 900 }, { args: CHROMIUM_WEBGPU_ARGS, query: '?backend=webgpu&host=srcdoc' });
-    try {
-      const frame = await pluginFrame(s.page);
-      expect(await waitForModel(frame, 600_000)).toBe('ready');
-      expect(await frame.textContent('[data-testid=backend]')).toContain('WebGPU');
-      const src = findExample('coffee.png') ?? findExample('astronaut.png');
-      await addImage(s.page, 'photo.png', new Uint8Array(readFileSync(src!)));
-      const box: BoxPrompt = { kind: 'box', x: 100, y: 50, width: 300, height: 300 };
-      const first = await sendJob(s.page, 'prompts', [box]);
-      await waitForReview(frame, 600_000);
-      console.log(`e2e: WebGPU (SwiftShader) run: ${await frame.textContent('[data-testid=timings]')}`);
-      expect(await frame.evaluate(() => (window as any).__smat.destroyGpuDevice())).toBe(true);
-      await press(frame, 'apply');
-      await waitForUi(s.page, 'apply', first.jobId);
-      const second = await sendJob(s.page, 'prompts', [box]);
-      await waitForReview(frame, 600_000);
-      const notice = await frame.textContent('[data-testid=notice]');
-      console.log(`e2e: after the device was destroyed: ${notice} | ${await frame.textContent('[data-testid=timings]')}`);
-      expect(notice).toMatch(/GPU device was lost.*switched to WASM/);
-      expect(await frame.textContent('[data-testid=backend]')).toContain('WASM');
-      await press(frame, 'apply');
-      const applied = await waitForUi(s.page, 'apply', second.jobId);
-      expect(decodeImage(Buffer.from(applied.png!, 'base64')).width).toBeGreaterThan(0);
-      expect(s.blocked).toEqual([]);
-      expect(s.fromPlugin).toEqual([]);
-    } finally {
-      await s.close();
-    }
-  }, 1_200_000);
-});
+describe.skipIf(!hasModel || process.env.SMAT_E2E_WEBGPU !== '1')(
+  'WebGPU (SwiftShader), device lost mid-session',
+  () => {
+    it('runs on WebGPU, then finishes on WASM after the GPU device is destroyed, and says so', async () => {
+      // The default build carries only the WASM-only runtime (a data: URL page has no WebGPU); this
+      // one also carries the WebGPU build, and the page is a srcdoc, where WebGPU is exposed.
+      const out = join(root, 'test-output/e2e-webgpu');
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'build.mjs'), '--quiet', '--out', out, '--runtimes', 'ort-wasm,ort-wasm-webgpu'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const s = await openPlayground(
+        join(out, 'ui.html'),
+        { width: 1280, height: 900 },
+        { args: CHROMIUM_WEBGPU_ARGS, query: '?backend=webgpu&host=srcdoc' },
+      );
+      try {
+        const frame = await pluginFrame(s.page);
+        expect(await waitForModel(frame, 600_000)).toBe('ready');
+        expect(await frame.textContent('[data-testid=backend]')).toContain('WebGPU');
+        const src = findExample('coffee.png') ?? findExample('astronaut.png');
+        await addImage(s.page, 'photo.png', new Uint8Array(readFileSync(src!)));
+        const box: BoxPrompt = { kind: 'box', x: 100, y: 50, width: 300, height: 300 };
+        const first = await sendJob(s.page, 'prompts', [box]);
+        await waitForReview(frame, 600_000);
+        console.log(`e2e: WebGPU (SwiftShader) run: ${await frame.textContent('[data-testid=timings]')}`);
+        expect(await frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.destroyGpuDevice())).toBe(
+          true,
+        );
+        await press(frame, 'apply');
+        await waitForUi(s.page, 'apply', first.jobId);
+        const second = await sendJob(s.page, 'prompts', [box]);
+        await waitForReview(frame, 600_000);
+        const notice = await frame.textContent('[data-testid=notice]');
+        console.log(
+          `e2e: after the device was destroyed: ${notice} | ${await frame.textContent('[data-testid=timings]')}`,
+        );
+        expect(notice).toMatch(/GPU device was lost.*switched to WASM/);
+        expect(await frame.textContent('[data-testid=backend]')).toContain('WASM');
+        await press(frame, 'apply');
+        const applied = await waitForUi(s.page, 'apply', second.jobId);
+        expect(decodeImage(Buffer.from(applied.png!, 'base64')).width).toBeGreaterThan(0);
+        expect(s.blocked).toEqual([]);
+        expect(s.fromPlugin).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    }, 1_200_000);
+  },
+);
