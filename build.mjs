@@ -18,7 +18,7 @@
 //   the model failed to load.
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,7 +115,8 @@ function packAssets(models) {
   const assets = {};
   const wanted = (options.runtimes ?? 'ort-wasm').split(',');
   for (const name of wanted) {
-    if (!RUNTIMES[name]) throw new Error(`--runtimes: unknown runtime ${name} (known: ${Object.keys(RUNTIMES).join(', ')})`);
+    if (!RUNTIMES[name])
+      throw new Error(`--runtimes: unknown runtime ${name} (known: ${Object.keys(RUNTIMES).join(', ')})`);
     assets[name] = packAsset(name, readFileSync(RUNTIMES[name]));
   }
   if (models) {
@@ -140,7 +141,8 @@ function readModels() {
   const config = JSON.parse(readFileSync(configFile, 'utf8'));
   // model.json names the graphs (core/model-config.ts checks the names when the UI parses it).
   for (const key of ['encoder', 'head']) {
-    if (typeof config[key] !== 'string') throw new Error(`${relative(root, configFile)} names no ${key} graph: re-export the model`);
+    if (typeof config[key] !== 'string')
+      throw new Error(`${relative(root, configFile)} names no ${key} graph: re-export the model`);
   }
   const graphs = [config.encoder, config.head].map((f) => join(modelsDir, f));
   const missing = graphs.filter((f) => !existsSync(f));

@@ -9,7 +9,10 @@ import type { RgbaImage } from '../core/rgba-image';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** ECSSD validation split: SMAT_DATA (default ../shared/data beside the repository) + ecssd-val. */
-export const DEFAULT_DATA_DIR = path.join(path.resolve(REPO_ROOT, process.env.SMAT_DATA ?? '../shared/data'), 'ecssd-val');
+export const DEFAULT_DATA_DIR = path.join(
+  path.resolve(REPO_ROOT, process.env.SMAT_DATA ?? '../shared/data'),
+  'ecssd-val',
+);
 
 /**
  * A path as stored in results.json / RESULTS.md: relative to the repository (e.g.
@@ -35,7 +38,8 @@ export interface LoadedPair extends Pair {
 export function listPairs(dir = DEFAULT_DATA_DIR): Pair[] {
   const imgDir = path.join(dir, 'images');
   const maskDir = path.join(dir, 'masks');
-  if (!fs.existsSync(imgDir) || !fs.existsSync(maskDir)) throw new Error(`dataset not found: ${dir} (needs images/ and masks/)`);
+  if (!fs.existsSync(imgDir) || !fs.existsSync(maskDir))
+    throw new Error(`dataset not found: ${dir} (needs images/ and masks/)`);
   const pairs: Pair[] = [];
   for (const f of fs.readdirSync(imgDir).sort()) {
     const ext = path.extname(f).toLowerCase();
@@ -53,7 +57,11 @@ export function maskToAlpha(mask: RgbaImage): Float32Array {
   const n = mask.width * mask.height;
   const out = new Float32Array(n);
   let alphaUsed = false;
-  for (let i = 0; i < n; i++) if (mask.data[i * 4 + 3] !== 255) { alphaUsed = true; break; }
+  for (let i = 0; i < n; i++)
+    if (mask.data[i * 4 + 3] !== 255) {
+      alphaUsed = true;
+      break;
+    }
   const off = alphaUsed ? 3 : 0;
   for (let i = 0; i < n; i++) out[i] = mask.data[i * 4 + off] / 255;
   return out;

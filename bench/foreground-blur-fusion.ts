@@ -63,7 +63,13 @@ function pass(
 }
 
 /** Foreground colour planes (0..1) for the whole image. */
-export function blurFusionForeground(image: Planes, alpha: Float32Array, width: number, height: number, opts: BlurFusionOptions): Planes {
+export function blurFusionForeground(
+  image: Planes,
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  opts: BlurFusionOptions,
+): Planes {
   const n = width * height;
   const plane = () => new Float32Array(n);
   const scratch = { a: plane(), x: plane(), y: plane(), tmp: plane(), acc: new Float64Array(width) };

@@ -23,10 +23,14 @@ export interface ForegroundComposite {
 export function ensureForegroundComposites(dir: string, dataDir: string, log: (s: string) => void): void {
   if (fs.existsSync(path.join(dir, 'images'))) return;
   log(`foreground: writing held-out composites to ${dir} (smat_model/data/make_foreground_composites.py)`);
-  const r = spawnSync('/usr/bin/python3', ['-m', 'smat_model.data.make_foreground_composites', '--data', dataDir, '--out', dir], {
-    env: { ...process.env, PYTHONPATH: '.' },
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    '/usr/bin/python3',
+    ['-m', 'smat_model.data.make_foreground_composites', '--data', dataDir, '--out', dir],
+    {
+      env: { ...process.env, PYTHONPATH: '.' },
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) throw new Error(`make_foreground_composites failed (exit ${r.status})`);
 }
 
@@ -37,7 +41,11 @@ const grey = (img: RgbaImage): Float32Array => {
 };
 
 export function loadForegroundComposites(dir: string, limit = Infinity): ForegroundComposite[] {
-  const names = fs.readdirSync(path.join(dir, 'images')).filter((f) => f.endsWith('.png')).sort().slice(0, limit);
+  const names = fs
+    .readdirSync(path.join(dir, 'images'))
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .slice(0, limit);
   return names.map((name) => {
     const read = (sub: string) => decodeImage(new Uint8Array(fs.readFileSync(path.join(dir, sub, name))));
     return { name, image: read('images'), fg: read('fg'), alpha: grey(read('alpha')) };
@@ -46,10 +54,14 @@ export function loadForegroundComposites(dir: string, limit = Infinity): Foregro
 
 /** Bounding box of alpha > 0, as the bench's quality section prompts ECSSD. */
 function boxOf(alpha: Float32Array, width: number) {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   for (let i = 0; i < alpha.length; i++) {
     if (alpha[i] <= 0) continue;
-    const x = i % width, y = (i / width) | 0;
+    const x = i % width,
+      y = (i / width) | 0;
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
@@ -59,7 +71,13 @@ function boxOf(alpha: Float32Array, width: number) {
 }
 
 /** The model's alpha for each composite; `tag` names the model so a new export is not mixed up with a cached one. */
-export async function modelAlphas(runner: SmatRunner, items: ForegroundComposite[], dir: string, tag: string, log: (s: string) => void): Promise<Float32Array[]> {
+export async function modelAlphas(
+  runner: SmatRunner,
+  items: ForegroundComposite[],
+  dir: string,
+  tag: string,
+  log: (s: string) => void,
+): Promise<Float32Array[]> {
   const cacheDir = path.join(dir, `model-alpha-${tag}`);
   fs.mkdirSync(cacheDir, { recursive: true });
   const out: Float32Array[] = [];

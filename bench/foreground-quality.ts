@@ -43,11 +43,16 @@ const blurFusion = (image: RgbaImage, alpha: Float32Array): RgbaImage => {
 };
 
 export const FOREGROUND_METHODS: ForegroundMethod[] = [
-  { id: 'ml', label: 'Multi-level (Germer et al. 2020), shipped settings', run: (img, a) => estimateForeground(img, a) },
+  {
+    id: 'ml',
+    label: 'Multi-level (Germer et al. 2020), shipped settings',
+    run: (img, a) => estimateForeground(img, a),
+  },
   {
     id: 'ml-pymatting',
     label: 'Multi-level, pymatting defaults (gradient weight 1, 2 sweeps)',
-    run: (img, a) => estimateForeground(img, a, { solver: { ...MULTILEVEL_DEFAULTS, gradientWeight: 1, bigIterations: 2 } }),
+    run: (img, a) =>
+      estimateForeground(img, a, { solver: { ...MULTILEVEL_DEFAULTS, gradientWeight: 1, bigIterations: 2 } }),
   },
   { id: 'blur-fusion', label: 'Blur-fusion (Forte & Pitié 2021), r = 45 then 3', run: blurFusion },
 ];
@@ -59,7 +64,11 @@ function asBytes(alpha: Float32Array): Float32Array {
   return out;
 }
 
-function bandError(rgb: RgbaImage, cutAlpha: Float32Array, item: ForegroundComposite): { sum: number; seen: number; count: number } {
+function bandError(
+  rgb: RgbaImage,
+  cutAlpha: Float32Array,
+  item: ForegroundComposite,
+): { sum: number; seen: number; count: number } {
   let sum = 0;
   let seen = 0;
   let count = 0;
@@ -80,10 +89,16 @@ function bandError(rgb: RgbaImage, cutAlpha: Float32Array, item: ForegroundCompo
   return { sum, seen, count };
 }
 
-export function foregroundErrors(items: ForegroundComposite[], modelAlpha: Float32Array[] | null, methods = FOREGROUND_METHODS): ForegroundErrorRow[] {
+export function foregroundErrors(
+  items: ForegroundComposite[],
+  modelAlpha: Float32Array[] | null,
+  methods = FOREGROUND_METHODS,
+): ForegroundErrorRow[] {
   const rows: ForegroundErrorRow[] = [];
   const photo: ForegroundMethod = { id: 'photo', label: "Photo's RGB (the cut-out until now)", run: (image) => image };
-  const sources: [ForegroundErrorRow['alpha'], (k: number) => Float32Array][] = [['ground truth', (k) => asBytes(items[k].alpha)]];
+  const sources: [ForegroundErrorRow['alpha'], (k: number) => Float32Array][] = [
+    ['ground truth', (k) => asBytes(items[k].alpha)],
+  ];
   if (modelAlpha) sources.push(['model', (k) => asBytes(modelAlpha[k])]);
   for (const [alphaKind, alphaOf] of sources) {
     for (const m of [photo, ...methods]) {
@@ -101,7 +116,15 @@ export function foregroundErrors(items: ForegroundComposite[], modelAlpha: Float
         seen += e.seen;
         count += e.count;
       });
-      rows.push({ method: m.id, label: m.label, alpha: alphaKind, meanAbs: sum / (3 * count), onNewBackground: seen / (3 * count), pixels: count, msPerImage: ms / items.length });
+      rows.push({
+        method: m.id,
+        label: m.label,
+        alpha: alphaKind,
+        meanAbs: sum / (3 * count),
+        onNewBackground: seen / (3 * count),
+        pixels: count,
+        msPerImage: ms / items.length,
+      });
     }
   }
   return rows;

@@ -11,12 +11,18 @@ export const FOREGROUND_SIZES = [1000, 4096];
 export function foregroundSpeedNode(sizes: number[], runs: number, log: (s: string) => void): ForegroundTiming[] {
   return sizes.map((size) => {
     const t = timeForeground(foregroundSpeedInput(size), runs, estimateForeground, applyAlphaAsCutout);
-    log(`  node ${size}²: estimate ${t.estimateMs.toFixed(0)} ms, cut-out ${t.cutoutMs.toFixed(0)} -> ${t.cutoutDecontaminatedMs.toFixed(0)} ms`);
+    log(
+      `  node ${size}²: estimate ${t.estimateMs.toFixed(0)} ms, cut-out ${t.cutoutMs.toFixed(0)} -> ${t.cutoutDecontaminatedMs.toFixed(0)} ms`,
+    );
     return t;
   });
 }
 
-export async function foregroundSpeedChromium(sizes: number[], runs: number, log: (s: string) => void): Promise<{ timings: ForegroundTiming[]; version: string }> {
+export async function foregroundSpeedChromium(
+  sizes: number[],
+  runs: number,
+  log: (s: string) => void,
+): Promise<{ timings: ForegroundTiming[]; version: string }> {
   const { build } = await import('esbuild');
   const bundle = await build({
     entryPoints: [new URL('./foreground-speed-page.ts', import.meta.url).pathname],
@@ -35,10 +41,13 @@ export async function foregroundSpeedChromium(sizes: number[], runs: number, log
     const timings: ForegroundTiming[] = [];
     for (const size of sizes) {
       const t = (await page.evaluate(
-        ([s, r]) => (globalThis as unknown as { __fgBench: (s: number, r: number) => ForegroundTiming }).__fgBench(s, r),
+        ([s, r]) =>
+          (globalThis as unknown as { __fgBench: (s: number, r: number) => ForegroundTiming }).__fgBench(s, r),
         [size, runs] as const,
       )) as ForegroundTiming;
-      log(`  chromium ${size}²: estimate ${t.estimateMs.toFixed(0)} ms, cut-out ${t.cutoutMs.toFixed(0)} -> ${t.cutoutDecontaminatedMs.toFixed(0)} ms`);
+      log(
+        `  chromium ${size}²: estimate ${t.estimateMs.toFixed(0)} ms, cut-out ${t.cutoutMs.toFixed(0)} -> ${t.cutoutDecontaminatedMs.toFixed(0)} ms`,
+      );
       timings.push(t);
     }
     return { timings, version: browser.version() };

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../core/errors';
 import { REPO_ROOT, repoRelative } from './data';
-import { ensureForegroundComposites, loadForegroundComposites, modelAlphas, type ForegroundComposite } from './foreground-composites';
+import {
+  ensureForegroundComposites,
+  loadForegroundComposites,
+  modelAlphas,
+  type ForegroundComposite,
+} from './foreground-composites';
 import { foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
 import { FOREGROUND_SIZES, foregroundSpeedChromium, foregroundSpeedNode } from './foreground-speed';
 import type { ForegroundTiming } from './foreground-timing';
@@ -22,7 +27,12 @@ export interface ForegroundResults {
   /** Mean |model alpha - true alpha| over the same soft band; null without the model. */
   modelAlphaBandError: number | null;
   modelSkipped?: string;
-  speed: { node: ForegroundTiming[]; chromium: ForegroundTiming[] | null; chromiumVersion?: string; chromiumSkipped?: string };
+  speed: {
+    node: ForegroundTiming[];
+    chromium: ForegroundTiming[] | null;
+    chromiumVersion?: string;
+    chromiumSkipped?: string;
+  };
 }
 
 export interface ForegroundRunOptions {
@@ -100,7 +110,10 @@ export async function runForeground(opts: ForegroundRunOptions): Promise<Foregro
 
   const { alphas, modelSkipped } = await ourAlphas(opts, items, dir);
   const errors = foregroundErrors(items, alphas);
-  for (const r of errors) log(`  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`);
+  for (const r of errors)
+    log(
+      `  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`,
+    );
   const modelAlphaBandError = alphas ? softBandAlphaError(items, alphas) : null;
   return {
     measured,
@@ -117,36 +130,51 @@ const ms = (v: number) => (v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFi
 /** The RESULTS.md section. */
 export function foregroundMarkdown(r: ForegroundResults): string[] {
   const L: string[] = ['## Foreground colours (decontamination)', ''];
-  if (r.measured) L.push(`Measured on ${r.measured.date}: ${r.measured.cpu} (${r.measured.cores} cores, load average ${r.measured.loadavg} at start), Node ${r.measured.node}.`, '');
+  if (r.measured)
+    L.push(
+      `Measured on ${r.measured.date}: ${r.measured.cpu} (${r.measured.cores} cores, load average ${r.measured.loadavg} at start), Node ${r.measured.node}.`,
+      '',
+    );
   const photo = r.errors.find((e) => e.method === 'photo');
   L.push(
     `Soft-band colour error on ${r.composites.n} held-out composites whose true foreground colour is known by construction ` +
       '(`smat_model/data/make_foreground_composites.py`: held-out DUTS-TR cut-outs, 70% with synthetic hair strands, on held-out BSDS500 backgrounds with 1-2 other cut-outs; 512x512). ' +
       'Mean |RGB - true foreground| on 0..255, over the three channels and the pixels with 0.05 < true alpha < 0.95' +
       `${photo ? ` (${photo.pixels} pixels)` : ''}. Model alpha: our model with a box prompt (the true alpha's bounding box), stored as 8 bits like the cut-out. ` +
-      'The cut-out keeps the photo\'s colour wherever its alpha is 0 or 1, so with the model\'s alpha the pixels it calls opaque or transparent keep the photo\'s error. ' +
+      "The cut-out keeps the photo's colour wherever its alpha is 0 or 1, so with the model's alpha the pixels it calls opaque or transparent keep the photo's error. " +
       '"On a new background": mean |cut-out over C - true subject over C| in the same band, C = black and white (averaged); it also counts the error of the alpha itself.',
     '',
   );
-  L.push('| Alpha | Colour | Soft-band colour error | vs photo | On a new background | vs photo | ms / image (512²) |', '|---|---|---:|---:|---:|---:|---:|');
+  L.push(
+    '| Alpha | Colour | Soft-band colour error | vs photo | On a new background | vs photo | ms / image (512²) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
   for (const e of r.errors) {
     const base = r.errors.find((x) => x.method === 'photo' && x.alpha === e.alpha);
-    const rel = (v: number, b: number | undefined) => (b && e.method !== 'photo' ? `${((100 * v) / b).toFixed(0)}%` : '');
+    const rel = (v: number, b: number | undefined) =>
+      b && e.method !== 'photo' ? `${((100 * v) / b).toFixed(0)}%` : '';
     L.push(
       `| ${e.alpha} | ${e.label} | ${e.meanAbs.toFixed(2)} | ${rel(e.meanAbs, base?.meanAbs)} | ${e.onNewBackground.toFixed(2)} | ${rel(e.onNewBackground, base?.onNewBackground)} | ${e.method === 'photo' ? '' : e.msPerImage.toFixed(0)} |`,
     );
   }
-  if (r.modelAlphaBandError !== null) L.push('', `Our model's alpha is off by ${r.modelAlphaBandError.toFixed(3)} on average (mean |alpha - true alpha|) in the same band.`);
+  if (r.modelAlphaBandError !== null)
+    L.push(
+      '',
+      `Our model's alpha is off by ${r.modelAlphaBandError.toFixed(3)} on average (mean |alpha - true alpha|) in the same band.`,
+    );
   if (r.modelSkipped) L.push('', `Model alpha not measured: ${r.modelSkipped}.`);
   L.push('');
   L.push(
-    'Speed (no onnxruntime involved): a synthetic square photo with a wavy soft-edged subject (soft band about 4% of the pixels, like our model\'s alpha brought up to full resolution; `bench/foreground-speed-input.ts`). ' +
+    "Speed (no onnxruntime involved): a synthetic square photo with a wavy soft-edged subject (soft band about 4% of the pixels, like our model's alpha brought up to full resolution; `bench/foreground-speed-input.ts`). " +
       `Median of ${r.speed.node[0]?.runs ?? '?'} runs after a warm-up. "Cut-out" is \`applyAlphaAsCutout\`, what Apply computes before the PNG encode, without and with decontamination.`,
     '',
   );
   L.push('| Where | Photo | Estimator | Cut-out, off | Cut-out, on |', '|---|---|---:|---:|---:|');
   const rows = (where: string, list: ForegroundTiming[] | null) => {
-    for (const t of list ?? []) L.push(`| ${where} | ${t.size}x${t.size} | ${ms(t.estimateMs)} | ${ms(t.cutoutMs)} | ${ms(t.cutoutDecontaminatedMs)} |`);
+    for (const t of list ?? [])
+      L.push(
+        `| ${where} | ${t.size}x${t.size} | ${ms(t.estimateMs)} | ${ms(t.cutoutMs)} | ${ms(t.cutoutDecontaminatedMs)} |`,
+      );
   };
   rows('Node', r.speed.node);
   rows(`Headless Chromium${r.speed.chromiumVersion ? ` ${r.speed.chromiumVersion}` : ''}`, r.speed.chromium);

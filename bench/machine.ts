@@ -15,7 +15,10 @@ export function machineSnapshot(): MachineSnapshot {
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
     cores: os.cpus().length,
-    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    loadavg: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
     node: process.version,
   };
 }

@@ -32,7 +32,11 @@ function mergeQuality(results: BenchResults, prev: BenchResults): void {
   results.quality.rows = rows;
 }
 
-export function mergePrevious(results: BenchResults, prev: BenchResults, args: Pick<BenchArgs, 'methods' | 'skipPlugin'>): void {
+export function mergePrevious(
+  results: BenchResults,
+  prev: BenchResults,
+  args: Pick<BenchArgs, 'methods' | 'skipPlugin'>,
+): void {
   mergeSpeed(results, prev, args.methods);
   if (args.skipPlugin) results.pluginPath = prev.pluginPath;
   mergeQuality(results, prev);

@@ -33,7 +33,9 @@ export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing
     if (!m) continue;
     const h = path.join(dir, `${headStem}${f.slice(encStem.length)}`);
     if (fs.existsSync(h)) {
-      const cfg = [path.join(dir, `model-${m[1]}.json`), path.join(dir, `model_${m[1]}.json`)].find((c) => fs.existsSync(c)) ?? config;
+      const cfg =
+        [path.join(dir, `model-${m[1]}.json`), path.join(dir, `model_${m[1]}.json`)].find((c) => fs.existsSync(c)) ??
+        config;
       found.push({ encoder: path.join(dir, f), head: h, config: cfg, variant: Number(m[1]) });
     }
   }
@@ -41,7 +43,11 @@ export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing
   return { found: [{ encoder: enc, head, config, variant: null }, ...found], missing: null };
 }
 
-export async function createOurRunner(ort: OrtModuleLike, files: OurModelFiles, sessionOptions: object): Promise<SmatRunner> {
+export async function createOurRunner(
+  ort: OrtModuleLike,
+  files: OurModelFiles,
+  sessionOptions: object,
+): Promise<SmatRunner> {
   let config = parseModelConfig(JSON.parse(fs.readFileSync(files.config, 'utf8')));
   if (files.variant !== null && config.inputSize !== files.variant) {
     // A size variant without a model.json of its own: its graphs are fixed at `variant`, the

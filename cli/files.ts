@@ -83,7 +83,7 @@ export function foldersOverlap(a: string, b: string): boolean {
   const rb = realPathOf(b);
   const inside = (x: string, y: string) => {
     const r = relative(y, x);
-    return r === '' || (r !== '..' && !r.startsWith('..' + sep) && !isAbsolute(r));
+    return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
   };
   return inside(ra, rb) || inside(rb, ra);
 }
@@ -100,7 +100,9 @@ export function checkOutputFile(path: string, inputs: Array<{ path: string; what
   }
   for (const input of inputs) {
     if (sameFile(path, input.path)) {
-      throw new Error(`-o ${path} is the same file as the ${input.what} ${input.path}: refusing to overwrite it; choose another output name`);
+      throw new Error(
+        `-o ${path} is the same file as the ${input.what} ${input.path}: refusing to overwrite it; choose another output name`,
+      );
     }
   }
   let stat: Stats | undefined;

@@ -9,10 +9,12 @@ const evalModule = () => import('./eval-command');
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const log = (line: string) => process.stdout.write(line + '\n');
+  const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
-      log(`smat: cut objects out of photos with the SMat matting model.\n\n${MATTE_USAGE}\n\n${(await evalModule()).EVAL_USAGE}`);
+      log(
+        `smat: cut objects out of photos with the SMat matting model.\n\n${MATTE_USAGE}\n\n${(await evalModule()).EVAL_USAGE}`,
+      );
       return command ? 0 : 1;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     const message = errorMessage(err);
     const hint = err instanceof UsageError ? ` (smat ${command === 'eval' ? 'eval' : 'matte'} --help for usage)` : '';
     process.stderr.write(`smat: error: ${message.split('\n')[0]}${hint}\n`);
-    if (process.env.SMAT_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    if (process.env.SMAT_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 }

@@ -48,7 +48,12 @@ function parseMatteOptions(argv: string[]): MatteOptions {
     threads: { value: true },
     quiet: { value: false, alias: 'q' },
   });
-  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'matte needs an input image' : `matte takes one input image, got ${args.positional.length}`);
+  if (args.positional.length !== 1)
+    throw new UsageError(
+      args.positional.length === 0
+        ? 'matte needs an input image'
+        : `matte takes one input image, got ${args.positional.length}`,
+    );
   const output = flag(args, 'output');
   if (!output) throw new UsageError('matte needs -o <out.png>');
   return {
@@ -68,11 +73,15 @@ function parseMatteOptions(argv: string[]): MatteOptions {
 async function scribblePrompts(scribblePath: string, image: RgbaImage): Promise<Prompt[]> {
   const { image: scribble, hasAlpha } = await readImageFile(scribblePath, 'scribble mask');
   if (scribble.width !== image.width || scribble.height !== image.height) {
-    throw new Error(`scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`);
+    throw new Error(
+      `scribble mask is ${scribble.width}x${scribble.height}, the image is ${image.width}x${image.height}: they must match`,
+    );
   }
   const painted = paintedPixels(scribble, hasAlpha);
   if (painted.every((p) => p === 1)) {
-    throw new Error(`scribble mask ${scribblePath} is painted everywhere: draw the strokes in white on black, or opaque on transparent`);
+    throw new Error(
+      `scribble mask ${scribblePath} is painted everywhere: draw the strokes in white on black, or opaque on transparent`,
+    );
   }
   const strokes = maskRunsToScribbles(painted, image.width, image.height);
   if (strokes.length === 0) throw new Error(`scribble mask ${scribblePath} has no painted pixels`);

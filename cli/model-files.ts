@@ -42,7 +42,10 @@ export async function createRunner(dir: string | undefined, threads?: number): P
   const config = await readModelConfig(modelDir);
   const missing = [config.encoder, config.head].filter((f) => !existsSync(join(modelDir, f)));
   if (missing.length > 0) throw new Error(`model files missing in ${modelDir}: ${missing.join(', ')} (${EXPORT_HINT})`);
-  const [encoder, head] = await Promise.all([readFile(join(modelDir, config.encoder)), readFile(join(modelDir, config.head))]);
+  const [encoder, head] = await Promise.all([
+    readFile(join(modelDir, config.encoder)),
+    readFile(join(modelDir, config.head)),
+  ]);
   const ort = await loadOrt();
   const sessionOptions: Record<string, unknown> = { graphOptimizationLevel: 'all' };
   if (threads) sessionOptions.intraOpNumThreads = threads;

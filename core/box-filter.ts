@@ -5,7 +5,15 @@
 
 type Plane = Float32Array | Float64Array;
 
-function boxMeanInto(src: Plane, width: number, height: number, r: number, out: Plane, tmp: Plane, colAcc: Float64Array): void {
+function boxMeanInto(
+  src: Plane,
+  width: number,
+  height: number,
+  r: number,
+  out: Plane,
+  tmp: Plane,
+  colAcc: Float64Array,
+): void {
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let acc = 0;

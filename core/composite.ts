@@ -19,7 +19,8 @@ export interface CutoutOptions {
  */
 export function applyAlphaAsCutout(image: RgbaImage, alpha: Float32Array, options: CutoutOptions = {}): RgbaImage {
   const { width, height, data } = image;
-  if (alpha.length !== width * height) throw new Error(`applyAlphaAsCutout: alpha has ${alpha.length} values for a ${width}x${height} image`);
+  if (alpha.length !== width * height)
+    throw new Error(`applyAlphaAsCutout: alpha has ${alpha.length} values for a ${width}x${height} image`);
   const out = new Uint8Array(data);
   for (let i = 0; i < alpha.length; i++) {
     const a = alphaToByte(alpha[i]);
@@ -39,7 +40,8 @@ export function applyAlphaAsCutout(image: RgbaImage, alpha: Float32Array, option
 
 /** Opaque grey image (white = foreground), the form Figma's luminance masks take. */
 export function alphaAsLuminanceMask(alpha: Float32Array, width: number, height: number): RgbaImage {
-  if (alpha.length !== width * height) throw new Error(`alphaAsLuminanceMask: alpha has ${alpha.length} values for ${width}x${height}`);
+  if (alpha.length !== width * height)
+    throw new Error(`alphaAsLuminanceMask: alpha has ${alpha.length} values for ${width}x${height}`);
   const out = new Uint8Array(width * height * 4);
   for (let i = 0; i < alpha.length; i++) {
     const v = alphaToByte(alpha[i]);

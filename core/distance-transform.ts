@@ -2,7 +2,11 @@
 // passes, O(N). Used to find the most interior point of a region.
 
 /** Squared distance from each pixel to the nearest pixel where `inside` is false (0 outside). */
-export function squaredDistanceToOutside(inside: ArrayLike<boolean | number>, width: number, height: number): Float64Array {
+export function squaredDistanceToOutside(
+  inside: ArrayLike<boolean | number>,
+  width: number,
+  height: number,
+): Float64Array {
   const INF = 1e20;
   const f = new Float64Array(width * height);
   for (let i = 0; i < f.length; i++) f[i] = inside[i] ? INF : 0;

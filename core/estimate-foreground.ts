@@ -20,19 +20,26 @@ export interface EstimateForegroundOptions {
 
 export const MAX_WORK_SIDE = 1024;
 
-
 /**
  * Returns a copy of `image` whose RGB, wherever 0 < alpha < 1, is the estimated foreground colour.
  * Every other byte (RGB where alpha is 0 or 1, and the alpha channel) is copied unchanged.
  */
-export function estimateForeground(image: RgbaImage, alpha: Float32Array, options: EstimateForegroundOptions = {}): RgbaImage {
+export function estimateForeground(
+  image: RgbaImage,
+  alpha: Float32Array,
+  options: EstimateForegroundOptions = {},
+): RgbaImage {
   const copy = { width: image.width, height: image.height, data: new Uint8Array(image.data) };
   estimateForegroundInPlace(copy, alpha, options);
   return copy;
 }
 
 /** The same, writing into `image` itself: a 4096x4096 cut-out need not hold a second 64 MB copy. */
-export function estimateForegroundInPlace(image: RgbaImage, alpha: Float32Array, options: EstimateForegroundOptions = {}): void {
+export function estimateForegroundInPlace(
+  image: RgbaImage,
+  alpha: Float32Array,
+  options: EstimateForegroundOptions = {},
+): void {
   const { width: W, height: H } = image;
   const n = W * H;
   if (alpha.length !== n) throw new Error(`estimateForeground: alpha has ${alpha.length} values for a ${W}x${H} image`);
@@ -41,7 +48,10 @@ export function estimateForegroundInPlace(image: RgbaImage, alpha: Float32Array,
   if (soft === 0) return;
   if (Math.max(W, H) <= (options.maxWorkSide ?? MAX_WORK_SIDE)) solveAtFullSize(image, alpha, options);
   else {
-    const shrink = (k: number) => ({ rgb: boxDownsample(image.data, W, H, k, 3, 4, 1 / 255).data, alpha: boxDownsample(alpha, W, H, k, 1).data });
+    const shrink = (k: number) => ({
+      rgb: boxDownsample(image.data, W, H, k, 3, 4, 1 / 255).data,
+      alpha: boxDownsample(alpha, W, H, k, 1).data,
+    });
     solveShrunk(image, (i) => alpha[i], shrink, options);
   }
 }
@@ -62,7 +72,12 @@ export function estimateForegroundByOwnAlpha(image: RgbaImage, options: Estimate
     solveAtFullSize(image, alpha, options);
   } else {
     // Photo and alpha shrunk together: one pass over the bytes.
-    solveShrunk(image, (i) => data[4 * i + 3] / 255, (k) => splitRgba(boxDownsample(data, W, H, k, 4, 4, 1 / 255).data), options);
+    solveShrunk(
+      image,
+      (i) => data[4 * i + 3] / 255,
+      (k) => splitRgba(boxDownsample(data, W, H, k, 4, 4, 1 / 255).data),
+      options,
+    );
   }
 }
 
@@ -132,8 +147,14 @@ function solveShrunk(
       const x0 = Math.floor(fx);
       const x1 = Math.min(w - 1, x0 + 1);
       const tx = fx - x0;
-      const p00 = 3 * (y0 * w + x0), p01 = 3 * (y0 * w + x1), p10 = 3 * (y1 * w + x0), p11 = 3 * (y1 * w + x1);
-      const k00 = (1 - tx) * (1 - ty), k01 = tx * (1 - ty), k10 = (1 - tx) * ty, k11 = tx * ty;
+      const p00 = 3 * (y0 * w + x0),
+        p01 = 3 * (y0 * w + x1),
+        p10 = 3 * (y1 * w + x0),
+        p11 = 3 * (y1 * w + x1);
+      const k00 = (1 - tx) * (1 - ty),
+        k01 = tx * (1 - ty),
+        k10 = (1 - tx) * ty,
+        k11 = tx * ty;
       for (let c = 0; c < 3; c++) {
         const fHat = f[p00 + c] * k00 + f[p01 + c] * k01 + f[p10 + c] * k10 + f[p11 + c] * k11;
         const bHat = b[p00 + c] * k00 + b[p01 + c] * k01 + b[p10 + c] * k10 + b[p11 + c] * k11;

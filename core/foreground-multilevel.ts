@@ -39,8 +39,14 @@ export const MULTILEVEL_DEFAULTS: MultiLevelOptions = {
 /** Levels up to this many pixels are swept everywhere (cheap, and they carry colour far). */
 const ALL_PIXELS_UP_TO = 128 * 128;
 
-
-function resizeNearest(src: Float32Array, sw: number, sh: number, dw: number, dh: number, channels: number): Float32Array {
+function resizeNearest(
+  src: Float32Array,
+  sw: number,
+  sh: number,
+  dw: number,
+  dh: number,
+  channels: number,
+): Float32Array {
   const out = new Float32Array(dw * dh * channels);
   for (let y = 0; y < dh; y++) {
     const sy = Math.min(sh - 1, Math.floor((y * sh) / dh));
@@ -104,8 +110,12 @@ function solveLevel(
       const a01 = a0 * a1;
       let a11 = a1 * a1;
       const q = 3 * p;
-      let f0 = a0 * img[q], f1 = a0 * img[q + 1], f2 = a0 * img[q + 2];
-      let b0 = a1 * img[q], b1 = a1 * img[q + 1], b2 = a1 * img[q + 2];
+      let f0 = a0 * img[q],
+        f1 = a0 * img[q + 1],
+        f2 = a0 * img[q + 2];
+      let b0 = a1 * img[q],
+        b1 = a1 * img[q + 1],
+        b2 = a1 * img[q + 2];
       // Four neighbours, clamped at the border (as pymatting does).
       neighbours[0] = x > 0 ? p - 1 : p;
       neighbours[1] = x < w - 1 ? p + 1 : p;
@@ -115,15 +125,25 @@ function solveLevel(
         const pn = neighbours[n];
         const da = reg + gw * Math.abs(a0 - a[pn]);
         const q2 = 3 * pn;
-        a00 += da; a11 += da;
-        f0 += da * f[q2]; f1 += da * f[q2 + 1]; f2 += da * f[q2 + 2];
-        b0 += da * b[q2]; b1 += da * b[q2 + 1]; b2 += da * b[q2 + 2];
+        a00 += da;
+        a11 += da;
+        f0 += da * f[q2];
+        f1 += da * f[q2 + 1];
+        f2 += da * f[q2 + 2];
+        b0 += da * b[q2];
+        b1 += da * b[q2 + 1];
+        b2 += da * b[q2 + 2];
       }
       const inv = 1 / (a00 * a11 - a01 * a01);
-      const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
-      f[q] = clamp01(m00 * f0 + m01 * b0); b[q] = clamp01(m01 * f0 + m11 * b0);
-      f[q + 1] = clamp01(m00 * f1 + m01 * b1); b[q + 1] = clamp01(m01 * f1 + m11 * b1);
-      f[q + 2] = clamp01(m00 * f2 + m01 * b2); b[q + 2] = clamp01(m01 * f2 + m11 * b2);
+      const m00 = inv * a11,
+        m01 = -inv * a01,
+        m11 = inv * a00;
+      f[q] = clamp01(m00 * f0 + m01 * b0);
+      b[q] = clamp01(m01 * f0 + m11 * b0);
+      f[q + 1] = clamp01(m00 * f1 + m01 * b1);
+      b[q + 1] = clamp01(m01 * f1 + m11 * b1);
+      f[q + 2] = clamp01(m00 * f2 + m01 * b2);
+      b[q + 2] = clamp01(m01 * f2 + m11 * b2);
     }
   }
 }

@@ -51,7 +51,8 @@ export function guidedResize(
   // Grey is linear in RGB, so resampling RGB then taking grey avoids a full-resolution grey plane.
   const rgbLow = resamplePlanes(image.data, width, height, lw, lh, 3, 4);
   const iLow = new Float32Array(lw * lh);
-  for (let k = 0; k < iLow.length; k++) iLow[k] = (0.299 * rgbLow[3 * k] + 0.587 * rgbLow[3 * k + 1] + 0.114 * rgbLow[3 * k + 2]) / 255;
+  for (let k = 0; k < iLow.length; k++)
+    iLow[k] = (0.299 * rgbLow[3 * k] + 0.587 * rgbLow[3 * k + 1] + 0.114 * rgbLow[3 * k + 2]) / 255;
 
   const n = lw * lh;
   const I = Float64Array.from(iLow);
@@ -92,7 +93,8 @@ function applyCoefficients(a: Float32Array, b: Float32Array, lw: number, lh: num
   const rowsB = new Float32Array(lh * width);
   for (let y = 0; y < lh; y++) {
     for (let x = 0; x < width; x++) {
-      let accA = 0, accB = 0;
+      let accA = 0,
+        accB = 0;
       for (let k = hx.start[x]; k < hx.start[x + 1]; k++) {
         accA += a[y * lw + hx.index[k]] * hx.weight[k];
         accB += b[y * lw + hx.index[k]] * hx.weight[k];
@@ -104,9 +106,11 @@ function applyCoefficients(a: Float32Array, b: Float32Array, lw: number, lh: num
   const vy = axisWeights(lh, height);
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
-    const k0 = vy.start[y], k1 = vy.start[y + 1];
+    const k0 = vy.start[y],
+      k1 = vy.start[y + 1];
     for (let x = 0; x < width; x++) {
-      let accA = 0, accB = 0;
+      let accA = 0,
+        accB = 0;
       for (let k = k0; k < k1; k++) {
         const r = vy.index[k] * width + x;
         accA += rowsA[r] * vy.weight[k];
@@ -130,7 +134,13 @@ export function bilinearUpsample(
   width: number,
   height: number,
 ): Float32Array {
-  const out = resamplePlanes(cropPlane(alpha, size, contentWidth, contentHeight), contentWidth, contentHeight, width, height);
+  const out = resamplePlanes(
+    cropPlane(alpha, size, contentWidth, contentHeight),
+    contentWidth,
+    contentHeight,
+    width,
+    height,
+  );
   for (let k = 0; k < out.length; k++) out[k] = clamp01(out[k]);
   return out;
 }

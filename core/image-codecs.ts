@@ -70,8 +70,17 @@ export function decodeImageWithInfo(bytes: Uint8Array, options: DecodeOptions = 
   } catch (err) {
     throw new Error(`cannot decode JPEG: ${errorMessage(err)}`);
   }
-  const stored: RgbaImage = { width: raw.width, height: raw.height, data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length) };
-  return { image: applyExifOrientation(stored, header.orientation), format, hasAlpha: false, orientation: header.orientation };
+  const stored: RgbaImage = {
+    width: raw.width,
+    height: raw.height,
+    data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length),
+  };
+  return {
+    image: applyExifOrientation(stored, header.orientation),
+    format,
+    hasAlpha: false,
+    orientation: header.orientation,
+  };
 }
 
 function checkPixelCount(width: number, height: number, maxPixels: number): void {
@@ -104,7 +113,9 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
 
 /** The size a viewer shows: EXIF orientations 5..8 turn the picture a quarter, swapping the sides. */
 export function displaySize(header: ImageHeader): { width: number; height: number } {
-  return header.orientation >= 5 ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
+  return header.orientation >= 5
+    ? { width: header.height, height: header.width }
+    : { width: header.width, height: header.height };
 }
 
 function readU16(b: Uint8Array, at: number, little: boolean): number {
@@ -193,13 +204,34 @@ export function applyExifOrientation(image: RgbaImage, orientation: ExifOrientat
     for (let x = 0; x < dw; x++) {
       let sx: number, sy: number;
       switch (orientation) {
-        case 2: sx = w - 1 - x; sy = y; break;
-        case 3: sx = w - 1 - x; sy = h - 1 - y; break;
-        case 4: sx = x; sy = h - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = h - 1 - x; break;
-        case 7: sx = w - 1 - y; sy = h - 1 - x; break;
-        default: sx = w - 1 - y; sy = x; break; // 8
+        case 2:
+          sx = w - 1 - x;
+          sy = y;
+          break;
+        case 3:
+          sx = w - 1 - x;
+          sy = h - 1 - y;
+          break;
+        case 4:
+          sx = x;
+          sy = h - 1 - y;
+          break;
+        case 5:
+          sx = y;
+          sy = x;
+          break;
+        case 6:
+          sx = y;
+          sy = h - 1 - x;
+          break;
+        case 7:
+          sx = w - 1 - y;
+          sy = h - 1 - x;
+          break;
+        default:
+          sx = w - 1 - y;
+          sy = x;
+          break; // 8
       }
       out[y * dw + x] = src[sy * w + sx];
     }
@@ -217,7 +249,8 @@ export function encodePng(image: RgbaImage): Uint8Array {
 
 /** Single-channel 8-bit grey PNG of an alpha plane in [0,1]: a quarter of the RGBA size, for saved mattes. */
 export function encodeGreyPng(alpha: Float32Array, width: number, height: number): Uint8Array {
-  if (alpha.length !== width * height) throw new Error(`encodeGreyPng: expected ${width * height} values, got ${alpha.length}`);
+  if (alpha.length !== width * height)
+    throw new Error(`encodeGreyPng: expected ${width * height} values, got ${alpha.length}`);
   const data = new Uint8Array(alpha.length);
   for (let i = 0; i < data.length; i++) data[i] = alphaToByte(alpha[i]);
   return encodePngBytes({ width, height, data, depth: 8, channels: 1 });
@@ -250,7 +283,8 @@ function pngToRgba(png: DecodedPng): RgbaImage {
   const maxValue = (1 << depth) - 1;
   const to8 = depth === 8 ? (v: number) => v : (v: number) => Math.round((v * 255) / maxValue);
   // tRNS on grey/RGB images names one colour (in raw sample units) that is fully transparent.
-  const key = png.transparency && png.transparency.length > 0 && (channels === 1 || channels === 3) ? png.transparency : null;
+  const key =
+    png.transparency && png.transparency.length > 0 && (channels === 1 || channels === 3) ? png.transparency : null;
   for (let i = 0; i < width * height; i++) {
     const s = i * channels;
     let r: number, g: number, b: number, a: number;
@@ -264,7 +298,8 @@ function pngToRgba(png: DecodedPng): RgbaImage {
       a = channels === 4 ? to8(raw[s + 3]) : 255;
     }
     if (key) {
-      const isKey = channels === 1 ? raw[s] === key[0] : raw[s] === key[0] && raw[s + 1] === key[1] && raw[s + 2] === key[2];
+      const isKey =
+        channels === 1 ? raw[s] === key[0] : raw[s] === key[0] && raw[s + 1] === key[1] && raw[s + 2] === key[2];
       if (isKey) a = 0;
     }
     out[4 * i] = r;

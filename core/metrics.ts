@@ -107,8 +107,13 @@ function mat2gray(a: Float32Array): Float64Array {
  * i of line l at `l * lineStride + i * step`. out(i) = sum_k kernel(k) * in(i - (k - half)).
  */
 function convolveAxis(
-  src: Float64Array, lines: number, lineStride: number, length: number, step: number,
-  kernel: Float64Array, half: number,
+  src: Float64Array,
+  lines: number,
+  lineStride: number,
+  length: number,
+  step: number,
+  kernel: Float64Array,
+  half: number,
 ): Float64Array {
   const out = new Float64Array(src.length);
   for (let l = 0; l < lines; l++) {
@@ -129,7 +134,14 @@ function convolveAxis(
  * Separable convolution with replicate borders: rows with `kx` then columns with `ky`
  * (imfilter(..., 'replicate', 'conv'); the 2-D kernel ky ⊗ kx is separable).
  */
-function conv2Separable(im: Float64Array, w: number, h: number, kx: Float64Array, ky: Float64Array, half: number): Float64Array {
+function conv2Separable(
+  im: Float64Array,
+  w: number,
+  h: number,
+  kx: Float64Array,
+  ky: Float64Array,
+  half: number,
+): Float64Array {
   const rows = convolveAxis(im, h, w, w, 1, kx, half);
   return convolveAxis(rows, w, 1, h, w, ky, half);
 }
@@ -165,7 +177,14 @@ export function gradError(pred: Float32Array, gt: Float32Array, width: number, h
  * met first in column-major order (the order of MATLAB's bwconncomp labels and `max`).
  * Returns the size of that component (0 when `fg` is empty).
  */
-function largestComponent4(fg: Uint8Array, w: number, h: number, omega: Uint8Array, labels: Int32Array, stack: Int32Array): number {
+function largestComponent4(
+  fg: Uint8Array,
+  w: number,
+  h: number,
+  omega: Uint8Array,
+  labels: Int32Array,
+  stack: Int32Array,
+): number {
   labels.fill(0);
   omega.fill(0);
   let nextLabel = 0;
@@ -186,10 +205,22 @@ function largestComponent4(fg: Uint8Array, w: number, h: number, omega: Uint8Arr
         size++;
         const px = p % w;
         const py = (p - px) / w;
-        if (px > 0 && fg[p - 1] && !labels[p - 1]) { labels[p - 1] = nextLabel; stack[sp++] = p - 1; }
-        if (px < w - 1 && fg[p + 1] && !labels[p + 1]) { labels[p + 1] = nextLabel; stack[sp++] = p + 1; }
-        if (py > 0 && fg[p - w] && !labels[p - w]) { labels[p - w] = nextLabel; stack[sp++] = p - w; }
-        if (py < h - 1 && fg[p + w] && !labels[p + w]) { labels[p + w] = nextLabel; stack[sp++] = p + w; }
+        if (px > 0 && fg[p - 1] && !labels[p - 1]) {
+          labels[p - 1] = nextLabel;
+          stack[sp++] = p - 1;
+        }
+        if (px < w - 1 && fg[p + 1] && !labels[p + 1]) {
+          labels[p + 1] = nextLabel;
+          stack[sp++] = p + 1;
+        }
+        if (py > 0 && fg[p - w] && !labels[p - w]) {
+          labels[p - w] = nextLabel;
+          stack[sp++] = p - w;
+        }
+        if (py < h - 1 && fg[p + w] && !labels[p + w]) {
+          labels[p + w] = nextLabel;
+          stack[sp++] = p + w;
+        }
       }
       if (size > bestSize) {
         bestSize = size;

@@ -33,7 +33,9 @@ export function parseModelConfig(json: unknown): SmatModelConfig {
   const positive = (name: string, integer: boolean): number => {
     const v = cfg[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-      throw new Error(`model.json: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+      throw new Error(
+        `model.json: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`,
+      );
     }
     return v;
   };

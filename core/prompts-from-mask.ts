@@ -31,7 +31,10 @@ function regionOf(alpha: ArrayLike<number>): Uint8Array {
 
 /** Tight bounding box of the region in pixel edges, or null when the region is empty. */
 export function boxFromMask(alpha: ArrayLike<number>, width: number, height: number): BoxPrompt | null {
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (alpha[y * width + x] > 0.5) {
@@ -47,7 +50,13 @@ export function boxFromMask(alpha: ArrayLike<number>, width: number, height: num
 }
 
 /** `count` distinct region pixels drawn uniformly (seeded), as clicks at their centres. */
-export function randomPointsInMask(alpha: ArrayLike<number>, width: number, height: number, count: number, seed = 0): PointPrompt[] {
+export function randomPointsInMask(
+  alpha: ArrayLike<number>,
+  width: number,
+  height: number,
+  count: number,
+  seed = 0,
+): PointPrompt[] {
   const idx: number[] = [];
   for (let i = 0; i < width * height; i++) if (alpha[i] > 0.5) idx.push(i);
   const rand = seededRandom(seed);
@@ -63,12 +72,14 @@ export function randomPointsInMask(alpha: ArrayLike<number>, width: number, heig
 /** The region pixel farthest from the region's border (image edges count as border). */
 export function interiorPointOfMask(alpha: ArrayLike<number>, width: number, height: number): PointPrompt | null {
   // Pad by one pixel of background so the image edge counts as the region's border.
-  const pw = width + 2, ph = height + 2;
+  const pw = width + 2,
+    ph = height + 2;
   const padded = new Uint8Array(pw * ph);
   const region = regionOf(alpha);
   for (let y = 0; y < height; y++) padded.set(region.subarray(y * width, (y + 1) * width), (y + 1) * pw + 1);
   const d = squaredDistanceToOutside(padded, pw, ph);
-  let best = -1, bestD = 0;
+  let best = -1,
+    bestD = 0;
   for (let i = 0; i < d.length; i++) {
     if (d[i] > bestD) {
       bestD = d[i];
@@ -90,7 +101,9 @@ const SKELETON_MIN_DEPTH = 0.3;
 export function skeletonScribbleOfMask(alpha: ArrayLike<number>, width: number, height: number): ScribblePrompt | null {
   const region = regionOf(alpha);
   const depth = squaredDistanceToOutside(region, width, height);
-  let n = 0, mx = 0, my = 0;
+  let n = 0,
+    mx = 0,
+    my = 0;
   for (let i = 0; i < region.length; i++) {
     if (!region[i]) continue;
     n++;
@@ -100,17 +113,23 @@ export function skeletonScribbleOfMask(alpha: ArrayLike<number>, width: number, 
   if (n === 0) return null;
   mx /= n;
   my /= n;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (let i = 0; i < region.length; i++) {
     if (!region[i]) continue;
-    const dx = (i % width) - mx, dy = Math.floor(i / width) - my;
+    const dx = (i % width) - mx,
+      dy = Math.floor(i / width) - my;
     sxx += dx * dx;
     sxy += dx * dy;
     syy += dy * dy;
   }
   const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
-  const ax = Math.cos(angle), ay = Math.sin(angle);
-  let tMin = Infinity, tMax = -Infinity, deepest = 0;
+  const ax = Math.cos(angle),
+    ay = Math.sin(angle);
+  let tMin = Infinity,
+    tMax = -Infinity,
+    deepest = 0;
   for (let i = 0; i < region.length; i++) {
     if (!region[i]) continue;
     const t = ((i % width) - mx) * ax + (Math.floor(i / width) - my) * ay;
@@ -141,7 +160,13 @@ export function skeletonScribbleOfMask(alpha: ArrayLike<number>, width: number, 
 }
 
 /** Prompts for one eval sample; [] means automatic (also for an empty region). */
-export function promptsFromMask(mode: EvalPromptMode, alpha: ArrayLike<number>, width: number, height: number, seed = 0): Prompt[] {
+export function promptsFromMask(
+  mode: EvalPromptMode,
+  alpha: ArrayLike<number>,
+  width: number,
+  height: number,
+  seed = 0,
+): Prompt[] {
   if (mode.kind === 'auto') return [];
   if (mode.kind === 'box') {
     const b = boxFromMask(alpha, width, height);

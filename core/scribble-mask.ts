@@ -21,7 +21,10 @@ export function maskRunsToScribbles(painted: ArrayLike<number>, width: number, h
       while (x < width && painted[row + x]) x++;
       out.push({
         kind: 'scribble',
-        points: [{ x: start + 0.5, y: y + 0.5 }, { x: x - 0.5, y: y + 0.5 }],
+        points: [
+          { x: start + 0.5, y: y + 0.5 },
+          { x: x - 0.5, y: y + 0.5 },
+        ],
         width: 1,
       });
     }

@@ -132,7 +132,9 @@ export class SmatRunner {
   /** Runs the encoder unless the last encoded image has the same cache key (or is the same object). */
   async encode(image: RgbaImage, cacheKey?: string): Promise<EncodeResult> {
     const { enc, cached } = await this.encodeInternal(image, cacheKey);
-    return cached ? { cached, preprocessMs: 0, encoderMs: 0 } : { cached, preprocessMs: enc.preprocessMs, encoderMs: enc.encoderMs };
+    return cached
+      ? { cached, preprocessMs: 0, encoderMs: 0 }
+      : { cached, preprocessMs: enc.preprocessMs, encoderMs: enc.encoderMs };
   }
 
   async matte(image: RgbaImage, prompts: Prompt[], options: MatteOptions = {}): Promise<MatteResult> {
@@ -156,7 +158,9 @@ export class SmatRunner {
     const similarity = Float32Array.from(out.similarity.data as Float32Array);
     const F = this.config.featureSize;
     if (similarity.length !== F * F) {
-      throw new Error(`head gave a similarity map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`);
+      throw new Error(
+        `head gave a similarity map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
+      );
     }
     const headMs = now() - tHead;
 
@@ -209,12 +213,17 @@ export class SmatRunner {
     await Promise.all([this.encoderSession.release(), this.headSession.release()]);
   }
 
-  private async encodeInternal(image: RgbaImage, cacheKey: string | undefined): Promise<{ enc: Encoded; cached: boolean }> {
+  private async encodeInternal(
+    image: RgbaImage,
+    cacheKey: string | undefined,
+  ): Promise<{ enc: Encoded; cached: boolean }> {
     this.assertAlive();
     const hit = this.cached;
     if (hit && (cacheKey !== undefined ? hit.key === cacheKey : hit.key === undefined && hit.image === image)) {
       if (hit.image.width !== image.width || hit.image.height !== image.height) {
-        throw new Error(`cache key "${cacheKey}" was used for a ${hit.image.width}x${hit.image.height} image, now ${image.width}x${image.height}`);
+        throw new Error(
+          `cache key "${cacheKey}" was used for a ${hit.image.width}x${hit.image.height} image, now ${image.width}x${image.height}`,
+        );
       }
       return { enc: hit, cached: true };
     }
@@ -243,7 +252,10 @@ function checkNames(which: string, session: OrtSessionLike, inputs: string[], ou
   if (missingIn.length || missingOut.length) {
     throw new Error(
       `${which} model does not match the SMat contract: ` +
-        [missingIn.length ? `missing inputs ${missingIn.join(', ')}` : '', missingOut.length ? `missing outputs ${missingOut.join(', ')}` : '']
+        [
+          missingIn.length ? `missing inputs ${missingIn.join(', ')}` : '',
+          missingOut.length ? `missing outputs ${missingOut.join(', ')}` : '',
+        ]
           .filter(Boolean)
           .join('; ') +
         ` (has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')})`,

@@ -68,7 +68,8 @@ pageElement('clear', HTMLButtonElement).onclick = () => {
 };
 
 pageElement('file', HTMLInputElement).addEventListener('change', async (ev) => {
-  for (const f of (ev.target as HTMLInputElement).files ?? []) await addImage(f.name, new Uint8Array(await f.arrayBuffer()));
+  for (const f of (ev.target as HTMLInputElement).files ?? [])
+    await addImage(f.name, new Uint8Array(await f.arrayBuffer()));
 });
 
 const drop = pageElement('drop', HTMLElement);

@@ -41,7 +41,12 @@ export class MessageLog {
 function summary(msg: object): string {
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(msg ?? {})) {
-    copy[k] = v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'string' && v.length > 200 ? `<${v.length} chars>` : v;
+    copy[k] =
+      v instanceof Uint8Array
+        ? `<${v.length} bytes>`
+        : typeof v === 'string' && v.length > 200
+          ? `<${v.length} chars>`
+          : v;
   }
   return JSON.stringify(copy).slice(0, 240);
 }

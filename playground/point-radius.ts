@@ -25,7 +25,9 @@ export async function loadPointRadiusFraction(): Promise<number | null> {
 function pointRadiusFractionOf(config: Record<string, unknown>): number {
   const fraction = config.pointRadiusFraction;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
-    throw new Error(`model.json: pointRadiusFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`);
+    throw new Error(
+      `model.json: pointRadiusFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`,
+    );
   }
   return fraction;
 }

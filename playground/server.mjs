@@ -60,7 +60,12 @@ function assetReader(codePath) {
 }
 
 /** Starts the server; resolves with {url, close}. port 0 picks a free port. */
-export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join(root, 'dist/ui.html'), codePath } = {}) {
+export function startPlayground({
+  port = 5173,
+  host = '127.0.0.1',
+  uiPath = join(root, 'dist/ui.html'),
+  codePath,
+} = {}) {
   const readAssets = assetReader(codePath ?? join(dirname(uiPath), 'code.js'));
   const files = {
     '/': join(here, 'index.html'),
@@ -73,7 +78,9 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
     if (url.pathname === '/ui.html') file = uiPath;
     if (url.pathname.startsWith('/examples/')) {
       const name = basename(decodeURIComponent(url.pathname));
-      file = exampleDirs().map((d) => join(d, name)).find((f) => existsSync(f));
+      file = exampleDirs()
+        .map((d) => join(d, name))
+        .find((f) => existsSync(f));
     }
     if (url.pathname === '/playground.js') {
       servePageScript(res);
@@ -101,7 +108,10 @@ export function startPlayground({ port = 5173, host = '127.0.0.1', uiPath = join
       res.end(url.pathname === '/ui.html' ? 'dist/ui.html is missing: run npm run build' : 'not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     res.end(readFileSync(file));
   });
   return new Promise((resolvePromise, reject) => {

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { flag, flagInt, flagList, flagNumber, parseArgs, UsageError } from '../cli/args';
 
-const spec = { runs: { value: true }, budget: { value: true }, methods: { value: true }, all: { value: false }, help: { value: false, alias: 'h' } };
+const spec = {
+  runs: { value: true },
+  budget: { value: true },
+  methods: { value: true },
+  all: { value: false },
+  help: { value: false, alias: 'h' },
+};
 
 describe('parseArgs (CLI, bench and tools)', () => {
   it('reads values, switches, aliases and positionals', () => {
-    const args = parseArgs(['a.js', '--runs', '3', '--budget=2.5', '--methods', 'ours,isnet', '--all', '-h', 'b.js'], spec);
+    const args = parseArgs(
+      ['a.js', '--runs', '3', '--budget=2.5', '--methods', 'ours,isnet', '--all', '-h', 'b.js'],
+      spec,
+    );
     expect(args.positional).toEqual(['a.js', 'b.js']);
     expect(flagInt(args, 'runs', 1)).toBe(3);
     expect(flagNumber(args, 'budget')).toBe(2.5);

@@ -3,7 +3,11 @@ import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { decodeImage, encodePng } from '../core/image-codecs';
 
 describe('applyAlphaAsCutout', () => {
-  const image = { width: 2, height: 2, data: Uint8Array.from([200, 10, 10, 255, 1, 2, 3, 255, 50, 60, 70, 128, 9, 9, 9, 255]) };
+  const image = {
+    width: 2,
+    height: 2,
+    data: Uint8Array.from([200, 10, 10, 255, 1, 2, 3, 255, 50, 60, 70, 128, 9, 9, 9, 255]),
+  };
 
   it('keeps RGB untouched and writes the matte as straight alpha', () => {
     const out = applyAlphaAsCutout(image, Float32Array.from([3 / 255, 0, 1, 0.5]));

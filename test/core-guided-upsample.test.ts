@@ -6,7 +6,10 @@ import type { RgbaImage } from '../core/rgba-image';
 // A 1024x512 photo with a vertical step edge at x = 400.3 (dark left = background, bright right =
 // object), anti-aliased like a real camera edge. The model sees it at 128 (scale 1/8); its alpha is
 // the true alpha at that resolution (area average), optionally smeared further as a network might.
-const W = 1024, H = 512, S = 128, EDGE = 400.3;
+const W = 1024,
+  H = 512,
+  S = 128,
+  EDGE = 400.3;
 const trueAlpha = (x: number) => Math.min(1, Math.max(0, x + 1 - EDGE));
 
 function photo(): RgbaImage {
@@ -29,7 +32,8 @@ function modelAlpha(smear: number): Float32Array {
   const out = new Float32Array(S * S);
   for (let y = 0; y < S / 2; y++) {
     for (let x = 0; x < S; x++) {
-      let acc = 0, n = 0;
+      let acc = 0,
+        n = 0;
       for (let k = -smear; k <= smear; k++) {
         const xx = Math.min(S - 1, Math.max(0, x + k));
         acc += low[y * S + xx];
@@ -60,7 +64,8 @@ describe('guidedUpsample', () => {
   });
 
   it('lands closer to the true step edge than bilinear', () => {
-    const eg = meanAbsError(guided), eb = meanAbsError(bilinear);
+    const eg = meanAbsError(guided),
+      eb = meanAbsError(bilinear);
     expect(eg).toBeLessThan(eb * 0.5);
     // The transition width (0.1 -> 0.9) shrinks toward the 1-pixel true edge.
     const width = (alpha: Float32Array) => {

@@ -4,9 +4,17 @@ import jpeg from 'jpeg-js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { decodeImage, decodeImageWithInfo, encodeGreyPng, encodePng, MAX_IMAGE_PIXELS, readImageHeader } from '../core/image-codecs';
+import {
+  decodeImage,
+  decodeImageWithInfo,
+  encodeGreyPng,
+  encodePng,
+  MAX_IMAGE_PIXELS,
+  readImageHeader,
+} from '../core/image-codecs';
 
-const px = (img: { width: number; data: Uint8Array }, x: number, y: number) => Array.from(img.data.subarray(4 * (y * img.width + x), 4 * (y * img.width + x) + 4));
+const px = (img: { width: number; data: Uint8Array }, x: number, y: number) =>
+  Array.from(img.data.subarray(4 * (y * img.width + x), 4 * (y * img.width + x) + 4));
 
 describe('PNG round trip', () => {
   it('keeps straight alpha exactly, even colour under alpha 3 and 0', () => {
@@ -26,46 +34,63 @@ describe('PNG round trip', () => {
     const back = decodeImageWithInfo(encodeGreyPng(Float32Array.from([0, 0.5, 1, 2]), 2, 2));
     expect(back.hasAlpha).toBe(false);
     expect([px(back.image, 0, 0), px(back.image, 1, 0), px(back.image, 0, 1), px(back.image, 1, 1)]).toEqual([
-      [0, 0, 0, 255], [128, 128, 128, 255], [255, 255, 255, 255], [255, 255, 255, 255],
+      [0, 0, 0, 255],
+      [128, 128, 128, 255],
+      [255, 255, 255, 255],
+      [255, 255, 255, 255],
     ]);
   });
 });
 
 describe('PNG decoding of every colour type', () => {
+  /** A PNG written by fast-png, an encoder other than ours, with the given bit depth and channel count. */
+  const foreignPng = (
+    width: number,
+    height: number,
+    depth: 1 | 4 | 8 | 16,
+    channels: number,
+    data: Uint8Array | Uint16Array,
+    palette?: number[][],
+  ) => fastPngEncode({ width, height, depth, channels, data, palette });
+
   it('16-bit RGBA is reduced to 8 bits', () => {
-    const bytes = fastPngEncode({ width: 1, height: 1, depth: 16, channels: 4, data: Uint16Array.from([65535, 0, 32896, 771]) });
+    const bytes = foreignPng(1, 1, 16, 4, Uint16Array.from([65535, 0, 32896, 771]));
     const { image, hasAlpha } = decodeImageWithInfo(bytes);
     expect(px(image, 0, 0)).toEqual([255, 0, 128, 3]);
     expect(hasAlpha).toBe(true);
   });
 
   it('8-bit grey and grey+alpha', () => {
-    const g = decodeImageWithInfo(fastPngEncode({ width: 2, height: 1, depth: 8, channels: 1, data: Uint8Array.from([7, 250]) }));
+    const g = decodeImageWithInfo(foreignPng(2, 1, 8, 1, Uint8Array.from([7, 250])));
     expect(px(g.image, 0, 0)).toEqual([7, 7, 7, 255]);
     expect(px(g.image, 1, 0)).toEqual([250, 250, 250, 255]);
     expect(g.hasAlpha).toBe(false);
-    const ga = decodeImage(fastPngEncode({ width: 1, height: 1, depth: 8, channels: 2, data: Uint8Array.from([90, 40]) }));
+    const ga = decodeImage(foreignPng(1, 1, 8, 2, Uint8Array.from([90, 40])));
     expect(px(ga, 0, 0)).toEqual([90, 90, 90, 40]);
   });
 
   it('1-bit grey with rows that do not end on a byte', () => {
     // 3 pixels per row, packed MSB first: row 0 = 1,0,1; row 1 = 0,1,0.
-    const bytes = fastPngEncode({ width: 3, height: 2, depth: 1, channels: 1, data: Uint8Array.from([0b10100000, 0b01000000]) });
+    const bytes = foreignPng(3, 2, 1, 1, Uint8Array.from([0b10100000, 0b01000000]));
     const img = decodeImage(bytes);
     expect([0, 1, 2].map((x) => px(img, x, 0)[0])).toEqual([255, 0, 255]);
     expect([0, 1, 2].map((x) => px(img, x, 1)[0])).toEqual([0, 255, 0]);
   });
 
   it('RGB', () => {
-    const img = decodeImage(fastPngEncode({ width: 1, height: 1, depth: 8, channels: 3, data: Uint8Array.from([1, 2, 3]) }));
+    const img = decodeImage(foreignPng(1, 1, 8, 3, Uint8Array.from([1, 2, 3])));
     expect(px(img, 0, 0)).toEqual([1, 2, 3, 255]);
   });
 
   it('palette with transparency, 4 bits per index', () => {
     // Translucent entry first: fast-png's encoder writes tRNS for non-opaque entries only, which
     // is only right when they lead the palette.
-    const palette = [[0, 255, 0, 10], [255, 0, 0, 255], [0, 0, 255, 255]];
-    const bytes = fastPngEncode({ width: 3, height: 1, depth: 4, channels: 1, palette, data: Uint8Array.from([0x01, 0x20]) });
+    const palette = [
+      [0, 255, 0, 10],
+      [255, 0, 0, 255],
+      [0, 0, 255, 255],
+    ];
+    const bytes = foreignPng(3, 1, 4, 1, Uint8Array.from([0x01, 0x20]), palette);
     const { image, hasAlpha } = decodeImageWithInfo(bytes);
     expect([px(image, 0, 0), px(image, 1, 0), px(image, 2, 0)]).toEqual(palette);
     expect(hasAlpha).toBe(true);
@@ -74,7 +99,8 @@ describe('PNG decoding of every colour type', () => {
 
 describe('JPEG decoding', () => {
   it('decodes to opaque RGBA of the right size', () => {
-    const w = 16, h = 8;
+    const w = 16,
+      h = 8;
     const data = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) data.set([180, 60, 30, 255], 4 * i);
     const bytes = new Uint8Array(jpeg.encode({ width: w, height: h, data }, 95).data);
@@ -104,9 +130,13 @@ describe('unreadable input', () => {
 // every direction, so each of the eight orientations gives a different picture.
 function photoCrop(): { width: number; height: number; data: Uint8Array } {
   const src = decodeImage(new Uint8Array(readFileSync(resolve(__dirname, '..', 'examples', 'coffee.png'))));
-  const w = 96, h = 64, x0 = 200, y0 = 120;
+  const w = 96,
+    h = 64,
+    x0 = 200,
+    y0 = 120;
   const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) data.set(src.data.subarray(4 * ((y0 + y) * src.width + x0), 4 * ((y0 + y) * src.width + x0 + w)), 4 * y * w);
+  for (let y = 0; y < h; y++)
+    data.set(src.data.subarray(4 * ((y0 + y) * src.width + x0), 4 * ((y0 + y) * src.width + x0 + w)), 4 * y * w);
   return { width: w, height: h, data };
 }
 
@@ -114,10 +144,11 @@ function photoCrop(): { width: number; height: number; data: Uint8Array } {
 type Img = { width: number; height: number; data: Uint8Array };
 function mapPixels(img: Img, width: number, height: number, from: (x: number, y: number) => [number, number]): Img {
   const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const [sx, sy] = from(x, y);
-    data.set(img.data.subarray(4 * (sy * img.width + sx), 4 * (sy * img.width + sx) + 4), 4 * (y * width + x));
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const [sx, sy] = from(x, y);
+      data.set(img.data.subarray(4 * (sy * img.width + sx), 4 * (sy * img.width + sx) + 4), 4 * (y * width + x));
+    }
   return { width, height, data };
 }
 const mirror = (i: Img) => mapPixels(i, i.width, i.height, (x, y) => [i.width - 1 - x, y]);
@@ -163,8 +194,13 @@ function withExif(jpegBytes: Uint8Array, segment: Uint8Array): Uint8Array {
 }
 
 function meanAbsDiff(a: Img, b: Img): number {
-  let s = 0, n = 0;
-  for (let i = 0; i < a.data.length; i++) if (i % 4 !== 3) { s += Math.abs(a.data[i] - b.data[i]); n++; }
+  let s = 0,
+    n = 0;
+  for (let i = 0; i < a.data.length; i++)
+    if (i % 4 !== 3) {
+      s += Math.abs(a.data[i] - b.data[i]);
+      n++;
+    }
   return s / n;
 }
 
@@ -198,7 +234,9 @@ describe('JPEG EXIF orientation', () => {
 describe('pixel limit, checked from the header before decoding', () => {
   it('refuses a small PNG that would decode to 8200x8200', () => {
     // A real, valid 1-bit PNG: 8200 black rows compress to a few KB but would take 270 MB as RGBA.
-    const w = 8200, h = 8200, rowBytes = 1 + Math.ceil(w / 8);
+    const w = 8200,
+      h = 8200,
+      rowBytes = 1 + Math.ceil(w / 8);
     const idat = deflateSync(new Uint8Array(rowBytes * h));
     const chunk = (type: string, body: Uint8Array) => {
       const out = new Uint8Array(12 + body.length);
@@ -213,7 +251,19 @@ describe('pixel limit, checked from the header before decoding', () => {
     new DataView(ihdr.buffer).setUint32(0, w);
     new DataView(ihdr.buffer).setUint32(4, h);
     ihdr.set([1, 0, 0, 0, 0], 8); // depth 1, grey
-    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', ihdr), ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array(0))]);
+    const png = Uint8Array.from([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      ...chunk('IHDR', ihdr),
+      ...chunk('IDAT', idat),
+      ...chunk('IEND', new Uint8Array(0)),
+    ]);
     expect(png.length).toBeLessThan(200_000);
     const t0 = performance.now();
     expect(() => decodeImage(png)).toThrow(/8200x8200 \(67\.2 megapixels\), over the 64-megapixel limit/);
@@ -223,13 +273,19 @@ describe('pixel limit, checked from the header before decoding', () => {
   });
 
   it('refuses a JPEG whose frame header claims 9000x9000, and honours a caller limit', () => {
-    const small = new Uint8Array(jpeg.encode({ width: 16, height: 8, data: new Uint8Array(16 * 8 * 4).fill(128) }, 90).data);
-    expect(() => decodeImage(small, { maxPixels: 100 })).toThrow(/16x8 \(0\.000128 megapixels\), over the 0\.0001-megapixel limit/);
+    const small = new Uint8Array(
+      jpeg.encode({ width: 16, height: 8, data: new Uint8Array(16 * 8 * 4).fill(128) }, 90).data,
+    );
+    expect(() => decodeImage(small, { maxPixels: 100 })).toThrow(
+      /16x8 \(0\.000128 megapixels\), over the 0\.0001-megapixel limit/,
+    );
     const big = small.slice();
     const sof = big.findIndex((b, i) => b === 0xff && big[i + 1] === 0xc0);
     new DataView(big.buffer).setUint16(sof + 5, 9000);
     new DataView(big.buffer).setUint16(sof + 7, 9000);
-    expect(() => decodeImage(big)).toThrow(/9000x9000 \(81 megapixels\), over the 64-megapixel limit: scale it down first/);
+    expect(() => decodeImage(big)).toThrow(
+      /9000x9000 \(81 megapixels\), over the 64-megapixel limit: scale it down first/,
+    );
     expect(readImageHeader(small)).toMatchObject({ format: 'jpeg', width: 16, height: 8, orientation: 1 });
   });
 });

@@ -3,7 +3,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../core/model-config';
 
-const shipped = JSON.parse(readFileSync(join(resolve(__dirname, '..'), 'models', 'model.json'), 'utf8')) as Record<string, unknown>;
+const shipped = JSON.parse(readFileSync(join(resolve(__dirname, '..'), 'models', 'model.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const without = (key: string) => Object.fromEntries(Object.entries(shipped).filter(([k]) => k !== key));
 
 describe('parseModelConfig', () => {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { boxFromMask, interiorPointOfMask, parseEvalPromptMode, promptsFromMask, randomPointsInMask, skeletonScribbleOfMask } from '../core/prompts-from-mask';
+import {
+  boxFromMask,
+  interiorPointOfMask,
+  parseEvalPromptMode,
+  promptsFromMask,
+  randomPointsInMask,
+  skeletonScribbleOfMask,
+} from '../core/prompts-from-mask';
 import { squaredDistanceToOutside } from '../core/distance-transform';
 
 // An L-shaped region in a 30x20 mask: a thick vertical bar plus a thin foot.
-const W = 30, H = 20;
+const W = 30,
+  H = 20;
 const mask = new Float32Array(W * H);
 for (let y = 2; y < 18; y++) for (let x = 4; x < 14; x++) mask[y * W + x] = 1;
 for (let y = 15; y < 18; y++) for (let x = 14; x < 28; x++) mask[y * W + x] = 0.8;
@@ -58,7 +66,8 @@ describe('prompts derived from ground truth', () => {
 describe('scribble along the inner skeleton', () => {
   // A horizontal bar 40 wide and 8 high inside a 60x30 mask, plus a thin 1-px spur that a user's
   // stroke would not follow.
-  const w = 60, h = 30;
+  const w = 60,
+    h = 30;
   const bar = new Float32Array(w * h);
   for (let y = 10; y < 18; y++) for (let x = 10; x < 50; x++) bar[y * w + x] = 1;
   for (let y = 0; y < 10; y++) bar[y * w + 30] = 1;

@@ -1,6 +1,6 @@
 // Integration: real ECSSD photos through the real exported models. Needs models/ (written by
 // PYTHONPATH=. python3 -m smat_model.export.export_onnx) and the data folder (SMAT_DATA, default ../shared/data).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
@@ -16,7 +16,10 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 const modelFiles = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(modelDir, f));
 const haveModels = modelFiles.every((f) => existsSync(f));
 const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
-if (!haveModels) console.warn(`[core-smat-runner] SKIPPED: model files missing in ${modelDir} (run PYTHONPATH=. python3 -m smat_model.export.export_onnx)`);
+if (!haveModels)
+  console.warn(
+    `[core-smat-runner] SKIPPED: model files missing in ${modelDir} (run PYTHONPATH=. python3 -m smat_model.export.export_onnx)`,
+  );
 if (!haveData) console.warn(`[core-smat-runner] SKIPPED: no data at ${dataDir} (set SMAT_DATA)`);
 
 function loadSample(name: string): { image: RgbaImage; gt: Float32Array } {
@@ -29,9 +32,11 @@ function loadSample(name: string): { image: RgbaImage; gt: Float32Array } {
 }
 
 function iou(pred: Float32Array, gt: Float32Array): number {
-  let inter = 0, uni = 0;
+  let inter = 0,
+    uni = 0;
   for (let i = 0; i < gt.length; i++) {
-    const p = pred[i] > 0.5, g = gt[i] > 0.5;
+    const p = pred[i] > 0.5,
+      g = gt[i] > 0.5;
     if (p && g) inter++;
     if (p || g) uni++;
   }
@@ -74,7 +79,9 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     const { image, gt } = loadSample(names[0]);
     runner.clearCache();
     const first = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], { cacheKey: 'same' });
-    const second = await runner.matte(image, [{ kind: 'point', x: image.width / 2, y: image.height / 2 }], { cacheKey: 'same' });
+    const second = await runner.matte(image, [{ kind: 'point', x: image.width / 2, y: image.height / 2 }], {
+      cacheKey: 'same',
+    });
     expect(first.timings.encoderCached).toBe(false);
     expect(first.timings.encoderMs).toBeGreaterThan(0);
     expect(second.timings.encoderCached).toBe(true);
@@ -92,7 +99,9 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
   }, 60_000);
 
   it('onnxruntime-web (WASM, as in the plugin) gives the same alpha', async () => {
-    const ortWeb = (await import('onnxruntime-web')) as unknown as OrtModuleLike & { env: { wasm: { numThreads: number } } };
+    const ortWeb = (await import('onnxruntime-web')) as unknown as OrtModuleLike & {
+      env: { wasm: { numThreads: number } };
+    };
     ortWeb.env.wasm.numThreads = 1;
     const web = await makeRunner(ortWeb, { executionProviders: ['wasm'] });
     try {

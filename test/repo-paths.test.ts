@@ -11,17 +11,23 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 
 /** Tracked files plus new ones not ignored: what a commit would carry. */
 function repoFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 64 << 20 });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repo,
+    maxBuffer: 64 << 20,
+  });
   // Regular files only: a symlinked node_modules (not matched by `node_modules/`) is no content.
-  return out.toString('utf8').split('\0').filter((f) => f && existsSync(join(repo, f)) && lstatSync(join(repo, f)).isFile());
+  return out
+    .toString('utf8')
+    .split('\0')
+    .filter((f) => f && existsSync(join(repo, f)) && lstatSync(join(repo, f)).isFile());
 }
 
 describe('no machine-specific absolute paths', () => {
   it('no text file in the repository contains the absolute folder it sits in, or the data folder', () => {
     // This machine's own spellings: the folder holding the checkout and the real
     // path of the data (symlinks resolved), plus home folders, which are never portable.
-    const needles = new Set([dirname(repo) + '/', dirname(realpathSync(repo)) + '/']);
-    if (existsSync(dataDir)) needles.add(dirname(realpathSync(dataDir)) + '/');
+    const needles = new Set([`${dirname(repo)}/`, `${dirname(realpathSync(repo))}/`]);
+    if (existsSync(dataDir)) needles.add(`${dirname(realpathSync(dataDir))}/`);
     for (const n of [...needles]) if (n === '/' || n === '/tmp/') needles.delete(n);
     const home = /(^|[\s"'(`=])(\/home\/[a-z_][\w.-]*\/|\/Users\/[A-Za-z][\w.-]*\/|\/root\/)/;
     const hits: string[] = [];
@@ -30,7 +36,8 @@ describe('no machine-specific absolute paths', () => {
       if (buf.subarray(0, 8000).includes(0)) continue; // binary: images, ONNX graphs
       const lines = buf.toString('utf8').split('\n');
       lines.forEach((line, k) => {
-        if ([...needles].some((n) => line.includes(n)) || home.test(line)) hits.push(`${f}:${k + 1}: ${line.trim().slice(0, 120)}`);
+        if ([...needles].some((n) => line.includes(n)) || home.test(line))
+          hits.push(`${f}:${k + 1}: ${line.trim().slice(0, 120)}`);
       });
     }
     expect(hits, `absolute paths of this machine (needles ${[...needles].join(', ')})`).toEqual([]);

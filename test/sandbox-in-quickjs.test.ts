@@ -43,7 +43,10 @@ describe('the sandbox bundle (src/main.ts) in QuickJS', () => {
   it('auto-matte: shows the UI, then sends the selected image as a job once the UI is ready', async () => {
     const toUi: SandboxToUi[] = [];
     let shown = '';
-    const host = new FakePluginHost('auto-matte', { showUI: (html) => (shown = html), toUi: (m) => toUi.push(m as SandboxToUi) });
+    const host = new FakePluginHost('auto-matte', {
+      showUI: (html) => (shown = html),
+      toUi: (m) => toUi.push(m as SandboxToUi),
+    });
     const png = photoPng(40, 30);
     const node = host.shape('RECTANGLE', 'Photo', 40, 30);
     const { hash } = host.storeImage(png, 40, 30);

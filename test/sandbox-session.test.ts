@@ -141,7 +141,15 @@ describe('jobs', () => {
     const session = await startSession(scene);
     expect(ofType(scene.figma, 'job')).toHaveLength(1);
     const first = lastJob(scene.figma);
-    expect(first).toMatchObject({ mode: 'auto', index: 0, count: 2, nodeName: 'Photo', width: 400, height: 200, prompts: [] });
+    expect(first).toMatchObject({
+      mode: 'auto',
+      index: 0,
+      count: 2,
+      nodeName: 'Photo',
+      width: 400,
+      height: 200,
+      prompts: [],
+    });
     expect(Array.from(first.imageBytes.slice(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
 
     await session.receive({ type: 'skip', jobId: first.jobId });
@@ -207,7 +215,14 @@ describe('prompts', () => {
     expect(job.prompts).toEqual([
       { kind: 'box', x: 40, y: 20, width: 120, height: 80 },
       { kind: 'point', x: 200, y: 40 },
-      { kind: 'scribble', points: [{ x: 20, y: 120 }, { x: 120, y: 120 }], width: 10 },
+      {
+        kind: 'scribble',
+        points: [
+          { x: 20, y: 120 },
+          { x: 120, y: 120 },
+        ],
+        width: 10,
+      },
     ]);
   });
 
@@ -231,7 +246,10 @@ describe('prompts', () => {
 
   it('prompt shapes on a rotated image layer', async () => {
     // Rotate the photo 90° counter-clockwise on screen (Figma's sense): local x now runs up the page.
-    scene.photo.setTransform([[0, 1, 20], [-1, 0, 230]]);
+    scene.photo.setTransform([
+      [0, 1, 20],
+      [-1, 0, 230],
+    ]);
     // Local (50, 25) -> board (20 + 25, 230 - 50) = (45, 180). Put a dot there.
     const dot = scene.figma.shape('ELLIPSE', 'Dot', 4, 4, scene.board);
     dot.x = 43;
@@ -300,7 +318,13 @@ describe('apply', () => {
     await session.receive(applyOf(lastJob(scene.figma).jobId, pngHeader(32, 32), 'cutout'));
     expect(scene.figma.undoCommits).toBe(2);
     expect(ofType(scene.figma, 'applied')).toHaveLength(2);
-    expect(scene.board.children.map((c) => c.name)).toEqual(['Photo', 'Photo (matte)', 'Second', 'Third', 'Third (matte)']);
+    expect(scene.board.children.map((c) => c.name)).toEqual([
+      'Photo',
+      'Photo (matte)',
+      'Second',
+      'Third',
+      'Third (matte)',
+    ]);
   });
 
   it('mask output: a group above the source whose bottom layer is a luminance mask', async () => {
@@ -331,7 +355,9 @@ describe('apply', () => {
     const { session, box, photoBefore, job } = await runWithBox();
     const treeBefore = tree(scene.figma.doc.page);
     await session.receive({ type: 'failed', jobId: job.jobId, message: 'Could not load the model: out of memory' });
-    expect(scene.figma.notifications).toEqual([{ message: 'Could not load the model: out of memory', options: { error: true } }]);
+    expect(scene.figma.notifications).toEqual([
+      { message: 'Could not load the model: out of memory', options: { error: true } },
+    ]);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
     expect(snapshotNode(scene.photo)).toEqual(photoBefore);
     expect(box.visible).toBe(true);
@@ -347,7 +373,10 @@ describe('apply', () => {
     const treeBefore = tree(scene.figma.doc.page);
     // The user swapped the picture while the model ran: the clone is made, then the swap refuses.
     const { hash: other } = scene.figma.storeImage(jpegHeader(), 400, 200);
-    scene.photo.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }, { type: 'IMAGE', imageHash: other, scaleMode: 'FILL' }];
+    scene.photo.fills = [
+      { type: 'SOLID', color: { r: 1, g: 1, b: 1 } },
+      { type: 'IMAGE', imageHash: other, scaleMode: 'FILL' },
+    ];
     await session.receive(applyOf(job.jobId, matte(), 'cutout'));
     expect(errors(scene.figma)[0]).toMatch(/Couldn't write the matte for "Photo": The image changed/);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);

@@ -1,11 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { flattenVectorPath } from '../src/geometry/flatten-vector-path';
 
+/** 'x,y x,y ...' as the { x, y } points flattenVectorPath returns. */
+function pointsOf(polyline: string): { x: number; y: number }[] {
+  return polyline.split(' ').map((xy) => {
+    const [x, y] = xy.split(',').map(Number);
+    return { x, y };
+  });
+}
+
 describe('flattenVectorPath', () => {
-  it('lines and close', () => {
-    expect(flattenVectorPath('M 0 0 L 10 0 L 10 10 Z')).toEqual([
-      [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }, { x: 0, y: 0 }],
-    ]);
+  // Expected polylines as 'x,y x,y ...' strings, one per sub-path, so that a case reads as one line.
+  it.each([
+    { name: 'lines and close', path: 'M 0 0 L 10 0 L 10 10 Z', lines: ['0,0 10,0 10,10 0,0'] },
+    {
+      name: 'one polyline per sub-path; a lone M is a click',
+      path: 'M 0 0 L 1 1 M 5 5 L 6 6 M 9 9',
+      lines: ['0,0 1,1', '5,5 6,6', '9,9'],
+    },
+    {
+      name: 'drawing after Z continues from the sub-path start',
+      path: 'M 1 1 L 3 1 Z L 1 5',
+      lines: ['1,1 3,1 1,1', '1,1 1,5'],
+    },
+    {
+      name: 'relative commands, H/V, implicit line-tos, decimals and exponents',
+      path: 'm 1 1 l 2 0 h 2 v 3 M 0 0 1.5 -2e1',
+      lines: ['1,1 3,1 5,1 5,4', '0,0 1.5,-20'],
+    },
+  ])('$name', ({ path, lines }) => {
+    expect(flattenVectorPath(path)).toEqual(lines.map(pointsOf));
   });
 
   it('samples cubic curves through their ends and midpoint', () => {
@@ -21,28 +45,6 @@ describe('flattenVectorPath', () => {
     const [line] = flattenVectorPath('M 0 0 Q 5 10 10 0');
     expect(line[line.length - 1]).toEqual({ x: 10, y: 0 });
     expect(line.some((p) => Math.abs(p.x - 5) < 1e-9 && Math.abs(p.y - 5) < 1e-9)).toBe(true);
-  });
-
-  it('one polyline per sub-path; a lone M is a click', () => {
-    expect(flattenVectorPath('M 0 0 L 1 1 M 5 5 L 6 6 M 9 9')).toEqual([
-      [{ x: 0, y: 0 }, { x: 1, y: 1 }],
-      [{ x: 5, y: 5 }, { x: 6, y: 6 }],
-      [{ x: 9, y: 9 }],
-    ]);
-  });
-
-  it('drawing after Z continues from the sub-path start', () => {
-    expect(flattenVectorPath('M 1 1 L 3 1 Z L 1 5')).toEqual([
-      [{ x: 1, y: 1 }, { x: 3, y: 1 }, { x: 1, y: 1 }],
-      [{ x: 1, y: 1 }, { x: 1, y: 5 }],
-    ]);
-  });
-
-  it('relative commands, H/V, implicit line-tos, decimals and exponents', () => {
-    expect(flattenVectorPath('m 1 1 l 2 0 h 2 v 3 M 0 0 1.5 -2e1')).toEqual([
-      [{ x: 1, y: 1 }, { x: 3, y: 1 }, { x: 5, y: 1 }, { x: 5, y: 4 }],
-      [{ x: 0, y: 0 }, { x: 1.5, y: -20 }],
-    ]);
   });
 
   it('empty and malformed paths', () => {

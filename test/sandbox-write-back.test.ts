@@ -35,7 +35,10 @@ beforeEach(() => {
   scene = buildScene();
 });
 
-async function run(mode: 'auto' | 'prompts', ...selection: FakeSceneNode[]): Promise<{ session: MatteSession; job: JobMessage }> {
+async function run(
+  mode: 'auto' | 'prompts',
+  ...selection: FakeSceneNode[]
+): Promise<{ session: MatteSession; job: JobMessage }> {
   scene.figma.select(...selection);
   const session = new MatteSession(scene.figma);
   await session.receive({ type: 'ui-ready' });
@@ -44,7 +47,12 @@ async function run(mode: 'auto' | 'prompts', ...selection: FakeSceneNode[]): Pro
   return { session, job: lastJob(scene.figma) };
 }
 
-function applyOf(job: JobMessage, output: 'cutout' | 'mask', promptLayerIds = (job.promptLayers ?? []).map((l) => l.id), png = matte(job.width, job.height)): ApplyMessage {
+function applyOf(
+  job: JobMessage,
+  output: 'cutout' | 'mask',
+  promptLayerIds = (job.promptLayers ?? []).map((l) => l.id),
+  png = matte(job.width, job.height),
+): ApplyMessage {
   return { type: 'apply', jobId: job.jobId, pngBytes: png, output, promptLayerIds };
 }
 
@@ -107,7 +115,10 @@ describe('1. sources with children: the result holds only the image', () => {
 describe('2. images inside component instances', () => {
   function photoInInstance() {
     const hero = scene.figma.frame('Hero', 300, 200, scene.board, 'INSTANCE');
-    hero.setTransform([[0, -1, 50], [1, 0, 340]]); // rotated a quarter turn, to prove the page position is kept
+    hero.setTransform([
+      [0, -1, 50],
+      [1, 0, 340],
+    ]); // rotated a quarter turn, to prove the page position is kept
     const inner = scene.figma.frame('Inner', 250, 150, hero);
     inner.x = 10;
     inner.y = 5;
@@ -155,7 +166,14 @@ describe('3. paints, strokes, effects, opacity and blend mode of the source', ()
     ];
     scene.photo.strokes = [{ type: 'SOLID', color: { r: 0, g: 0, b: 1 } }];
     scene.photo.effects = [
-      { type: 'DROP_SHADOW', color: { r: 0, g: 0, b: 0, a: 0.5 }, offset: { x: 0, y: 4 }, radius: 8, visible: true, blendMode: 'NORMAL' },
+      {
+        type: 'DROP_SHADOW',
+        color: { r: 0, g: 0, b: 0, a: 0.5 },
+        offset: { x: 0, y: 4 },
+        radius: 8,
+        visible: true,
+        blendMode: 'NORMAL',
+      },
     ];
     scene.photo.opacity = 0.5;
     scene.photo.blendMode = 'MULTIPLY';
@@ -181,12 +199,16 @@ describe('3. paints, strokes, effects, opacity and blend mode of the source', ()
 
   it('mask: the grey matte alone (no filters, paint opacity or blend mode), placed like the photo', async () => {
     const image = styledPhoto();
-    scene.photo.fills = (scene.photo.fills as Paint[]).map((p) => (p.type === 'IMAGE' ? { ...p, blendMode: 'SCREEN' } : p));
+    scene.photo.fills = (scene.photo.fills as Paint[]).map((p) =>
+      p.type === 'IMAGE' ? { ...p, blendMode: 'SCREEN' } : p,
+    );
     const { session, job } = await run('auto', scene.photo);
     await session.receive(applyOf(job, 'mask'));
     const group = resultAbove(scene.board, scene.photo) as FakeContainer;
     const [mask, photo] = group.children as FakeShapeNode[];
-    expect(mask.fills).toEqual([{ type: 'IMAGE', scaleMode: 'FILL', rotation: 0, imageHash: (mask.fills as ImagePaint[])[0].imageHash }]);
+    expect(mask.fills).toEqual([
+      { type: 'IMAGE', scaleMode: 'FILL', rotation: 0, imageHash: (mask.fills as ImagePaint[])[0].imageHash },
+    ]);
     expect((mask.fills as ImagePaint[])[0].imageHash).not.toBe(image.imageHash);
     expect(photo.fills).toEqual([{ ...image, blendMode: 'SCREEN' }]);
     for (const layer of [mask, photo]) {
@@ -199,12 +221,19 @@ describe('3. paints, strokes, effects, opacity and blend mode of the source', ()
 
   it('keeps a CROP transform on the mask, drops the paint filters', async () => {
     const { hash } = scene.figma.storeImage(pngHeader(400, 200), 400, 200);
-    const crop: Transform = [[0.5, 0, 0.25], [0, 0.5, 0.1]];
-    scene.photo.fills = [{ type: 'IMAGE', imageHash: hash, scaleMode: 'CROP', imageTransform: crop, filters: { exposure: 1 } }];
+    const crop: Transform = [
+      [0.5, 0, 0.25],
+      [0, 0.5, 0.1],
+    ];
+    scene.photo.fills = [
+      { type: 'IMAGE', imageHash: hash, scaleMode: 'CROP', imageTransform: crop, filters: { exposure: 1 } },
+    ];
     const { session, job } = await run('auto', scene.photo);
     await session.receive(applyOf(job, 'mask'));
     const [mask] = (resultAbove(scene.board, scene.photo) as FakeContainer).children as FakeShapeNode[];
-    expect(mask.fills).toEqual([{ type: 'IMAGE', scaleMode: 'CROP', imageTransform: crop, imageHash: (mask.fills as ImagePaint[])[0].imageHash }]);
+    expect(mask.fills).toEqual([
+      { type: 'IMAGE', scaleMode: 'CROP', imageTransform: crop, imageHash: (mask.fills as ImagePaint[])[0].imageHash },
+    ]);
   });
 });
 
@@ -275,7 +304,17 @@ describe('7. UI -> sandbox messages are checked at the boundary', () => {
   it('malformed messages become a clear error; nothing is written', async () => {
     const treeBefore = tree(scene.figma.doc.page);
     const session = new MatteSession(scene.figma);
-    for (const bad of [null, 'apply', 42, {}, { type: 'nonsense' }, { type: 'run', mode: 'everything' }, { type: 'skip' }, { type: 'failed', jobId: 7, message: 'x' }, { type: 'assets-request', names: ['weights.bin'] }]) {
+    for (const bad of [
+      null,
+      'apply',
+      42,
+      {},
+      { type: 'nonsense' },
+      { type: 'run', mode: 'everything' },
+      { type: 'skip' },
+      { type: 'failed', jobId: 7, message: 'x' },
+      { type: 'assets-request', names: ['weights.bin'] },
+    ]) {
       await session.receive(bad);
     }
     const messages = errors(scene.figma);
@@ -291,12 +330,24 @@ describe('7. UI -> sandbox messages are checked at the boundary', () => {
     const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 64, height: 48 });
     const { session, job } = await run('auto', scene.photo, second);
     const treeBefore = tree(scene.figma.doc.page);
-    await session.receive({ type: 'apply', jobId: job.jobId, pngBytes: 'not bytes', output: 'cutout', promptLayerIds: [] });
+    await session.receive({
+      type: 'apply',
+      jobId: job.jobId,
+      pngBytes: 'not bytes',
+      output: 'cutout',
+      promptLayerIds: [],
+    });
     expect(errors(scene.figma)[0]).toMatch(/"apply" carries "not bytes" instead of PNG bytes/);
     expect(tree(scene.figma.doc.page)).toEqual(treeBefore);
     const next = lastJob(scene.figma);
     expect(next.nodeName).toBe('Second');
-    await session.receive({ type: 'apply', jobId: next.jobId, pngBytes: matte(64, 48), output: 'sideways', promptLayerIds: [] });
+    await session.receive({
+      type: 'apply',
+      jobId: next.jobId,
+      pngBytes: matte(64, 48),
+      output: 'sideways',
+      promptLayerIds: [],
+    });
     expect(errors(scene.figma)[1]).toMatch(/output "sideways"/);
     expect(ofType(scene.figma, 'done')).toHaveLength(1);
     expect(scene.figma.undoCommits).toBe(0);
@@ -350,4 +401,3 @@ describe('9. Refine with several results selected', () => {
     expect(job.promptLayers.map((l) => l.id)).toEqual([box.id]);
   });
 });
-

@@ -18,7 +18,10 @@ const raw = Uint8Array.from({ length: 200_000 }, () => {
 const assets: BundledAssets = { encoder: { rawBytes: raw.length, gzipBase64: gzipSync(raw).toString('base64') } };
 
 /** A receiver wired to a sandbox that answers with `streamAssets`, optionally tampering with the pieces. */
-function wire(tamper: (m: AssetChunkMessage | AssetMissingMessage) => (AssetChunkMessage | AssetMissingMessage)[] = (m) => [m], stallMs?: number) {
+function wire(
+  tamper: (m: AssetChunkMessage | AssetMissingMessage) => (AssetChunkMessage | AssetMissingMessage)[] = (m) => [m],
+  stallMs?: number,
+) {
   const requests: UiToSandbox[] = [];
   const receiver: AssetReceiver = new AssetReceiver(
     (msg) => {
@@ -53,7 +56,8 @@ describe('asset stream: sandbox -> UI', () => {
 
   it('a damaged piece: says the asset is corrupt', async () => {
     const { receiver } = wire((m) => {
-      if (m.type === 'asset-chunk' && m.index === 3) return [{ ...m, data: m.data.slice(0, 100) + 'AAAA' + m.data.slice(104) }];
+      if (m.type === 'asset-chunk' && m.index === 3)
+        return [{ ...m, data: `${m.data.slice(0, 100)}AAAA${m.data.slice(104)}` }];
       return [m];
     });
     await expect(receiver.request(['encoder']).encoder).rejects.toThrow(/model encoder is corrupt/);
@@ -61,7 +65,9 @@ describe('asset stream: sandbox -> UI', () => {
 
   it('a lost piece: says the asset is corrupt', async () => {
     const { receiver } = wire((m) => (m.type === 'asset-chunk' && m.index === 2 ? [] : [m]));
-    await expect(receiver.request(['encoder']).encoder).rejects.toThrow(/model encoder is corrupt: piece 3 arrived, 2 was expected/);
+    await expect(receiver.request(['encoder']).encoder).rejects.toThrow(
+      /model encoder is corrupt: piece 3 arrived, 2 was expected/,
+    );
   });
 
   it('a sandbox that stops sending: gives up with a message instead of waiting forever', async () => {

@@ -10,16 +10,32 @@ describe('backend selection', () => {
   });
 
   it('falls back to WASM without navigator.gpu, and says why (secure context or not)', async () => {
-    expect(await detectBackend({ gpu: undefined, isSecureContext: true })).toEqual({ backend: 'wasm', reason: 'this browser has no WebGPU' });
+    expect(await detectBackend({ gpu: undefined, isSecureContext: true })).toEqual({
+      backend: 'wasm',
+      reason: 'this browser has no WebGPU',
+    });
     expect((await detectBackend({ gpu: undefined, isSecureContext: false })).reason).toMatch(/secure context/);
     expect(executionProviders('wasm')).toEqual(['wasm']);
   });
 
   it('falls back to WASM when there is no adapter, requestAdapter throws or hangs', async () => {
-    expect((await detectBackend({ gpu: { requestAdapter: async () => null }, isSecureContext: true })).backend).toBe('wasm');
-    const thrown = await detectBackend({ gpu: { requestAdapter: async () => { throw new Error('blocklisted'); } }, isSecureContext: true });
+    expect((await detectBackend({ gpu: { requestAdapter: async () => null }, isSecureContext: true })).backend).toBe(
+      'wasm',
+    );
+    const thrown = await detectBackend({
+      gpu: {
+        requestAdapter: async () => {
+          throw new Error('blocklisted');
+        },
+      },
+      isSecureContext: true,
+    });
     expect(thrown).toEqual({ backend: 'wasm', reason: 'WebGPU unavailable (blocklisted)' });
-    const hung = await detectBackend({ gpu: { requestAdapter: () => new Promise(() => {}) }, isSecureContext: true, timeoutMs: 20 });
+    const hung = await detectBackend({
+      gpu: { requestAdapter: () => new Promise(() => {}) },
+      isSecureContext: true,
+      timeoutMs: 20,
+    });
     expect(hung.backend).toBe('wasm');
     expect(hung.reason).toMatch(/timed out/);
   });

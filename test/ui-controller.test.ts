@@ -13,10 +13,23 @@ import { statusLine } from '../ui/state';
 const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
 const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
 const TEST_CONFIG: SmatModelConfig = {
-  inputSize: 512, featureSize: 32, mean: [0, 0, 0], std: [1, 1, 1], pointRadiusFraction: 1 / 80, minScribbleWidth: 3, encoder: 'e.onnx', head: 'h.onnx',
+  inputSize: 512,
+  featureSize: 32,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  pointRadiusFraction: 1 / 80,
+  minScribbleWidth: 3,
+  encoder: 'e.onnx',
+  head: 'h.onnx',
 };
 
-function setup(opts: { modelFails?: boolean; matteError?: Error; decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null> } = {}) {
+function setup(
+  opts: {
+    modelFails?: boolean;
+    matteError?: Error;
+    decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null>;
+  } = {},
+) {
   const posted: UiToSandbox[] = [];
   const calls: string[] = [];
   const encodedKeys = new Set<string>();
@@ -44,8 +57,20 @@ function setup(opts: { modelFails?: boolean; matteError?: Error; decodeForDispla
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
               if (opts.matteError) throw opts.matteError;
               return {
-                alpha: ALPHA, width: 4, height: 2, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: prompts.length > 0,
-                timings: { preprocessMs: 1, encoderMs: 10, headMs: 2, postprocessMs: 3, totalMs: 16, encoderCached: false },
+                alpha: ALPHA,
+                width: 4,
+                height: 2,
+                similarity: new Float32Array(1),
+                similaritySize: 1,
+                hasPrompt: prompts.length > 0,
+                timings: {
+                  preprocessMs: 1,
+                  encoderMs: 10,
+                  headMs: 2,
+                  postprocessMs: 3,
+                  totalMs: 16,
+                  encoderCached: false,
+                },
               };
             },
             warmUp: async () => void calls.push('warmup'),
@@ -60,9 +85,20 @@ function setup(opts: { modelFails?: boolean; matteError?: Error; decodeForDispla
 
 function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}): JobMessage {
   return {
-    type: 'job', jobId, mode: 'prompts', index: 0, count: 1, nodeId: '1:1', nodeName: 'Photo', imageHash: 'hash-1',
-    imageBytes: bytes, width: 4, height: 2, prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }],
-    promptLayers: [{ id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }] }], ...extra,
+    type: 'job',
+    jobId,
+    mode: 'prompts',
+    index: 0,
+    count: 1,
+    nodeId: '1:1',
+    nodeName: 'Photo',
+    imageHash: 'hash-1',
+    imageBytes: bytes,
+    width: 4,
+    height: 2,
+    prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }],
+    promptLayers: [{ id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }] }],
+    ...extra,
   };
 }
 
@@ -103,7 +139,7 @@ describe('Controller (panel side effects)', () => {
     expect(ctrl.state.job).toBeNull();
   });
 
-  it('with decontamination switched off, the cut-out keeps the photo\'s colour everywhere, preview included', async () => {
+  it("with decontamination switched off, the cut-out keeps the photo's colour everywhere, preview included", async () => {
     const { ctrl, posted, releaseLoad } = setup();
     const started = ctrl.start();
     ctrl.onSandboxMessage(job('j1', encodePng(photo)));
@@ -120,7 +156,9 @@ describe('Controller (panel side effects)', () => {
     await ctrl.apply();
     const apply = posted.find((m) => m.type === 'apply');
     const png = decodeImage((apply as { pngBytes: Uint8Array }).pngBytes);
-    expect(Array.from(png.data)).toEqual(Array.from(photo.data).map((v, i) => (i % 4 === 3 ? Math.round(ALPHA[i >> 2] * 255) : v)));
+    expect(Array.from(png.data)).toEqual(
+      Array.from(photo.data).map((v, i) => (i % 4 === 3 ? Math.round(ALPHA[i >> 2] * 255) : v)),
+    );
   });
 
   it('auto mode passes no prompts; mask output is opaque grey', async () => {
@@ -216,7 +254,9 @@ describe('Controller (panel side effects)', () => {
     await ctrl.start();
     ctrl.onSandboxMessage(job('o1', encodePng(photo)));
     await until(() => ctrl.state.job?.phase === 'failed');
-    expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toMatch(/lies outside the image: draw/);
+    expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toMatch(
+      /lies outside the image: draw/,
+    );
   });
 
   it('tells the outside-the-image error by its class, not its wording', async () => {
@@ -241,10 +281,15 @@ describe('Controller (panel side effects)', () => {
     await ctrl.start();
     const box = { kind: 'box' as const, x: 0, y: 0, width: 2, height: 2 };
     const dot = { kind: 'point' as const, x: 3, y: 1 };
-    ctrl.onSandboxMessage(job('p1', encodePng(photo), {
-      prompts: [box, dot],
-      promptLayers: [{ id: '5:1', name: 'Box', prompts: [box] }, { id: '6:1', name: 'Design rectangle', prompts: [dot] }],
-    }));
+    ctrl.onSandboxMessage(
+      job('p1', encodePng(photo), {
+        prompts: [box, dot],
+        promptLayers: [
+          { id: '5:1', name: 'Box', prompts: [box] },
+          { id: '6:1', name: 'Design rectangle', prompts: [dot] },
+        ],
+      }),
+    );
     await until(() => ctrl.state.job?.phase === 'review');
     expect(ctrl.state.job?.promptLayers.map((l) => l.name)).toEqual(['Box', 'Design rectangle']);
     expect(calls.at(-1)).toBe('matte:2:hash-1:4x2');
@@ -280,7 +325,7 @@ describe('Controller (panel side effects)', () => {
     expect((posted.find((m) => m.type === 'apply') as ApplyMessage).promptLayerIds).toEqual(['5:1']);
   });
 
-  it('checks the decoded size against Figma\'s size right after decoding, before running the model', async () => {
+  it("checks the decoded size against Figma's size right after decoding, before running the model", async () => {
     const { ctrl, posted, calls, releaseLoad } = setup();
     releaseLoad();
     await ctrl.start();
@@ -292,7 +337,7 @@ describe('Controller (panel side effects)', () => {
     expect(calls.filter((c) => c.startsWith('encode') || c.startsWith('matte'))).toEqual([]);
   });
 
-  it('the Apply message carries exactly the PNG bytes, not the encoder\'s whole buffer', async () => {
+  it("the Apply message carries exactly the PNG bytes, not the encoder's whole buffer", async () => {
     const { ctrl, posted, releaseLoad } = setup();
     releaseLoad();
     await ctrl.start();

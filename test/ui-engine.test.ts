@@ -44,7 +44,12 @@ function fakeFactory(opts: FakeOptions = {}) {
           throw new Error(opts.failMatteOn.error ?? 'GPU exploded');
         }
         return {
-          alpha: new Float32Array([1, 0]), width: 2, height: 1, similarity: new Float32Array(1), similaritySize: 1, hasPrompt: false,
+          alpha: new Float32Array([1, 0]),
+          width: 2,
+          height: 1,
+          similarity: new Float32Array(1),
+          similaritySize: 1,
+          hasPrompt: false,
           timings: { preprocessMs: 0, encoderMs: 1, headMs: 1, postprocessMs: 0, totalMs: 2, encoderCached: false },
         };
       },
@@ -106,8 +111,15 @@ describe('MatteEngine', () => {
     expect(Array.from(r.alpha)).toEqual([1, 0]);
     expect(engine.backend).toBe('wasm');
     expect(log).toEqual([
-      'create:webgpu', 'warmup:webgpu', 'encode:webgpu:run', 'matte:webgpu',
-      'release:webgpu', 'create:wasm', 'warmup:wasm', 'encode:wasm:cached', 'matte:wasm',
+      'create:webgpu',
+      'warmup:webgpu',
+      'encode:webgpu:run',
+      'matte:webgpu',
+      'release:webgpu',
+      'create:wasm',
+      'warmup:wasm',
+      'encode:wasm:cached',
+      'matte:wasm',
     ]);
     expect(notices()[0]).toMatch(/WebGPU failed \(GPU exploded\); switched to WASM/);
   });
@@ -137,7 +149,7 @@ describe('MatteEngine', () => {
     await expect(engine.matte(image, [], 'h')).rejects.toThrow('bad input');
   });
 
-  it('an error that is not the GPU\'s fault is thrown as it is, and the engine stays on WebGPU', async () => {
+  it("an error that is not the GPU's fault is thrown as it is, and the engine stays on WebGPU", async () => {
     for (const error of ['every prompt lies outside the image', 'expected 4x2 RGBA, got 3 bytes']) {
       const { engine, log, notices } = engineWith({ failMatteOn: { backend: 'webgpu', call: 1, error } });
       await engine.load();

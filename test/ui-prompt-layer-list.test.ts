@@ -7,12 +7,32 @@ import { PromptLayerList, describePrompts } from '../ui/prompt-layer-list';
 import { jobView, type JobView } from '../ui/state';
 
 const message: JobMessage = {
-  type: 'job', jobId: 'j', mode: 'prompts', index: 0, count: 1, nodeId: '1:1', nodeName: 'Photo', imageHash: 'h',
-  imageBytes: new Uint8Array(0), width: 10, height: 10,
-  prompts: [{ kind: 'box', x: 0, y: 0, width: 5, height: 5 }, { kind: 'point', x: 1, y: 1 }, { kind: 'point', x: 2, y: 2 }],
+  type: 'job',
+  jobId: 'j',
+  mode: 'prompts',
+  index: 0,
+  count: 1,
+  nodeId: '1:1',
+  nodeName: 'Photo',
+  imageHash: 'h',
+  imageBytes: new Uint8Array(0),
+  width: 10,
+  height: 10,
+  prompts: [
+    { kind: 'box', x: 0, y: 0, width: 5, height: 5 },
+    { kind: 'point', x: 1, y: 1 },
+    { kind: 'point', x: 2, y: 2 },
+  ],
   promptLayers: [
     { id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 5, height: 5 }] },
-    { id: '6:1', name: 'Dots', prompts: [{ kind: 'point', x: 1, y: 1 }, { kind: 'point', x: 2, y: 2 }] },
+    {
+      id: '6:1',
+      name: 'Dots',
+      prompts: [
+        { kind: 'point', x: 1, y: 1 },
+        { kind: 'point', x: 2, y: 2 },
+      ],
+    },
   ],
 };
 
@@ -42,7 +62,9 @@ describe('prompt layer list', () => {
   });
 
   it('an excluded layer is unticked; nothing can be toggled while the model runs', () => {
-    expect(render({ ...jobView(message, true), phase: 'review', excluded: ['5:1'] }).boxes.map((b) => b.checked)).toEqual([false, true]);
+    expect(
+      render({ ...jobView(message, true), phase: 'review', excluded: ['5:1'] }).boxes.map((b) => b.checked),
+    ).toEqual([false, true]);
     expect(render({ ...jobView(message, true), phase: 'matting' }).boxes.every((b) => b.disabled === true)).toBe(true);
   });
 

@@ -10,7 +10,16 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import type { BoxPrompt } from '../core/prompt-types';
-import { codeHasModel, codePath, ensureBuilt, findExample, openPlayground, pluginFrame, root, waitForModel } from '../test/e2e/harness';
+import {
+  codeHasModel,
+  codePath,
+  ensureBuilt,
+  findExample,
+  openPlayground,
+  pluginFrame,
+  root,
+  waitForModel,
+} from '../test/e2e/harness';
 import { press, resizeTo, waitForReview } from '../test/e2e/panel-actions';
 
 const VIEWPORT = { width: 1280, height: 1000 };
@@ -34,13 +43,19 @@ async function main(): Promise<void> {
 
     const autoJob = await session.page.evaluate(async (base64) => {
       const pg = window.playground;
-      await pg.addImage('astronaut-1000.png', Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+      await pg.addImage(
+        'astronaut-1000.png',
+        Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)),
+      );
       return pg.sendJob('auto');
     }, Buffer.from(png).toString('base64'));
     await waitForReview(frame);
     await press(frame, 'apply');
     await session.page.evaluate(
-      (jobId) => window.playground.waitFor((e) => e.dir === 'ui→' && e.msg.type === 'apply' && e.msg.jobId === jobId).then(() => {}),
+      (jobId) =>
+        window.playground
+          .waitFor((e) => e.dir === 'ui→' && e.msg.type === 'apply' && e.msg.jobId === jobId)
+          .then(() => {}),
       autoJob,
     );
 

@@ -22,7 +22,8 @@ const mib = (n: number) => (n / 1048576).toFixed(1);
   const ctx = module.newContext();
   const b64 = Buffer.from(Uint8Array.from({ length: 786432 }, (_, i) => (i * 131) & 255)).toString('base64');
   const t0 = performance.now();
-  const r = ctx.evalCode(`var s=${JSON.stringify(b64)};var T='ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const r =
+    ctx.evalCode(`var s=${JSON.stringify(b64)};var T='ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 var L=new Uint8Array(128);for(var i=0;i<64;i++)L[T.charCodeAt(i)]=i;var out=new Uint8Array(s.length/4*3),o=0;
 for(var i=0;i<s.length;i+=4){var n=(L[s.charCodeAt(i)]<<18)|(L[s.charCodeAt(i+1)]<<12)|(L[s.charCodeAt(i+2)]<<6)|L[s.charCodeAt(i+3)];
 out[o++]=n>>16;out[o++]=(n>>8)&255;out[o++]=n&255;}out.length`);

@@ -22,7 +22,13 @@ function Progress({ value }: { value: number | null }) {
     );
   }
   return (
-    <div class="progress" role="progressbar" aria-valuenow={Math.round(value * 100)} aria-valuemin={0} aria-valuemax={100}>
+    <div
+      class="progress"
+      role="progressbar"
+      aria-valuenow={Math.round(value * 100)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
       <div class="bar" style={{ width: `${Math.round(value * 100)}%` }} />
     </div>
   );
@@ -41,11 +47,7 @@ function Header({ state }: { state: UiState }) {
   return (
     <header>
       <h1>SMat</h1>
-      <span
-        class={`backend ${state.backend ?? 'unknown'}`}
-        data-testid="backend"
-        title={state.backendReason}
-      >
+      <span class={`backend ${state.backend ?? 'unknown'}`} data-testid="backend" title={state.backendReason}>
         {state.backend ? backendLabel(state.backend) : 'Detecting backend…'}
       </span>
     </header>
@@ -55,10 +57,16 @@ function Header({ state }: { state: UiState }) {
 function RunButtons({ ctrl, busy }: { ctrl: Controller; busy: boolean }) {
   return (
     <div class="actions">
-      <button class="primary" disabled={busy} onClick={() => ctrl.requestRun('auto')} data-testid="run-auto">
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        onClick={() => ctrl.requestRun('auto')}
+        data-testid="run-auto"
+      >
         Auto Matte
       </button>
-      <button disabled={busy} onClick={() => ctrl.requestRun('prompts')} data-testid="run-prompts">
+      <button type="button" disabled={busy} onClick={() => ctrl.requestRun('prompts')} data-testid="run-prompts">
         Matte with prompts
       </button>
     </div>
@@ -89,7 +97,7 @@ function Messages({ ctrl, state }: { ctrl: Controller; state: UiState }) {
       {state.notice && (
         <div class="message notice" role="status" data-testid="notice">
           {state.notice}
-          <button class="link" onClick={() => ctrl.dispatch({ type: 'notice', message: null })}>
+          <button type="button" class="link" onClick={() => ctrl.dispatch({ type: 'notice', message: null })}>
             Dismiss
           </button>
         </div>
@@ -106,9 +114,8 @@ function Messages({ ctrl, state }: { ctrl: Controller; state: UiState }) {
 function Hint() {
   return (
     <p class="hint">
-      Select one or more images on the canvas. <b>Auto Matte</b> finds the main subject; <b>Matte with prompts</b>{' '}
-      uses a rectangle, dots or a pen stroke drawn over the image to pick the object. Everything runs on this
-      computer.
+      Select one or more images on the canvas. <b>Auto Matte</b> finds the main subject; <b>Matte with prompts</b> uses
+      a rectangle, dots or a pen stroke drawn over the image to pick the object. Everything runs on this computer.
     </p>
   );
 }

@@ -8,7 +8,10 @@ import { base64ToBytes } from './base64-to-bytes';
 /** The build does not carry this asset (e.g. built without models, or without the WebGPU runtime). */
 export class AssetMissingError extends Error {
   constructor(readonly asset: AssetName) {
-    const how = asset === 'ort-wasm-webgpu' ? 'build it with --runtimes ort-wasm,ort-wasm-webgpu' : 'build it with the model in models/';
+    const how =
+      asset === 'ort-wasm-webgpu'
+        ? 'build it with --runtimes ort-wasm,ort-wasm-webgpu'
+        : 'build it with the model in models/';
     super(`this build has no ${describe(asset)} inside (${how})`);
   }
 }
@@ -74,7 +77,10 @@ export class AssetReceiver {
       readAll(stream.readable).then(
         (bytes) => {
           if (bytes.length !== entry.rawBytes) {
-            this.fail(name, new Error(`the ${describe(name)} is corrupt: ${bytes.length} bytes instead of ${entry.rawBytes}`));
+            this.fail(
+              name,
+              new Error(`the ${describe(name)} is corrupt: ${bytes.length} bytes instead of ${entry.rawBytes}`),
+            );
             return;
           }
           this.settle(name);
@@ -90,7 +96,10 @@ export class AssetReceiver {
     if (!entry || entry.settled || !entry.writer) return;
     this.armStallTimer();
     if (msg.index !== entry.next || (entry.rawBytes >= 0 && msg.rawBytes !== entry.rawBytes)) {
-      this.fail(msg.name, new Error(`the ${describe(msg.name)} is corrupt: piece ${msg.index} arrived, ${entry.next} was expected`));
+      this.fail(
+        msg.name,
+        new Error(`the ${describe(msg.name)} is corrupt: piece ${msg.index} arrived, ${entry.next} was expected`),
+      );
       return;
     }
     entry.rawBytes = msg.rawBytes;
@@ -137,7 +146,9 @@ export class AssetReceiver {
       this.stallTimer = null;
       for (const [name, entry] of this.incoming) {
         if (!entry.settled) {
-          const error = new Error(`the plugin sent no ${describe(name)} for ${Math.round(this.stallMs / 1000)} s (is dist/code.js from the same build?)`);
+          const error = new Error(
+            `the plugin sent no ${describe(name)} for ${Math.round(this.stallMs / 1000)} s (is dist/code.js from the same build?)`,
+          );
           this.fail(name, error);
         }
       }

@@ -104,14 +104,21 @@ export class Controller {
     }
     this.dispatch({ type: 'backend', backend: choice.backend, reason: choice.reason });
     try {
-      const { factory, config } = await this.deps.loadModel((p, label) => this.dispatch({ type: 'model-progress', progress: p, label }));
+      const { factory, config } = await this.deps.loadModel((p, label) =>
+        this.dispatch({ type: 'model-progress', progress: p, label }),
+      );
       this.modelConfig = config;
-      this.dispatch({ type: 'model-progress', progress: 0.7, label: `Starting ${backendLabel(choice.backend)} and warming up…` });
+      this.dispatch({
+        type: 'model-progress',
+        progress: 0.7,
+        label: `Starting ${backendLabel(choice.backend)} and warming up…`,
+      });
       await this.yieldToPaint();
       const engine = new MatteEngine(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
         else if (e.type === 'notice') this.dispatch({ type: 'notice', message: e.message });
-        else if (e.type === 'phase' && this.active) this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.phase });
+        else if (e.type === 'phase' && this.active)
+          this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.phase });
       });
       await engine.load();
       this.engine = engine;
@@ -157,7 +164,7 @@ export class Controller {
   async apply(): Promise<void> {
     const job = this.state.job;
     const active = this.active;
-    if (!job || job.phase !== 'review' || !active || active.jobId !== job.jobId || !active.alpha) return;
+    if (job?.phase !== 'review' || !active || active.jobId !== job.jobId || !active.alpha) return;
     const output = this.state.output;
     const { source, alpha } = active;
     this.dispatch({ type: 'apply', jobId: job.jobId });
@@ -185,7 +192,7 @@ export class Controller {
    */
   toggleLayer(layerId: string): void {
     const before = this.state.job;
-    if (!before || before.phase !== 'review') return;
+    if (before?.phase !== 'review') return;
     this.dispatch({ type: 'toggle-layer', jobId: before.jobId, layerId });
     const job = this.state.job;
     const active = this.active;
@@ -327,7 +334,12 @@ export class Controller {
   private showSource(source: RgbaImage): void {
     const shown = this.display.source;
     if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
-      this.display = { source: downscaleForDisplay(source, DISPLAY_MAX_SIDE), cutout: null, mask: null, version: this.display.version + 1 };
+      this.display = {
+        source: downscaleForDisplay(source, DISPLAY_MAX_SIDE),
+        cutout: null,
+        mask: null,
+        version: this.display.version + 1,
+      };
     }
   }
 
@@ -346,7 +358,12 @@ export class Controller {
       this.mark('matted');
       this.makePreviews(source, result.alpha);
       this.mark('previews');
-      this.dispatch({ type: 'result', jobId, timings: panelTimings(result.timings), backend: engine.backend as Backend });
+      this.dispatch({
+        type: 'result',
+        jobId,
+        timings: panelTimings(result.timings),
+        backend: engine.backend as Backend,
+      });
       this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;

@@ -92,7 +92,9 @@ export class MatteEngine {
       return await this.run(image, prompts, cacheKey);
     } catch (err) {
       if (this.backend !== 'webgpu' || (!this.deviceLost && !isGpuError(err))) throw err;
-      const why = this.deviceLost ? `the GPU device was lost (${this.deviceLost})` : `WebGPU failed (${errorMessage(err)})`;
+      const why = this.deviceLost
+        ? `the GPU device was lost (${this.deviceLost})`
+        : `WebGPU failed (${errorMessage(err)})`;
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey);
     }

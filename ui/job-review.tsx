@@ -25,11 +25,17 @@ function Placeholder({ job }: { job: JobView }) {
 function JobTitle({ job }: { job: JobView }) {
   return (
     <div class="job-title">
-      {job.count > 1 && <span class="counter">Image {job.index + 1} of {job.count}</span>}
+      {job.count > 1 && (
+        <span class="counter">
+          Image {job.index + 1} of {job.count}
+        </span>
+      )}
       <span class="name" title={job.nodeName}>
         {job.nodeName}
       </span>
-      <span class="mode">{job.mode === 'auto' ? 'Auto' : `${job.prompts.length} prompt${job.prompts.length === 1 ? '' : 's'}`}</span>
+      <span class="mode">
+        {job.mode === 'auto' ? 'Auto' : `${job.prompts.length} prompt${job.prompts.length === 1 ? '' : 's'}`}
+      </span>
     </div>
   );
 }
@@ -58,14 +64,23 @@ function ResultView({ ctrl, job, output }: { ctrl: Controller; job: JobView; out
   return (
     <figure>
       <div class={`frame ${output === 'cutout' ? 'checker' : ''}`}>
-        {result ? <ImageCanvas image={result} version={display.version} className="result" /> : <Placeholder job={job} />}
+        {result ? (
+          <ImageCanvas image={result} version={display.version} className="result" />
+        ) : (
+          <Placeholder job={job} />
+        )}
       </div>
       <figcaption>{output === 'cutout' ? 'Cut-out' : 'Luminance mask'}</figcaption>
     </figure>
   );
 }
 
-function OutputOption({ value, label, current, onPick }: {
+function OutputOption({
+  value,
+  label,
+  current,
+  onPick,
+}: {
   value: MatteOutput;
   label: string;
   current: MatteOutput;
@@ -73,7 +88,13 @@ function OutputOption({ value, label, current, onPick }: {
 }) {
   return (
     <label>
-      <input type="radio" name="output" checked={current === value} onChange={() => onPick(value)} data-testid={`output-${value}`} />
+      <input
+        type="radio"
+        name="output"
+        checked={current === value}
+        onChange={() => onPick(value)}
+        data-testid={`output-${value}`}
+      />
       {label}
     </label>
   );
@@ -101,10 +122,11 @@ function OutputOptions({ ctrl, state }: { ctrl: Controller; state: UiState }) {
 function JobButtons({ ctrl, job }: { ctrl: Controller; job: JobView }) {
   return (
     <div class="buttons">
-      <button onClick={() => ctrl.skip()} disabled={job.phase === 'applying'} data-testid="cancel">
+      <button type="button" onClick={() => ctrl.skip()} disabled={job.phase === 'applying'} data-testid="cancel">
         {job.phase === 'failed' ? 'Dismiss' : job.count > 1 ? 'Skip' : 'Cancel'}
       </button>
       <button
+        type="button"
         class="primary"
         onClick={() => void ctrl.apply()}
         disabled={job.phase !== 'review' || (job.mode === 'prompts' && job.prompts.length === 0)}

@@ -48,7 +48,9 @@ function configure(runtime: RuntimeAsset, wasm: Uint8Array): typeof ortWebgpu {
 
 /** Resolves when the WebGPU device ORT created is lost (driver reset, tab in background, destroy()). */
 async function deviceLost(): Promise<string> {
-  const device = (await ort.env.webgpu.device) as unknown as { lost?: Promise<{ reason?: string; message?: string }> } | undefined;
+  const device = (await ort.env.webgpu.device) as unknown as
+    | { lost?: Promise<{ reason?: string; message?: string }> }
+    | undefined;
   if (!device?.lost) return new Promise<string>(() => {});
   const info = await device.lost;
   return info?.message || info?.reason || 'device lost';

@@ -20,10 +20,19 @@ export function PromptOverlay({
   const line = Math.max(width, height) / 250;
   const r = pointRadiusFraction === null ? line : Math.max(width, height) * pointRadiusFraction;
   return (
-    <svg class="overlay" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" data-testid="prompt-overlay">
+    <svg
+      class="overlay"
+      role="img"
+      aria-label="Prompts on the photo"
+      viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio="none"
+      data-testid="prompt-overlay"
+    >
       {prompts.map((p, i) => {
         if (p.kind === 'box') {
-          return <rect key={i} class="prompt-box" x={p.x} y={p.y} width={p.width} height={p.height} stroke-width={line} />;
+          return (
+            <rect key={i} class="prompt-box" x={p.x} y={p.y} width={p.width} height={p.height} stroke-width={line} />
+          );
         }
         if (p.kind === 'point') {
           return <circle key={i} class="prompt-point" cx={p.x} cy={p.y} r={r} stroke-width={line} />;

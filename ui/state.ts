@@ -121,7 +121,9 @@ export function includedLayerIds(job: JobView): string[] {
 /** Excluding or including a layer changes the prompts; only a result on review can be re-run. */
 function toggleLayer(job: JobView, layerId: string): JobView {
   if (job.phase !== 'review' || !job.promptLayers.some((layer) => layer.id === layerId)) return job;
-  const excluded = job.excluded.includes(layerId) ? job.excluded.filter((id) => id !== layerId) : [...job.excluded, layerId];
+  const excluded = job.excluded.includes(layerId)
+    ? job.excluded.filter((id) => id !== layerId)
+    : [...job.excluded, layerId];
   const prompts = job.promptLayers.filter((layer) => !excluded.includes(layer.id)).flatMap((layer) => layer.prompts);
   return { ...job, excluded, prompts, timings: null };
 }
@@ -189,7 +191,8 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
       return { ...state, model: { ...state.model, progress: ev.progress, label: ev.label } };
     case 'model-ready': {
       const model = { status: 'ready' as const, progress: 1, label: 'Model ready', error: null };
-      const job = state.job && state.job.phase === 'waiting-model' ? { ...state.job, phase: 'decoding' as const } : state.job;
+      const job =
+        state.job && state.job.phase === 'waiting-model' ? { ...state.job, phase: 'decoding' as const } : state.job;
       return { ...state, model, job };
     }
     case 'model-failed': {
@@ -221,7 +224,10 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
     }
     case 'apply': {
       if (!state.job || state.job.jobId !== ev.jobId || state.job.phase !== 'review') return state;
-      return { ...updateJob(state, ev.jobId, { phase: 'applying' }), batch: { ...state.batch, applyClicks: state.batch.applyClicks + 1 } };
+      return {
+        ...updateJob(state, ev.jobId, { phase: 'applying' }),
+        batch: { ...state.batch, applyClicks: state.batch.applyClicks + 1 },
+      };
     }
     case 'skip': {
       if (!state.job || state.job.jobId !== ev.jobId) return state;

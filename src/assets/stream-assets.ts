@@ -16,7 +16,8 @@ export function streamAssets(
   names: readonly AssetName[],
   chunkChars: number = ASSET_CHUNK_CHARS,
 ): void {
-  if (chunkChars <= 0 || chunkChars % 4 !== 0) throw new Error(`chunk size ${chunkChars} is not a positive multiple of 4`);
+  if (chunkChars <= 0 || chunkChars % 4 !== 0)
+    throw new Error(`chunk size ${chunkChars} is not a positive multiple of 4`);
   for (const name of names) {
     const asset = assets[name];
     if (!asset) {

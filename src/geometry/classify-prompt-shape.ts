@@ -8,7 +8,12 @@ export type PromptKindForShape = 'box' | 'point' | 'scribble';
 export const POINT_SHAPE_MAX_SIDE = 12;
 
 /** `null`: not a prompt (a large polygon or star is artwork; only small ones read as clicks). */
-export function classifyPromptShape(type: PromptShapeType, width: number, height: number, absoluteTransform: Affine): PromptKindForShape | null {
+export function classifyPromptShape(
+  type: PromptShapeType,
+  width: number,
+  height: number,
+  absoluteTransform: Affine,
+): PromptKindForShape | null {
   const extent = canvasExtent(width, height, absoluteTransform);
   if (extent.width <= POINT_SHAPE_MAX_SIDE && extent.height <= POINT_SHAPE_MAX_SIDE) return 'point';
   switch (type) {

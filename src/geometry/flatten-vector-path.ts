@@ -40,9 +40,10 @@ class PathFlattener {
   private readCommand(): void {
     if (/^[A-Za-z]$/.test(this.tokens[this.i])) {
       this.command = this.tokens[this.i++];
-      if (this.lines.length === 0 && this.current.length === 0 && !/^[Mm]$/.test(this.command)) throw new Error('Vector path must start with M');
-    }
-    else if (this.command === '' || this.command === 'Z' || this.command === 'z') throw new Error('Vector path must start with M');
+      if (this.lines.length === 0 && this.current.length === 0 && !/^[Mm]$/.test(this.command))
+        throw new Error('Vector path must start with M');
+    } else if (this.command === '' || this.command === 'Z' || this.command === 'z')
+      throw new Error('Vector path must start with M');
   }
 
   private num(): number {

@@ -37,7 +37,12 @@ export function mapNodeSpaceToImagePixels(node: Size, image: Size, paint: PaintP
  * FILL (cover: `Math.max`) and FIT (contain: `Math.min`): the rotated image is scaled uniformly and
  * centred in the node.
  */
-function placeCentred(node: Size, image: Size, rotation: number | undefined, pick: (a: number, b: number) => number): Affine {
+function placeCentred(
+  node: Size,
+  image: Size,
+  rotation: number | undefined,
+  pick: (a: number, b: number) => number,
+): Affine {
   const turns = quarterTurnsOf(rotation);
   const shown = rotatedSize(image.width, image.height, turns);
   const scale = pick(node.width / shown.width, node.height / shown.height);

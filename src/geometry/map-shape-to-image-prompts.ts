@@ -32,7 +32,11 @@ export interface ImageTarget {
 /** Prompts in image pixels, not yet clipped to the image (see clip-prompt-to-image.ts). */
 export function mapShapeToImagePrompts(shape: PromptShapeGeometry, target: ImageTarget): Prompt[] {
   const mapping = mapNodeSpaceToImagePixels(target.node, target.image, target.paint);
-  const localToImage = composeAffine(shape.absoluteTransform, invertAffine(target.node.absoluteTransform), mapping.affine);
+  const localToImage = composeAffine(
+    shape.absoluteTransform,
+    invertAffine(target.node.absoluteTransform),
+    mapping.affine,
+  );
   const toImage = (p: Point) => applyAffine(localToImage, p);
 
   const prompts = shapePrompts(shape, localToImage, toImage);
@@ -67,9 +71,16 @@ function shapePrompts(shape: PromptShapeGeometry, localToImage: Affine, toImage:
       const lines =
         shape.type === 'LINE'
           ? // A LINE node runs along its local x axis from 0 to width.
-            [[{ x: 0, y: 0 }, { x: width, y: 0 }]]
+            [
+              [
+                { x: 0, y: 0 },
+                { x: width, y: 0 },
+              ],
+            ]
           : shape.vectorPaths.flatMap((data) => flattenVectorPath(data));
-      return lines.filter((line) => line.length > 0).map((line) => ({ kind: 'scribble', points: line.map(toImage), width: brush }));
+      return lines
+        .filter((line) => line.length > 0)
+        .map((line) => ({ kind: 'scribble', points: line.map(toImage), width: brush }));
     }
   }
 }

@@ -28,13 +28,18 @@ export type ReadImageResult =
 export async function readImageSource(api: SandboxApi, node: ImageNode): Promise<ReadImageResult> {
   const lookup = getImagePaint(node.fills);
   if (lookup.kind === 'none') return { kind: 'no-image' };
-  if (lookup.kind === 'video') return { kind: 'refused', message: `"${node.name}" holds a video. SMat works on still PNG or JPEG images.` };
+  if (lookup.kind === 'video')
+    return { kind: 'refused', message: `"${node.name}" holds a video. SMat works on still PNG or JPEG images.` };
 
   const unreadable = `Can't read the image in "${node.name}": it is not a PNG or JPEG.`;
   const hash = lookup.paint.imageHash;
   const image = hash ? api.getImageByHash(hash) : null;
   // No hash: the fill is still uploading or its data is gone; either way there are no bytes to read.
-  if (!hash || !image) return { kind: 'refused', message: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.` };
+  if (!hash || !image)
+    return {
+      kind: 'refused',
+      message: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.`,
+    };
 
   let bytes: Uint8Array;
   let size: { width: number; height: number };
@@ -43,10 +48,14 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
   } catch (error) {
     // Figma fetches image data on demand: offline or on a flaky connection this is a download
     // failure, and "not a PNG or JPEG" would send the user looking for the wrong problem.
-    return { kind: 'refused', message: `Couldn't download the image in "${node.name}" (${errorMessage(error)}). Check the connection and run SMat again.` };
+    return {
+      kind: 'refused',
+      message: `Couldn't download the image in "${node.name}" (${errorMessage(error)}). Check the connection and run SMat again.`,
+    };
   }
   const format = sniffImageFormat(bytes);
-  if (format === 'gif') return { kind: 'refused', message: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
+  if (format === 'gif')
+    return { kind: 'refused', message: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
   if (format !== 'png' && format !== 'jpeg') return { kind: 'refused', message: unreadable };
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
     return {
@@ -56,6 +65,14 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
   }
   return {
     kind: 'image',
-    source: { node, paintIndex: lookup.index, paint: lookup.paint, imageHash: hash, bytes, width: size.width, height: size.height },
+    source: {
+      node,
+      paintIndex: lookup.index,
+      paint: lookup.paint,
+      imageHash: hash,
+      bytes,
+      width: size.width,
+      height: size.height,
+    },
   };
 }

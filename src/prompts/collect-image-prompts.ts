@@ -21,7 +21,11 @@ export interface CollectedPrompts {
 
 export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<PromptShapeNode>): CollectedPrompts {
   const target: ImageTarget = {
-    node: { width: source.node.width, height: source.node.height, absoluteTransform: source.node.absoluteTransform as Affine },
+    node: {
+      width: source.node.width,
+      height: source.node.height,
+      absoluteTransform: source.node.absoluteTransform as Affine,
+    },
     image: { width: source.width, height: source.height },
     paint: source.paint,
   };

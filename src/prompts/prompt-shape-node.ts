@@ -12,7 +12,10 @@ const PROMPT_TYPES: ReadonlySet<string> = new Set(['RECTANGLE', 'ELLIPSE', 'VECT
 export function isPromptShapeNode(node: SceneNode): node is PromptShapeNode {
   if (!PROMPT_TYPES.has(node.type)) return false;
   const shape = node as PromptShapeNode;
-  return isUsablePromptShape(shape) && classifyPromptShape(shape.type, shape.width, shape.height, shape.absoluteTransform as Affine) !== null;
+  return (
+    isUsablePromptShape(shape) &&
+    classifyPromptShape(shape.type, shape.width, shape.height, shape.absoluteTransform as Affine) !== null
+  );
 }
 
 function isUsablePromptShape(node: PromptShapeNode): boolean {

@@ -10,7 +10,13 @@ export type ParsedUiMessage =
 const MODES: ReadonlySet<unknown> = new Set(['auto', 'prompts']);
 const OUTPUTS: ReadonlySet<unknown> = new Set(['cutout', 'mask']);
 /** A Record, so tsc fails here when core/messages.ts gains an asset this list lacks. */
-const ASSETS: Record<AssetName, true> = { 'ort-wasm': true, 'ort-wasm-webgpu': true, 'model-config': true, encoder: true, head: true };
+const ASSETS: Record<AssetName, true> = {
+  'ort-wasm': true,
+  'ort-wasm-webgpu': true,
+  'model-config': true,
+  encoder: true,
+  head: true,
+};
 const ASSET_NAMES: ReadonlySet<unknown> = new Set(Object.keys(ASSETS));
 const isAssetName = (name: unknown): name is AssetName => ASSET_NAMES.has(name);
 
@@ -38,10 +44,17 @@ export function parseUiMessage(raw: unknown): ParsedUiMessage {
       if (!(m.pngBytes instanceof Uint8Array)) return fail(`carries ${describe(m.pngBytes)} instead of PNG bytes`);
       if (!OUTPUTS.has(m.output)) return fail(`has output ${describe(m.output)}; expected "cutout" or "mask"`);
       const ids = m.promptLayerIds;
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return fail('has no list of prompt layer ids');
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+        return fail('has no list of prompt layer ids');
       return {
         ok: true,
-        message: { type: 'apply', jobId, pngBytes: m.pngBytes, output: m.output as 'cutout' | 'mask', promptLayerIds: ids as string[] },
+        message: {
+          type: 'apply',
+          jobId,
+          pngBytes: m.pngBytes,
+          output: m.output as 'cutout' | 'mask',
+          promptLayerIds: ids as string[],
+        },
       };
     }
     case 'assets-request': {
@@ -55,7 +68,11 @@ export function parseUiMessage(raw: unknown): ParsedUiMessage {
 }
 
 function bad(why: string, jobId: string | null): ParsedUiMessage {
-  return { ok: false, error: `The SMat panel sent a message the plugin cannot use (${why}). Nothing was written; close and reopen the plugin.`, jobId };
+  return {
+    ok: false,
+    error: `The SMat panel sent a message the plugin cannot use (${why}). Nothing was written; close and reopen the plugin.`,
+    jobId,
+  };
 }
 
 function describe(value: unknown): string {

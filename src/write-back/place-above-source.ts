@@ -5,7 +5,12 @@ import { applyAffine, invertAffine, multiplyAffine } from '../geometry/affine';
 import type { ResultPlace } from './find-result-place';
 
 /** Inserts `node` `offset` places above `place.above` and puts it where `source` is on the page. */
-export function insertAboveSource(node: SceneNode & LayoutMixin, source: SceneNode & LayoutMixin, place: ResultPlace, offset = 1): void {
+export function insertAboveSource(
+  node: SceneNode & LayoutMixin,
+  source: SceneNode & LayoutMixin,
+  place: ResultPlace,
+  offset = 1,
+): void {
   const { parent, above } = place;
   parent.insertChild(parent.children.indexOf(above) + offset, node);
   // In an auto-layout frame the result would take a slot and push the siblings around; absolute
@@ -18,7 +23,12 @@ export function insertAboveSource(node: SceneNode & LayoutMixin, source: SceneNo
 }
 
 function parentTransform(parent: BaseNode): Affine {
-  return 'absoluteTransform' in parent ? (parent.absoluteTransform as Affine) : [[1, 0, 0], [0, 1, 0]];
+  return 'absoluteTransform' in parent
+    ? (parent.absoluteTransform as Affine)
+    : [
+        [1, 0, 0],
+        [0, 1, 0],
+      ];
 }
 
 export function isAutoLayout(parent: BaseNode): boolean {

@@ -72,7 +72,13 @@ export function writeMatteResult(api: SandboxApi, request: WriteRequest): SceneN
 }
 
 /** The cut-out: a layer shaped like the source showing only the image paint, with the matte's picture. */
-function writeCutout(newLayer: NewLayer, source: ImageNode, place: ResultPlace, paint: ImagePaint, matteHash: string): SceneNode {
+function writeCutout(
+  newLayer: NewLayer,
+  source: ImageNode,
+  place: ResultPlace,
+  paint: ImagePaint,
+  matteHash: string,
+): SceneNode {
   const layer = newLayer(cutoutPaint(paint, matteHash), `${source.name} (matte)`);
   insertAboveSource(layer, source, place);
   return layer;
@@ -119,10 +125,14 @@ function checkResultSize(request: WriteRequest): void {
   const size = readPngSize(request.pngBytes);
   if (!size) throw new Error('The matte is not a PNG.');
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
-    throw new Error(`The matte is ${size.width}×${size.height} px; Figma takes at most ${MAX_IMAGE_SIDE} px on a side.`);
+    throw new Error(
+      `The matte is ${size.width}×${size.height} px; Figma takes at most ${MAX_IMAGE_SIDE} px on a side.`,
+    );
   }
   // Same size as the source: TILE paints size tiles by pixels, so another size would shift the result.
   if (size.width !== request.width || size.height !== request.height) {
-    throw new Error(`The matte is ${size.width}×${size.height} px but the image is ${request.width}×${request.height} px.`);
+    throw new Error(
+      `The matte is ${size.width}×${size.height} px but the image is ${request.width}×${request.height} px.`,
+    );
   }
 }

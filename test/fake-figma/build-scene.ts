@@ -35,7 +35,15 @@ export function buildScene(): Scene {
 }
 
 /** A stand-alone image layer in `parent`, with its own picture. */
-export function addPhoto(figma: FakeFigma, parent: FakeContainer, name: string, width: number, height: number, bytes: Uint8Array, size = { width: 400, height: 200 }): FakeShapeNode {
+export function addPhoto(
+  figma: FakeFigma,
+  parent: FakeContainer,
+  name: string,
+  width: number,
+  height: number,
+  bytes: Uint8Array,
+  size = { width: 400, height: 200 },
+): FakeShapeNode {
   const node = figma.shape('RECTANGLE', name, width, height, parent);
   const { hash } = figma.storeImage(bytes, size.width, size.height);
   node.fills = [{ type: 'IMAGE', imageHash: hash, scaleMode: 'FILL' }];

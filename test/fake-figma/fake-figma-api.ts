@@ -3,7 +3,14 @@
 import type { SandboxApi } from '../../src/figma-api';
 import { applyAffine, invertAffine, multiplyAffine } from '../../src/geometry/affine';
 import { readPngSize } from '../../src/images/read-png-size';
-import { FakeContainer, FakeDocument, FakeShapeNode, type FakeContainerType, type FakeSceneNode, type FakeShapeType } from './fake-nodes';
+import {
+  FakeContainer,
+  FakeDocument,
+  FakeShapeNode,
+  type FakeContainerType,
+  type FakeSceneNode,
+  type FakeShapeType,
+} from './fake-nodes';
 
 interface StoredImage {
   bytes: Uint8Array;
@@ -129,13 +136,25 @@ export class FakeFigma implements SandboxApi {
 
   // Builders use adopt(): a test may build the content of an instance, which Figma takes from the
   // main component and a plugin could not insert.
-  shape(type: FakeShapeType, name: string, width: number, height: number, parent: FakeContainer = this.doc.page): FakeShapeNode {
+  shape(
+    type: FakeShapeType,
+    name: string,
+    width: number,
+    height: number,
+    parent: FakeContainer = this.doc.page,
+  ): FakeShapeNode {
     const node = new FakeShapeNode(this.doc, type, name, width, height);
     parent.adopt(node);
     return node;
   }
 
-  frame(name: string, width: number, height: number, parent: FakeContainer = this.doc.page, type: Exclude<FakeContainerType, 'PAGE' | 'GROUP'> = 'FRAME'): FakeContainer {
+  frame(
+    name: string,
+    width: number,
+    height: number,
+    parent: FakeContainer = this.doc.page,
+    type: Exclude<FakeContainerType, 'PAGE' | 'GROUP'> = 'FRAME',
+  ): FakeContainer {
     const node = new FakeContainer(type, name, width, height);
     parent.adopt(node);
     return node;

@@ -221,7 +221,8 @@ export class FakeShapeNode extends FakePaintedNode implements Pick<RectangleNode
   }
   set layoutPositioning(value: RectangleNode['layoutPositioning']) {
     // Figma refuses this outside auto-layout frames; the fake does too, to catch a wrong guard.
-    if (!this.parent || this.parent.layoutMode === 'NONE') throw new Error('layoutPositioning needs an auto-layout parent');
+    if (!this.parent || this.parent.layoutMode === 'NONE')
+      throw new Error('layoutPositioning needs an auto-layout parent');
     this.positioning = value;
   }
 
@@ -264,7 +265,8 @@ export class FakeContainer
 
   insertChild(index: number, child: FakeSceneNode): void {
     // Figma's wording; it throws the same way for any node inside an instance.
-    if (this.isInsideInstance) throw new Error('Cannot move node. New parent is an instance or is inside of an instance');
+    if (this.isInsideInstance)
+      throw new Error('Cannot move node. New parent is an instance or is inside of an instance');
     this.place(index, child);
   }
 

@@ -32,7 +32,10 @@ export interface PluginHostHooks {
   toUi: (message: unknown) => void;
 }
 
-export class FakePluginHost extends FakeFigma implements Pick<PluginAPI, 'showUI' | 'closePlugin' | 'command' | 'mixed'> {
+export class FakePluginHost
+  extends FakeFigma
+  implements Pick<PluginAPI, 'showUI' | 'closePlugin' | 'command' | 'mixed'>
+{
   override readonly ui: FakePluginUi;
   readonly mixed: PluginAPI['mixed'] = Symbol('figma.mixed') as unknown as PluginAPI['mixed'];
   shownUi: { html: string; options?: ShowUIOptions } | null = null;

@@ -39,7 +39,10 @@ export class QuickJsHostBridge {
   install(prelude: string, onLog: (level: string, line: string) => void): void {
     const { ctx } = this;
     const hostOp = ctx.newFunction('__hostOp', (jsonHandle, ...bufHandles) => {
-      const request = this.decode(ctx.getString(jsonHandle), bufHandles.map((h) => this.copyBuffer(h))) as Op;
+      const request = this.decode(
+        ctx.getString(jsonHandle),
+        bufHandles.map((h) => this.copyBuffer(h)),
+      ) as Op;
       let reply: Encoded;
       try {
         reply = this.encode(this.perform(request));
@@ -150,7 +153,8 @@ export class QuickJsHostBridge {
         return { __promise: id };
       }
       if (typeof v === 'function') return { __ref: this.refIdOf(v), fn: 1 };
-      if (v !== null && typeof v === 'object' && !Array.isArray(v) && hasBehaviour(v)) return { __ref: this.refIdOf(v) };
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && hasBehaviour(v))
+        return { __ref: this.refIdOf(v) };
       return v;
     });
     // The VM registers each promise while decoding this reply; settle them only afterwards.
