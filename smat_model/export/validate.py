@@ -23,12 +23,13 @@ RUNS = [
     ("composites", "points:10"),
     ("composites", "scribble"),
 ]
-KEYS = ["iou", "mae", "sad", "mse", "grad", "conn"]
+# `mad` is mean |alpha - gt|: the table calls it MAE, as salient-object papers do.
+KEYS = ["iou", "mad", "sad", "mse", "grad", "conn"]
 # The composites know their exact alpha, so their soft band (0 < alpha < 1) is scored on its own.
 SOFT_BAND_KEYS = ["sad_unknown", "mse_unknown"]
 
 
-def run_eval(images, gt, prompt, models, out_json, trimaps=None):
+def run_eval(images, gt, prompt, models, out_json, trimaps=None, limit=None):
     cmd = [
         "node",
         os.path.join(REPO, "bin", "smat.mjs"),
@@ -48,6 +49,8 @@ def run_eval(images, gt, prompt, models, out_json, trimaps=None):
         cmd += ["--trimaps", trimaps]
     if models:
         cmd += ["--models", models]
+    if limit:
+        cmd += ["--limit", str(limit)]
     subprocess.run(cmd, check=True, cwd=REPO)
     with open(out_json) as f:
         return json.load(f)
@@ -60,6 +63,7 @@ def parse_args(argv=None):
     p.add_argument("--composites", default=os.path.join(REPO, "runs", "val-composites"))
     p.add_argument("--json", default=None)
     p.add_argument("--jobs", type=int, default=2, help="evaluations run side by side (1 ORT thread each)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N photos of each set (a quick check)")
     return p.parse_args(argv)
 
 
@@ -74,7 +78,13 @@ def evaluate_all(args):
             out = os.path.join(tmp, f"{name}-{prompt.replace(':', '')}.json")
             trimaps = os.path.join(folder, "trimaps") if name == "composites" else None
             r = run_eval(
-                os.path.join(folder, "images"), os.path.join(folder, "masks"), prompt, args.models, out, trimaps
+                os.path.join(folder, "images"),
+                os.path.join(folder, "masks"),
+                prompt,
+                args.models,
+                out,
+                trimaps,
+                args.limit,
             )
             return {"set": name, **r}
 
@@ -89,7 +99,7 @@ def results_table(results) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        cells = [f"{r[k]:.4f}" if k in ("iou", "mae", "mse") else f"{r[k]:.3f}" for k in KEYS]
+        cells = [f"{r[k]:.4f}" if k in ("iou", "mad", "mse") else f"{r[k]:.3f}" for k in KEYS]
         cells += [f"{r[k]:.4f}" if k in r else "–" for k in SOFT_BAND_KEYS]
         lines.append(f"| {r['set']} | {r['prompt']} | {r['n']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
