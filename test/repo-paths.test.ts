@@ -52,3 +52,23 @@ describe('no machine-specific absolute paths', () => {
     expect(results.quality.dataset).toMatch(/\(\.\.\/shared\/data\/ecssd-val\)$/);
   });
 });
+
+describe('pointers into the Python package', () => {
+  it('every `python3 -m smat_model…` module and `smat_model/….py` file the repository names exists', () => {
+    // Messages and docs that send a user to a module that moved are worse than none.
+    const missing: string[] = [];
+    for (const f of repoFiles()) {
+      if (!/\.(ts|tsx|mjs|md|json|py)$/.test(f) || f === 'package-lock.json') continue;
+      const text = readFileSync(join(repo, f), 'utf8');
+      for (const [, module] of text.matchAll(/-m (smat_model(?:\.\w+)+)/g)) {
+        const path = module.replaceAll('.', '/');
+        if (!existsSync(join(repo, `${path}.py`)) && !existsSync(join(repo, path, '__main__.py')))
+          missing.push(`${f}: -m ${module}`);
+      }
+      for (const [path] of text.matchAll(/smat_model\/[\w/]+\.(?:py|mjs)/g)) {
+        if (!existsSync(join(repo, path))) missing.push(`${f}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
