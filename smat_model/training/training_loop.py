@@ -31,7 +31,12 @@ def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.A
     p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
     p.add_argument("--images-per-step", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=eval_every)
-    p.add_argument("--eval-limit", type=int, default=40)
+    p.add_argument("--eval-limit", type=int, default=40, help="ECSSD photos per evaluation (half as many composites)")
+    p.add_argument(
+        "--composites",
+        default=os.path.join("runs", "val-composites"),
+        help="held-out composites also scored when present (written by `npm run validate`)",
+    )
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
