@@ -264,6 +264,19 @@ export function connError(pred: Float32Array, gt: Float32Array, width: number, h
 
 // ---------------------------------------------------------------------------------------------
 
+/** IoU of (pred > 0.5) against (gt > 0.5); 1 when both are empty. */
+export function binaryIou(pred: ArrayLike<number>, gt: ArrayLike<number>): number {
+  let inter = 0;
+  let uni = 0;
+  for (let i = 0; i < gt.length; i++) {
+    const pb = pred[i] > 0.5;
+    const gb = gt[i] > 0.5;
+    if (pb && gb) inter++;
+    if (pb || gb) uni++;
+  }
+  return uni === 0 ? 1 : inter / uni;
+}
+
 export function computeMetrics(
   pred: Float32Array,
   gt: Float32Array,
@@ -275,8 +288,6 @@ export function computeMetrics(
   const n = width * height;
   let sumAbs = 0;
   let sumSq = 0;
-  let inter = 0;
-  let uni = 0;
   let uAbs = 0;
   let uSq = 0;
   let uCount = 0;
@@ -287,10 +298,6 @@ export function computeMetrics(
     const ad = Math.abs(d);
     sumAbs += ad;
     sumSq += d * d;
-    const pb = p > 0.5;
-    const gb = g > 0.5;
-    if (pb && gb) inter++;
-    if (pb || gb) uni++;
     if (trimap && trimap[i] === 128) {
       uAbs += ad;
       uSq += d * d;
@@ -303,7 +310,7 @@ export function computeMetrics(
     mad: sumAbs / n,
     grad: gradError(pred, gt, width, height),
     conn: connError(pred, gt, width, height),
-    iou: uni === 0 ? 1 : inter / uni,
+    iou: binaryIou(pred, gt),
   };
   if (trimap) {
     out.sad_unknown = uAbs / 1000;

@@ -14,20 +14,9 @@ export async function loadPointRadiusFraction(): Promise<number | null> {
   try {
     const bytes = await receiver.request(['model-config'])['model-config'];
     const config = parseModelConfig(JSON.parse(new TextDecoder().decode(bytes)));
-    return pointRadiusFractionOf(config);
+    return config.pointRadiusFraction;
   } catch (error) {
     console.warn(`playground: no model configuration, points are drawn as plain markers (${String(error)})`);
     return null;
   }
-}
-
-// core/model-config.ts does not check this key (the runtime does not use it), so it is checked here.
-function pointRadiusFractionOf(config: Record<string, unknown>): number {
-  const fraction = config.pointRadiusFraction;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
-    throw new Error(
-      `model.json: pointRadiusFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`,
-    );
-  }
-  return fraction;
 }

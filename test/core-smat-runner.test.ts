@@ -8,6 +8,7 @@ import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import { decodeImage } from '../core/image-codecs';
 import { boxFromMask } from '../core/prompts-from-mask';
 import { PromptOutsideImageError } from '../core/errors';
+import { binaryIou } from '../core/metrics';
 import type { RgbaImage } from '../core/rgba-image';
 
 const repo = resolve(__dirname, '..');
@@ -29,18 +30,6 @@ function loadSample(name: string): { image: RgbaImage; gt: Float32Array } {
   for (let i = 0; i < gt.length; i++) gt[i] = m.data[4 * i] / 255;
   expect([m.width, m.height]).toEqual([image.width, image.height]);
   return { image, gt };
-}
-
-function iou(pred: Float32Array, gt: Float32Array): number {
-  let inter = 0,
-    uni = 0;
-  for (let i = 0; i < gt.length; i++) {
-    const p = pred[i] > 0.5,
-      g = gt[i] > 0.5;
-    if (p && g) inter++;
-    if (p || g) uni++;
-  }
-  return uni ? inter / uni : 1;
 }
 
 async function makeRunner(ort: OrtModuleLike, sessionOptions?: object): Promise<SmatRunner> {
@@ -69,7 +58,7 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
       expect(result.alpha.length).toBe(image.width * image.height);
       expect(result.hasPrompt).toBe(true);
       expect(result.alpha.every((v) => v >= 0 && v <= 1)).toBe(true);
-      const score = iou(result.alpha, gt);
+      const score = binaryIou(result.alpha, gt);
       console.info(`[core-smat-runner] ${name} ${image.width}x${image.height} box IoU ${score.toFixed(3)}`);
       expect(score).toBeGreaterThan(0.85);
     }

@@ -1,19 +1,19 @@
 // Checks on a matte PNG the sandbox received: agreement with a reference alpha, and straight
 // (not premultiplied) alpha.
 import { applyAlphaAsCutout } from '../../core/composite';
+import { binaryIou } from '../../core/metrics';
 import type { RgbaImage } from '../../core/rgba-image';
+
+/** One channel of an 8-bit RGBA image as values in [0,1]. */
+export function channelPlane(image: RgbaImage, channel: number): Float32Array {
+  const plane = new Float32Array(image.width * image.height);
+  for (let i = 0; i < plane.length; i++) plane[i] = image.data[4 * i + channel] / 255;
+  return plane;
+}
 
 /** IoU of (result alpha > 0.5) against (reference alpha > 0.5); reference in [0,1]. */
 export function iouAgainstAlpha(result: RgbaImage, reference: Float32Array): number {
-  let inter = 0,
-    union = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const a = result.data[4 * i + 3] > 127.5;
-    const b = reference[i] > 0.5;
-    if (a && b) inter++;
-    if (a || b) union++;
-  }
-  return union === 0 ? 1 : inter / union;
+  return binaryIou(channelPlane(result, 3), reference);
 }
 
 /**

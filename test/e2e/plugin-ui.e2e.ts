@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { decodeImage, encodePng } from '../../core/image-codecs';
-import type { RgbaImage } from '../../core/rgba-image';
+import { boxFromMask } from '../../core/prompts-from-mask';
 import type { UiToSandbox } from '../../core/messages';
 import type { BoxPrompt, Prompt } from '../../core/prompt-types';
 import {
@@ -28,7 +28,7 @@ import {
   waitForModel,
   type Session,
 } from './harness';
-import { straightAlphaReport } from './matte-checks';
+import { channelPlane, iouAgainstAlpha, straightAlphaReport } from './matte-checks';
 import type { PluginUiGlobals } from './page-globals';
 import { press, resizeTo, waitForReview } from './panel-actions';
 
@@ -103,36 +103,6 @@ async function waitForUi<T extends UiToSandbox['type']>(
   );
   // The predicate above accepted only a UI message of `type`.
   return got as { t: number; msg: UiMessageOf<T>; png: string | null };
-}
-
-function boundingBox(mask: RgbaImage): BoxPrompt {
-  let x0 = Infinity,
-    y0 = Infinity,
-    x1 = -1,
-    y1 = -1;
-  for (let y = 0; y < mask.height; y++) {
-    for (let x = 0; x < mask.width; x++) {
-      if (mask.data[4 * (y * mask.width + x)] > 127) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
-  }
-  return { kind: 'box', x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
-function iou(result: RgbaImage, mask: RgbaImage): number {
-  let inter = 0,
-    uni = 0;
-  for (let i = 0; i < mask.width * mask.height; i++) {
-    const a = result.data[4 * i + 3] > 127.5;
-    const m = mask.data[4 * i] > 127.5;
-    if (a && m) inter++;
-    if (a || m) uni++;
-  }
-  return uni === 0 ? 1 : inter / uni;
 }
 
 describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () => {
@@ -217,7 +187,8 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
       const bytes = new Uint8Array(readFileSync(photo.image));
       const source = decodeImage(bytes);
       const mask = decodeImage(new Uint8Array(readFileSync(photo.mask)));
-      const box = boundingBox(mask);
+      const box = boxFromMask(channelPlane(mask, 0), mask.width, mask.height);
+      if (!box) throw new Error(`${photo.mask}: the ground-truth mask is empty`);
       await addImage(s.page, photo.name, bytes);
       const { jobId, t } = await sendJob(s.page, 'prompts', [box]);
       await waitForReview(frame);
@@ -230,7 +201,7 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
       expect(applied.msg.output).toBe('cutout');
       const result = decodeImage(Buffer.from(applied.png!, 'base64'));
       expect([result.width, result.height]).toEqual([source.width, source.height]);
-      const score = iou(result, mask);
+      const score = iouAgainstAlpha(result, channelPlane(mask, 0));
       const straight = straightAlphaReport(result, source, decontaminate);
       ious.push(score);
       console.log(
