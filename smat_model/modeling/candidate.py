@@ -95,12 +95,16 @@ class DensePromptEmbedding(nn.Module):
 
 
 class CandidateSimilarity(nn.Module):
-    def __init__(self, dim: int = 256, layers: int = 2, heads: int = 8, mixer_layers: int = 1):
+    def __init__(
+        self, dim: int = 256, layers: int = 2, heads: int = 8, mixer_layers: int = 1, dense_prompt: bool = True
+    ):
         super().__init__()
         self.saliency_query = nn.Parameter(torch.randn(dim) * 0.02)
         self.token_proj = nn.Conv2d(dim, dim, 1)
         self.updates = nn.ModuleList([CrossAttentionUpdate(dim, heads) for _ in range(layers)])
-        self.dense_prompt = DensePromptEmbedding(dim)
+        # Optional because the prompt's coverage added to every token lets the similarity map copy the
+        # prompt's footprint: 100 steps with it took composite 10-point IoU from 0.63 to 0.54 (model card).
+        self.dense_prompt = DensePromptEmbedding(dim) if dense_prompt else None
         self.mixer = nn.ModuleList([JointSelfAttention(dim, heads) for _ in range(mixer_layers)])
         self.sim_key = nn.Conv2d(dim, dim, 1)
         self.sim_query = nn.Linear(dim, dim)
@@ -118,7 +122,8 @@ class CandidateSimilarity(nn.Module):
         cand = cand.unsqueeze(1)
         for layer in self.updates:
             cand = layer(cand, tokens)
-        tokens = tokens + self.dense_prompt(prompt_weights).flatten(2).transpose(1, 2)
+        if self.dense_prompt is not None:
+            tokens = tokens + self.dense_prompt(prompt_weights).flatten(2).transpose(1, 2)
         seq = torch.cat([cand, tokens], 1)
         for layer in self.mixer:
             seq = layer(seq)

@@ -8,10 +8,10 @@ from .prompt_encoding import downsample_prompt
 
 
 class SMatHead(nn.Module):
-    def __init__(self, feat_dim: int = 256, mixer_layers: int = 1):
+    def __init__(self, feat_dim: int = 256, mixer_layers: int = 1, dense_prompt: bool = True, detail_prompt=True):
         super().__init__()
-        self.candidate = CandidateSimilarity(feat_dim, mixer_layers=mixer_layers)
-        self.decoder = SimilarityGuidedDecoder(feat_dim)
+        self.candidate = CandidateSimilarity(feat_dim, mixer_layers=mixer_layers, dense_prompt=dense_prompt)
+        self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt)
 
     def forward(self, features, image, prompt_mask, has_prompt):
         weights = downsample_prompt(prompt_mask, features.shape[-2:])

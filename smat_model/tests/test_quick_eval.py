@@ -7,7 +7,7 @@ import json
 from smat_model.data import make_val_composites
 from smat_model.export.recover_from_onnx import recover_head
 from smat_model.modeling.build import build_encoder
-from smat_model.modeling.smat import SMat, SMatHead
+from smat_model.modeling.smat import SMat
 from smat_model.paths import MODELS_DIR
 from smat_model.training.quick_eval import evaluate_and_log
 
@@ -15,8 +15,8 @@ from smat_model.training.quick_eval import evaluate_and_log
 def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
     composites = tmp_path / "composites"
     make_val_composites.main(["--data", data_root, "--out", str(composites), "--count", "2"])
-    head = SMatHead()
-    head.load_state_dict(recover_head(f"{MODELS_DIR}/smat-head.onnx")[1], strict=False)
+    head, state = recover_head(f"{MODELS_DIR}/smat-head.onnx")
+    head.load_state_dict(state, strict=False)
     model = SMat(build_encoder(), head)
     args = argparse.Namespace(data=data_root, size=128, eval_limit=4, composites=str(composites), run=str(tmp_path))
     score, scores = evaluate_and_log(model, args, step=7, samples_seen=28)

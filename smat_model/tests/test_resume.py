@@ -9,6 +9,8 @@ from smat_model.data.data_root import DataRoot
 from smat_model.data.sample_factory import SampleFactory
 from smat_model.export.onnx_runner import run_onnx
 from smat_model.export.recover_from_onnx import recover_head
+from smat_model.modeling.build import head_layout
+from smat_model.modeling.decoder import without_detail_prompt
 from smat_model.modeling.smat import SMatHead
 from smat_model.training.feature_cache import SHARD, CachedPool, build_shard, shard_path
 
@@ -57,6 +59,37 @@ def test_a_new_token_mixer_starts_as_the_identity():
         a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
         a1, s1 = mixed(feats, image, mask, torch.tensor([1.0]))
     assert torch.allclose(a0, a1, atol=1e-6) and torch.allclose(s0, s1, atol=1e-6)
+
+
+def test_a_saved_head_names_the_layout_that_loads_it_strictly():
+    for layout in (
+        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False},
+        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True},
+    ):
+        state = SMatHead(**layout).state_dict()
+        assert head_layout(state) == layout
+        SMatHead(**head_layout(state)).load_state_dict(state)  # strict: no key missing or left over
+
+
+def test_dropping_the_detail_prompt_keeps_everything_the_decoder_read_from_the_image():
+    torch.manual_seed(0)
+    with_prompt = SMatHead(mixer_layers=0, dense_prompt=False).eval()
+    for p in with_prompt.parameters():  # trained-looking weights, not the zero-initialised last layer
+        p.data.normal_(0, 0.05)
+    without = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False).eval()
+    without.load_state_dict(without_detail_prompt(with_prompt.state_dict()))
+    feats, image, mask = _inputs(128)
+    with torch.no_grad():
+        # The full-resolution mask is the only input dropped: fed the same coverage (through
+        # has_prompt = 0 and an empty mask) the two heads agree exactly.
+        empty = torch.zeros_like(mask)
+        a0, _ = with_prompt(feats, image, empty, torch.tensor([0.0]))
+        a1, _ = without(feats, image, empty, torch.tensor([0.0]))
+        assert torch.allclose(a0, a1, atol=1e-6)
+        # With a prompt, only the decoder's full-resolution reading of it differs.
+        b0, s0 = with_prompt(feats, image, mask, torch.tensor([1.0]))
+        b1, s1 = without(feats, image, mask, torch.tensor([1.0]))
+        assert torch.equal(s0, s1) and not torch.allclose(b0, b1)
 
 
 def test_cache_shards_are_rebuilt_identically_from_their_seed(tmp_path, data_root, encoder):

@@ -3,7 +3,7 @@ where it stopped instead of starting again."""
 import numpy as np
 import torch
 
-from smat_model.modeling.build import build_encoder
+from smat_model.modeling.build import build_encoder, head_layout
 from smat_model.training import train_cached
 from smat_model.training.feature_cache import main as build_cache
 
@@ -34,10 +34,13 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     build_cache(["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "25"])
     first = _run(tmp_path, data_root, steps=1)
     # A new run starts from the shipped model (or its committed state), not from zero.
-    shipped_step = train_cached.starting_state(
+    shipped = train_cached.starting_state(
         train_cached.parse_args(["--run", str(tmp_path / "none")]), str(tmp_path / "none" / "last.pt")
-    )[1]["step"]
-    assert shipped_step > 0 and first["step"] == shipped_step + 1 and first["samples_seen"] > 0
+    )[1]
+    shipped_step = shipped["step"]
+    assert shipped_step > 0 and first["step"] == shipped_step + 1 and first["samples_seen"] > shipped["samples_seen"]
+    # ... in the layout it was trained in: no layer is added unless asked for.
+    assert head_layout(first["head"]) == head_layout(shipped["head"])
     second = _run(tmp_path, data_root, steps=1)
     assert second["step"] == shipped_step + 2
     assert second["samples_seen"] > first["samples_seen"]
@@ -47,3 +50,19 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     assert any(not torch.equal(tuned[k], frozen[k]) for k in tuned), "the tail did not move"
     assert any(not torch.equal(second["head"][k], first["head"][k]) for k in second["head"])
     assert np.isfinite([second["best"]]).all()
+
+
+def test_redrawn_prompts_touch_only_the_target_and_keep_the_first_variant():
+    size = 64
+    alpha = torch.zeros(3, size, size)
+    alpha[:, 20:40, 10:30] = 1.0
+    masks, has = torch.zeros(3, 2, size, size), torch.zeros(3, 2)
+    train_cached.redraw_last_prompt(np.random.default_rng(0), alpha, masks, has, (0.0, 1.0, 0.0))
+    assert torch.all(masks[:, 0] == 0) and torch.all(has[:, 0] == 0)  # the automatic variant stays unprompted
+    assert torch.all(has[:, 1] == 1) and torch.all(masks[:, 1].sum((1, 2)) > 0)
+    # Points are clicks inside the target: every disc's centre is, so nothing lies far outside it.
+    outside = masks[:, 1] * (1 - torch.nn.functional.max_pool2d(alpha[:, None], 5, 1, 2)[:, 0])
+    assert outside.sum() == 0
+    again_masks, again_has = torch.zeros(3, 2, size, size), torch.zeros(3, 2)
+    train_cached.redraw_last_prompt(np.random.default_rng(0), alpha, again_masks, again_has, (0.0, 1.0, 0.0))
+    assert torch.equal(masks, again_masks)  # seeded: a resumed run draws the same prompts

@@ -15,7 +15,7 @@ import torch
 
 from ..data.data_root import DataRoot
 from ..data.sample_factory import SampleFactory
-from ..modeling.build import build_encoder
+from ..modeling.build import build_encoder, head_layout
 from ..modeling.smat import SMat, SMatHead
 from .losses import smat_loss
 from .training_loop import TrainingLoop, lr_at, prepare_run, training_argument_parser
@@ -110,10 +110,19 @@ def head_only_loss(args, model, factory, rng):
     return loss_at
 
 
+def head_for(args) -> SMatHead:
+    """A head in the layout of the state the run starts from (resumed or given), else the default."""
+    last = os.path.join(args.run, "last.pt")
+    source = last if os.path.exists(last) else args.init_head_from
+    if source:
+        return SMatHead(**head_layout(torch.load(source, map_location="cpu")["head"]))
+    return SMatHead()
+
+
 def main(argv=None):
     args = prepare_run(parse_args(argv))
     factory = SampleFactory(DataRoot(args.data), args.size)
-    model = SMat(build_encoder(), SMatHead())
+    model = SMat(build_encoder(), head_for(args))
     opt = torch.optim.AdamW(model.head.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best, samples_seen = starting_point(args, model, opt)
     rng = np.random.default_rng(args.seed + step)

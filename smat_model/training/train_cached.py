@@ -3,7 +3,8 @@
     python3 -m smat_model.training.train_cached --data ../shared/data --cache runs/cache512 --run runs/tail512
 
 The frozen trunk's output comes from the cache (smat_model.training.feature_cache), so a step runs
-only the tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quick ECSSD score.
+only the tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quick score (ECSSD photos and
+held-out composites, `quick_eval.py`).
 A new run never starts from zero: it starts from the committed fp32 state of the shipped model
 (models/checkpoint/), or, where that is missing, from the weights recovered from the shipped head graph.
 """
@@ -14,9 +15,12 @@ import time
 import numpy as np
 import torch
 
+from ..data.prompt_simulation import random_prompt
 from ..export.recover_from_onnx import recover_head
-from ..modeling.build import build_encoder
+from ..modeling.build import build_encoder, head_layout
+from ..modeling.decoder import without_detail_prompt
 from ..modeling.smat import SMat, SMatHead
+from ..modeling.prompt_encoding import rasterize_prompts
 from ..paths import MODELS_DIR
 from .feature_cache import CachedPool
 from .losses import smat_loss
@@ -38,6 +42,27 @@ def parse_args(argv=None):
     # for hundreds of steps (model card, 2026-11-29 ablations); 3e-5 held the shipped score.
     p.add_argument("--lr", type=float, default=3e-5)
     p.add_argument("--tail-lr", type=float, default=3e-6)
+    p.add_argument(
+        "--prompt-mix",
+        type=lambda text: tuple(float(v) for v in text.split(",")),
+        default=None,
+        metavar="BOX,POINTS,SCRIBBLE",
+        help="re-draw each sample's random prompt at every use, with these probabilities (default: the cached one)",
+    )
+    # The head's layout defaults to that of the state it starts from, so resuming never grows layers.
+    p.add_argument("--mixer-layers", type=int, default=None, help="self-attention layers over [candidate; tokens]")
+    p.add_argument(
+        "--dense-prompt",
+        choices=("on", "off"),
+        default=None,
+        help="add the prompt's per-cell coverage to the image tokens (off: composite points IoU fell with it)",
+    )
+    p.add_argument(
+        "--detail-prompt",
+        choices=("on", "off"),
+        default=None,
+        help="the decoder's full-resolution detail also reads the prompt mask (on in heads before 2026-11-30)",
+    )
     return p.parse_args(argv)
 
 
@@ -62,13 +87,25 @@ def starting_state(args, last: str):
     }
 
 
-def model_and_optimiser(args):
+def head_options(args, state) -> dict:
+    """The starting state's head layout, changed where the command line asks."""
+    layout = head_layout(state["head"])
+    if args.mixer_layers is not None:
+        layout["mixer_layers"] = args.mixer_layers
+    if args.dense_prompt is not None:
+        layout["dense_prompt"] = args.dense_prompt == "on"
+    if args.detail_prompt is not None:
+        layout["detail_prompt"] = args.detail_prompt == "on"
+    return layout
+
+
+def model_and_optimiser(args, layout: dict):
     """The model with its encoder tail unfrozen, and AdamW over the head and (slower) the tail."""
     encoder = build_encoder()
     tail_params = [p for m in encoder.tail_modules() for p in m.parameters()]
     for p in tail_params:
         p.requires_grad_(True)
-    model = SMat(encoder, SMatHead())
+    model = SMat(encoder, SMatHead(**layout))
     opt = torch.optim.AdamW(
         [
             {"params": list(model.head.parameters()), "base": args.lr},
@@ -80,11 +117,13 @@ def model_and_optimiser(args):
     return model, opt, tail_params
 
 
-def restore(args, model, opt):
+def restore(args, model, opt, start: str, state: dict):
     """Load the starting state into the model (and, on resume, the optimiser): (step, best, samples seen)."""
     last = os.path.join(args.run, "last.pt")
-    start, state = starting_state(args, last)
-    missing, unexpected = model.head.load_state_dict(state["head"], strict=False)
+    head_state = state["head"]
+    if head_layout(head_state)["detail_prompt"] and not model.head.decoder.detail_prompt:
+        head_state = without_detail_prompt(head_state)
+    missing, unexpected = model.head.load_state_dict(head_state, strict=False)
     if unexpected:
         raise ValueError(f"{start} has head weights this head lacks: {unexpected}")
     if "encoder_tail" in state:
@@ -107,11 +146,24 @@ def wait_for_pool(folder: str) -> CachedPool:
     return pool
 
 
+def redraw_last_prompt(rng, alpha, masks, has, mix):
+    """Replaces each sample's last prompt variant (the random one; the first is the automatic
+    sample's empty prompt or a duplicated target's box) with a fresh draw on the same target, in
+    place, so a pool sample seen again brings a new prompt, in the proportions `mix`."""
+    for i in range(len(alpha)):
+        m, touched = rasterize_prompts(random_prompt(rng, alpha[i].numpy(), mix), 1.0, alpha.shape[-1])
+        if touched:
+            masks[i, -1] = torch.from_numpy(m)
+            has[i, -1] = 1.0
+
+
 def cached_loss(args, model, pool, rng):
     """`loss_at(step)` for TrainingLoop: cached trunk outputs through the tail, then the head."""
 
     def loss_at(step):
         image, trunk, alpha, masks, has = pool.batch(rng, args.images_per_step)
+        if args.prompt_mix:
+            redraw_last_prompt(rng, alpha, masks, has, args.prompt_mix)
         # Every cached image carries k prompt variants: the tail runs once per image, the head k times.
         index = torch.arange(len(image)).repeat_interleave(masks.shape[1])
         if step % 20 == 0:
@@ -126,8 +178,9 @@ def cached_loss(args, model, pool, rng):
 
 def main(argv=None):
     args = prepare_run(parse_args(argv))
-    model, opt, tail_params = model_and_optimiser(args)
-    step, best, samples_seen = restore(args, model, opt)
+    start, state = starting_state(args, os.path.join(args.run, "last.pt"))
+    model, opt, tail_params = model_and_optimiser(args, head_options(args, state))
+    step, best, samples_seen = restore(args, model, opt, start, state)
     pool = wait_for_pool(args.cache)
     rng = np.random.default_rng(args.seed + step)
     loop = TrainingLoop(
