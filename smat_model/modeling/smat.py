@@ -8,7 +8,9 @@ from .prompt_encoding import downsample_prompt
 
 
 class SMatHead(nn.Module):
-    def __init__(self, feat_dim: int = 256, mixer_layers: int = 1, dense_prompt: bool = True, detail_prompt=True):
+    def __init__(
+        self, feat_dim: int = 256, mixer_layers: int = 1, dense_prompt: bool = True, detail_prompt: bool = True
+    ):
         super().__init__()
         self.candidate = CandidateSimilarity(feat_dim, mixer_layers=mixer_layers, dense_prompt=dense_prompt)
         self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt)

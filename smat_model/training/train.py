@@ -15,7 +15,7 @@ import torch
 
 from ..data.data_root import DataRoot
 from ..data.sample_factory import SampleFactory
-from ..modeling.build import build_encoder, head_layout
+from ..modeling.build import build_encoder, head_in_layout_of
 from ..modeling.smat import SMat, SMatHead
 from .losses import smat_loss
 from .training_loop import TrainingLoop, lr_at, prepare_run, training_argument_parser
@@ -114,9 +114,7 @@ def head_for(args) -> SMatHead:
     """A head in the layout of the state the run starts from (resumed or given), else the default."""
     last = os.path.join(args.run, "last.pt")
     source = last if os.path.exists(last) else args.init_head_from
-    if source:
-        return SMatHead(**head_layout(torch.load(source, map_location="cpu")["head"]))
-    return SMatHead()
+    return head_in_layout_of(torch.load(source, map_location="cpu")["head"] if source else None)
 
 
 def main(argv=None):
