@@ -62,7 +62,10 @@ async function ourAlphas(
   const files = ours.found[0];
   const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
   try {
-    return { alphas: await modelAlphas(runner, items, dir, modelTag([files.encoder, files.head]), opts.log) };
+    // The post-processing shapes the alpha as much as the graphs do, so it is part of the cache's name.
+    const postProcessing = path.join(REPO_ROOT, 'core', 'guided-upsample.ts');
+    const tag = modelTag([files.encoder, files.head, postProcessing]);
+    return { alphas: await modelAlphas(runner, items, dir, tag, opts.log) };
   } finally {
     await runner.release();
   }

@@ -1,7 +1,11 @@
 // Post-processing: the model's alpha lives at S x S; the source can be many times larger. Plain
 // bilinear upsampling smears edges over scale-factor pixels. A fast guided filter (He & Sun 2015)
-// fits alpha ~ a*I + b locally at low resolution against the grey image I, then applies the
-// upsampled (a, b) to the full-resolution grey, so edges snap to the image's own edges.
+// fits alpha ~ a.RGB + b locally at low resolution, then applies the upsampled (a, b) to the
+// full-resolution colours, so edges snap to the image's own edges. The colour guide (not grey)
+// separates subject from background where their brightness is alike, and the window reaches past
+// the model's 16-pixel patches. Against radius 2 in grey, on the same model's full validation:
+// every IoU up (box 0.786 -> 0.800 on ECSSD, 0.708 -> 0.726 on composites), Grad down 11-15%,
+// soft-band SAD down 3-5%, ECSSD MAE up ~0.0016 (model card, 2026-11-30).
 import type { RgbaImage } from './rgba-image';
 import { axisWeights, resamplePlanes } from './resample';
 import { boxMean } from './box-filter';
@@ -10,11 +14,11 @@ import { clamp01 } from './clamp01';
 export interface GuidedUpsampleOptions {
   /** Window radius in low-resolution (model) pixels. */
   radius?: number;
-  /** Regulariser on grey variance (grey in [0,1]); larger = closer to plain bilinear. */
+  /** Regulariser on colour covariance (RGB in [0,1]); larger = closer to plain bilinear. */
   eps?: number;
 }
 
-export const DEFAULT_GUIDED_RADIUS = 2;
+export const DEFAULT_GUIDED_RADIUS = 8;
 export const DEFAULT_GUIDED_EPS = 1e-3;
 
 /**
@@ -47,82 +51,140 @@ export function guidedResize(
   // Small sources were enlarged for the model; fit (a, b) at the source size then, not above it.
   const lw = Math.min(alphaWidth, width);
   const lh = Math.min(alphaHeight, height);
-  const pLow = resamplePlanes(alpha, alphaWidth, alphaHeight, lw, lh);
-  // Grey is linear in RGB, so resampling RGB then taking grey avoids a full-resolution grey plane.
+  const p = Float64Array.from(resamplePlanes(alpha, alphaWidth, alphaHeight, lw, lh));
   const rgbLow = resamplePlanes(image.data, width, height, lw, lh, 3, 4);
-  const iLow = new Float32Array(lw * lh);
-  for (let k = 0; k < iLow.length; k++)
-    iLow[k] = (0.299 * rgbLow[3 * k] + 0.587 * rgbLow[3 * k + 1] + 0.114 * rgbLow[3 * k + 2]) / 255;
+  const coefficients = fitColourCoefficients(rgbLow, p, lw, lh, radius, eps);
+  return applyCoefficients(coefficients, lw, lh, image);
+}
 
-  const n = lw * lh;
-  const I = Float64Array.from(iLow);
-  const p = Float64Array.from(pLow);
-  const Ip = new Float64Array(n);
-  const II = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    Ip[k] = I[k] * p[k];
-    II[k] = I[k] * I[k];
-  }
-  const meanI = boxMean(I, lw, lh, radius);
-  const meanP = boxMean(p, lw, lh, radius);
-  const meanIp = boxMean(Ip, lw, lh, radius);
-  const meanII = boxMean(II, lw, lh, radius);
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const varI = Math.max(0, meanII[k] - meanI[k] * meanI[k]);
-    const cov = meanIp[k] - meanI[k] * meanP[k];
-    a[k] = cov / (varI + eps);
-    b[k] = meanP[k] - a[k] * meanI[k];
-  }
-  const meanA = Float32Array.from(boxMean(a, lw, lh, radius));
-  const meanB = Float32Array.from(boxMean(b, lw, lh, radius));
+/** Per-pixel (aR, aG, aB, b), window-averaged: alpha ~ aR*R + aG*G + aB*B + b with RGB in [0,1]. */
+type Coefficients = [Float32Array, Float32Array, Float32Array, Float32Array];
 
-  return applyCoefficients(meanA, meanB, lw, lh, image);
+function fitColourCoefficients(
+  rgb: Float32Array,
+  p: Float64Array,
+  w: number,
+  h: number,
+  radius: number,
+  eps: number,
+): Coefficients {
+  const n = w * h;
+  const channel = (c: number) => {
+    const plane = new Float64Array(n);
+    for (let k = 0; k < n; k++) plane[k] = rgb[3 * k + c] / 255;
+    return plane;
+  };
+  const I = [channel(0), channel(1), channel(2)];
+  const product = (x: Float64Array, y: Float64Array) => {
+    const plane = new Float64Array(n);
+    for (let k = 0; k < n; k++) plane[k] = x[k] * y[k];
+    return boxMean(plane, w, h, radius);
+  };
+  const mean = I.map((plane) => boxMean(plane, w, h, radius));
+  const meanP = boxMean(p, w, h, radius);
+  const meanIp = I.map((plane) => product(plane, p));
+  // Second moments of the colours, upper triangle: RR, RG, RB, GG, GB, BB.
+  const [mRR, mRG, mRB, mGG, mGB, mBB] = [
+    [0, 0],
+    [0, 1],
+    [0, 2],
+    [1, 1],
+    [1, 2],
+    [2, 2],
+  ].map(([i, j]) => product(I[i], I[j]));
+  const [meanR, meanG, meanB] = mean;
+  const [meanRp, meanGp, meanBp] = meanIp;
+  const aR = new Float64Array(n),
+    aG = new Float64Array(n),
+    aB = new Float64Array(n),
+    b = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const mr = meanR[k],
+      mg = meanG[k],
+      mb = meanB[k];
+    // Colour covariance + eps*I (symmetric, positive definite) and the colour-alpha covariance.
+    const srr = mRR[k] - mr * mr + eps,
+      srg = mRG[k] - mr * mg,
+      srb = mRB[k] - mr * mb,
+      sgg = mGG[k] - mg * mg + eps,
+      sgb = mGB[k] - mg * mb,
+      sbb = mBB[k] - mb * mb + eps;
+    const cr = meanRp[k] - mr * meanP[k],
+      cg = meanGp[k] - mg * meanP[k],
+      cb = meanBp[k] - mb * meanP[k];
+    // Inverse by cofactors.
+    const i00 = sgg * sbb - sgb * sgb,
+      i01 = srb * sgb - srg * sbb,
+      i02 = srg * sgb - srb * sgg,
+      i11 = srr * sbb - srb * srb,
+      i12 = srb * srg - srr * sgb,
+      i22 = srr * sgg - srg * srg;
+    const det = srr * i00 + srg * i01 + srb * i02;
+    const ar = (i00 * cr + i01 * cg + i02 * cb) / det,
+      ag = (i01 * cr + i11 * cg + i12 * cb) / det,
+      ab = (i02 * cr + i12 * cg + i22 * cb) / det;
+    aR[k] = ar;
+    aG[k] = ag;
+    aB[k] = ab;
+    b[k] = meanP[k] - ar * mr - ag * mg - ab * mb;
+  }
+  const averaged = (plane: Float64Array) => Float32Array.from(boxMean(plane, w, h, radius));
+  return [averaged(aR), averaged(aG), averaged(aB), averaged(b)];
 }
 
 /**
- * q = a*I + b with (a, b) upsampled bilinearly. Done row by row from horizontally upsampled
- * low-res rows so no full-resolution a/b planes exist: a 4096^2 source would need 128 MB for them,
- * too much for the plugin iframe.
+ * q = a.RGB + b with (a, b) upsampled bilinearly. Done row by row from horizontally upsampled
+ * low-res rows so no full-resolution coefficient planes exist: a 4096^2 source would need 256 MB
+ * for them, too much for the plugin iframe.
  */
-function applyCoefficients(a: Float32Array, b: Float32Array, lw: number, lh: number, image: RgbaImage): Float32Array {
+function applyCoefficients(coefficients: Coefficients, lw: number, lh: number, image: RgbaImage): Float32Array {
   const { width, height, data } = image;
   const hx = axisWeights(lw, width);
-  const rowsA = new Float32Array(lh * width);
-  const rowsB = new Float32Array(lh * width);
+  const rows = coefficients.map(() => new Float32Array(lh * width));
   for (let y = 0; y < lh; y++) {
     for (let x = 0; x < width; x++) {
-      let accA = 0,
-        accB = 0;
-      for (let k = hx.start[x]; k < hx.start[x + 1]; k++) {
-        accA += a[y * lw + hx.index[k]] * hx.weight[k];
-        accB += b[y * lw + hx.index[k]] * hx.weight[k];
+      for (let c = 0; c < 4; c++) {
+        const plane = coefficients[c];
+        let acc = 0;
+        for (let k = hx.start[x]; k < hx.start[x + 1]; k++) acc += plane[y * lw + hx.index[k]] * hx.weight[k];
+        rows[c][y * width + x] = acc;
       }
-      rowsA[y * width + x] = accA;
-      rowsB[y * width + x] = accB;
     }
   }
   const vy = axisWeights(lh, height);
   const out = new Float32Array(width * height);
+  const [rowsR, rowsG, rowsB, rowsOffset] = rows;
   for (let y = 0; y < height; y++) {
     const k0 = vy.start[y],
       k1 = vy.start[y + 1];
     for (let x = 0; x < width; x++) {
-      let accA = 0,
-        accB = 0;
+      let aR = 0,
+        aG = 0,
+        aB = 0,
+        offset = 0;
       for (let k = k0; k < k1; k++) {
         const r = vy.index[k] * width + x;
-        accA += rowsA[r] * vy.weight[k];
-        accB += rowsB[r] * vy.weight[k];
+        const weight = vy.weight[k];
+        aR += rowsR[r] * weight;
+        aG += rowsG[r] * weight;
+        aB += rowsB[r] * weight;
+        offset += rowsOffset[r] * weight;
       }
       const p = 4 * (y * width + x);
-      const grey = (0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2]) / 255;
-      const q = accA * grey + accB;
-      out[y * width + x] = clamp01(q);
+      out[y * width + x] = snapNearCertain((aR * data[p] + aG * data[p + 1] + aB * data[p + 2]) / 255 + offset);
     }
   }
   return out;
+}
+
+const NEAR_CERTAIN = 0.1;
+
+/** Clamped to [0,1], and within NEAR_CERTAIN of 0 or 1 made exact: the colour fit leaves a faint
+ * veil of alpha over background that merely resembles the subject, which no designer wants kept. */
+function snapNearCertain(q: number): number {
+  if (q < NEAR_CERTAIN) return 0;
+  if (q > 1 - NEAR_CERTAIN) return 1;
+  return q;
 }
 
 /** Plain bilinear for comparison and for callers without a guide. */

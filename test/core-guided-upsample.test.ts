@@ -95,4 +95,23 @@ describe('guidedUpsample', () => {
     expect(out.length).toBe(200);
     for (const v of out) expect(v).toBeCloseTo(0.25, 3);
   });
+
+  it('finds an edge between colours of equal brightness', () => {
+    // Red (grey 76.2) on green (grey 76.3): a grey guide sees a flat image here.
+    const data = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) data.set(x >= EDGE ? [255, 0, 0, 255] : [0, 130, 0, 255], 4 * (y * W + x));
+    const alpha = guidedUpsample(modelAlpha(1), S, S, S / 2, { width: W, height: H, data });
+    const row = alpha.subarray(200 * W, 201 * W);
+    expect(row.findIndex((v) => v > 0.9) - row.findIndex((v) => v > 0.1)).toBeLessThanOrEqual(2);
+    expect(meanAbsError(alpha)).toBeLessThan(0.5 * meanAbsError(bilinearUpsample(modelAlpha(1), S, S, S / 2, W, H)));
+  });
+
+  it('leaves no faint veil: near-certain alpha becomes exactly 0 or 1', () => {
+    const faint = new Float32Array(S * S).fill(0.03);
+    const flat: RgbaImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(90) };
+    expect(guidedUpsample(faint, S, S, S, flat).every((v) => v === 0)).toBe(true);
+    expect(guidedUpsample(faint.fill(0.97), S, S, S, flat).every((v) => v === 1)).toBe(true);
+    expect(guidedUpsample(faint.fill(0.5), S, S, S, flat).every((v) => Math.abs(v - 0.5) < 1e-3)).toBe(true);
+  });
 });

@@ -94,9 +94,51 @@ class DensePromptEmbedding(nn.Module):
         return self.embed(prompt_weights)
 
 
+class PromptAffinity(nn.Module):
+    """How closely each image token resembles the closest prompted token (a soft maximum of cosine
+    similarity over the prompt's cells), added to the similarity logit with a weight set by how
+    much of the image the prompt covers.
+
+    One averaged candidate matches none of the parts ten clicks land on (face, shirt, trousers),
+    so clicked objects came out under-segmented with high precision; a token like any clicked
+    token is likely the object. A box covers background too, so the weight depends on coverage
+    (learned), and starts at zero so a head trained without this term loads unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.temperature = nn.Parameter(torch.tensor(10.0))
+        self.weight_from_coverage = nn.Linear(1, 2)  # -> (scale, offset) of the added logit
+        nn.init.zeros_(self.weight_from_coverage.weight)
+        nn.init.zeros_(self.weight_from_coverage.bias)
+
+    def forward(self, unit_keys, prompt_weights, has_prompt):
+        # unit_keys [B,C,h,w] L2-normalised over C; prompt_weights [B,1,h,w] in [0, 1]
+        b, c, h, w = unit_keys.shape
+        keys = unit_keys.flatten(2)
+        scaled = self.temperature * (keys.transpose(1, 2) @ keys)  # [B, N, N]
+        weights = prompt_weights.flatten(2)  # [B, 1, N]
+        # log(0) would be -inf; -69 (log 1e-30) drops unprompted cells at any sane temperature.
+        scaled = scaled + torch.log(weights.clamp_min(1e-30))
+        # logsumexp written out: ReduceLogSumExp is missing from some onnxruntime-web backends.
+        peak = scaled.amax(dim=2, keepdim=True).detach()
+        soft_max = (peak + torch.log(torch.exp(scaled - peak).sum(dim=2, keepdim=True))).squeeze(2)
+        total = weights.sum(dim=2).clamp_min(1e-6)  # [B, 1]
+        affinity = (soft_max - torch.log(total)) / self.temperature  # ~ cosine to the closest prompted cell
+        coverage = torch.log(total / (h * w))
+        scale, offset = self.weight_from_coverage(coverage).unbind(1)
+        added = scale.view(b, 1) * affinity + offset.view(b, 1)
+        return (has_prompt.view(b, 1) * added).view(b, 1, h, w)
+
+
 class CandidateSimilarity(nn.Module):
     def __init__(
-        self, dim: int = 256, layers: int = 2, heads: int = 8, mixer_layers: int = 1, dense_prompt: bool = True
+        self,
+        dim: int = 256,
+        layers: int = 2,
+        heads: int = 8,
+        mixer_layers: int = 1,
+        dense_prompt: bool = True,
+        prompt_affinity: bool = False,
     ):
         super().__init__()
         self.saliency_query = nn.Parameter(torch.randn(dim) * 0.02)
@@ -111,6 +153,7 @@ class CandidateSimilarity(nn.Module):
         # cosine in [-1, 1] -> logit; a learned temperature keeps the map soft but separable.
         self.sim_scale = nn.Parameter(torch.tensor(10.0))
         self.sim_bias = nn.Parameter(torch.tensor(0.0))
+        self.prompt_affinity = PromptAffinity() if prompt_affinity else None
 
     def forward(self, features, prompt_weights, has_prompt):
         b, c, h, w = features.shape
@@ -133,4 +176,6 @@ class CandidateSimilarity(nn.Module):
         query = F.normalize(self.sim_query(cand.squeeze(1)), dim=1)
         cosine = (key * query.view(b, c, 1, 1)).sum(1, keepdim=True)
         logit = self.sim_scale * cosine + self.sim_bias
+        if self.prompt_affinity is not None:
+            logit = logit + self.prompt_affinity(key, prompt_weights, has_prompt)
         return torch.sigmoid(logit), logit

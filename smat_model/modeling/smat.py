@@ -9,10 +9,17 @@ from .prompt_encoding import downsample_prompt
 
 class SMatHead(nn.Module):
     def __init__(
-        self, feat_dim: int = 256, mixer_layers: int = 1, dense_prompt: bool = True, detail_prompt: bool = True
+        self,
+        feat_dim: int = 256,
+        mixer_layers: int = 1,
+        dense_prompt: bool = True,
+        detail_prompt: bool = True,
+        prompt_affinity: bool = False,
     ):
         super().__init__()
-        self.candidate = CandidateSimilarity(feat_dim, mixer_layers=mixer_layers, dense_prompt=dense_prompt)
+        self.candidate = CandidateSimilarity(
+            feat_dim, mixer_layers=mixer_layers, dense_prompt=dense_prompt, prompt_affinity=prompt_affinity
+        )
         self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt)
 
     def forward(self, features, image, prompt_mask, has_prompt):

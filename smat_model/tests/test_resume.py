@@ -10,6 +10,7 @@ from smat_model.data.sample_factory import SampleFactory
 from smat_model.export.onnx_runner import run_onnx
 from smat_model.export.recover_from_onnx import recover_head
 from smat_model.modeling.build import head_layout
+from smat_model.modeling.candidate import PromptAffinity
 from smat_model.modeling.decoder import without_detail_prompt
 from smat_model.modeling.smat import SMatHead
 from smat_model.training.feature_cache import SHARD, CachedPool, build_shard, shard_path
@@ -61,10 +62,40 @@ def test_a_new_token_mixer_starts_as_the_identity():
     assert torch.allclose(a0, a1, atol=1e-6) and torch.allclose(s0, s1, atol=1e-6)
 
 
+def test_a_new_prompt_affinity_starts_with_no_effect():
+    torch.manual_seed(0)
+    plain = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False).eval()
+    grown = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False, prompt_affinity=True).eval()
+    missing, unexpected = grown.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and missing and all("prompt_affinity" in k for k in missing)
+    feats, image, mask = _inputs(128)
+    with torch.no_grad():
+        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
+        a1, s1 = grown(feats, image, mask, torch.tensor([1.0]))
+    assert torch.equal(a0, a1) and torch.equal(s0, s1)
+
+
+def test_prompt_affinity_scores_each_token_by_the_closest_prompted_token():
+    torch.manual_seed(0)
+    affinity = PromptAffinity()
+    affinity.weight_from_coverage.bias.data[:] = torch.tensor([1.0, 0.0])  # added logit = affinity
+    keys = torch.nn.functional.normalize(torch.randn(2, 16, 4, 4), dim=1)
+    keys[:, :, 3, 3] = keys[:, :, 0, 0]  # an unprompted token that looks exactly like a clicked one
+    weights = torch.zeros(2, 1, 4, 4)
+    weights[:, :, 0, 0] = 0.5  # two clicks of different looks
+    weights[:, :, 2, 1] = 0.5
+    added = affinity(keys, weights, torch.tensor([1.0, 0.0]))
+    clicked_look = added[0, 0, 3, 3].item()
+    unrelated = torch.cat([added[0, 0, 1, 1:3], added[0, 0, 0, 2:]])
+    assert clicked_look > 0.9 and (unrelated < 0.6).all()
+    assert torch.equal(added[1], torch.zeros_like(added[1]))  # no prompt: nothing added
+
+
 def test_a_saved_head_names_the_layout_that_loads_it_strictly():
     for layout in (
-        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False},
-        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True},
+        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": False},
+        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True, "prompt_affinity": False},
+        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True},
     ):
         state = SMatHead(**layout).state_dict()
         assert head_layout(state) == layout

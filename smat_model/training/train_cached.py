@@ -63,6 +63,15 @@ def parse_args(argv=None):
         default=None,
         help="the decoder's full-resolution detail also reads the prompt mask (on in heads before 2026-11-30)",
     )
+    p.add_argument(
+        "--prompt-affinity",
+        choices=("on", "off"),
+        default=None,
+        help="add each token's likeness to the closest prompted token to the similarity logit",
+    )
+    # Its four scalars start at zero and must reach logit scale (~5) within a short run; at the
+    # head's rate AdamW would move them by ~0.02 per thousand steps.
+    p.add_argument("--affinity-lr", type=float, default=1e-2)
     return p.parse_args(argv)
 
 
@@ -96,6 +105,8 @@ def head_options(args, state) -> dict:
         layout["dense_prompt"] = args.dense_prompt == "on"
     if args.detail_prompt is not None:
         layout["detail_prompt"] = args.detail_prompt == "on"
+    if args.prompt_affinity is not None:
+        layout["prompt_affinity"] = args.prompt_affinity == "on"
     return layout
 
 
@@ -106,14 +117,15 @@ def model_and_optimiser(args, layout: dict):
     for p in tail_params:
         p.requires_grad_(True)
     model = SMat(encoder, SMatHead(**layout))
-    opt = torch.optim.AdamW(
-        [
-            {"params": list(model.head.parameters()), "base": args.lr},
-            {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
-        ],
-        lr=args.lr,
-        weight_decay=1e-4,
-    )
+    affinity = model.head.candidate.prompt_affinity
+    affinity_params = set(affinity.parameters()) if affinity is not None else set()
+    groups = [
+        {"params": [p for p in model.head.parameters() if p not in affinity_params], "base": args.lr},
+        {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
+    ]
+    if affinity_params:
+        groups.append({"params": list(affinity.parameters()), "base": args.affinity_lr, "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
     return model, opt, tail_params
 
 
