@@ -113,7 +113,7 @@ class PromptAffinity(nn.Module):
 
     def forward(self, unit_keys, prompt_weights, has_prompt):
         # unit_keys [B,C,h,w] L2-normalised over C; prompt_weights [B,1,h,w] in [0, 1]
-        b, c, h, w = unit_keys.shape
+        b, _, h, w = unit_keys.shape
         keys = unit_keys.flatten(2)
         scaled = self.temperature * (keys.transpose(1, 2) @ keys)  # [B, N, N]
         weights = prompt_weights.flatten(2)  # [B, 1, N]
