@@ -70,7 +70,7 @@ function boxOf(alpha: Float32Array, width: number) {
   return { kind: 'box' as const, x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-/** The model's alpha for each composite; `tag` names the model and its post-processing so a new export is not mixed up with a cached one. */
+/** The model's alpha for each composite; `tag` names the model and its pre/post-processing so a new export is not mixed up with a cached one. */
 export async function modelAlphas(
   runner: SmatRunner,
   items: ForegroundComposite[],

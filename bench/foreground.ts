@@ -62,9 +62,13 @@ async function ourAlphas(
   const files = ours.found[0];
   const runner = await createOurRunner(rt.ort, files, rt.sessionOptions);
   try {
-    // The post-processing shapes the alpha as much as the graphs do, so it is part of the cache's name.
-    const postProcessing = path.join(REPO_ROOT, 'core', 'guided-upsample.ts');
-    const tag = modelTag([files.encoder, files.head, postProcessing]);
+    // Pre- and post-processing (core/) shape the alpha as much as the graphs do, so they name the cache too.
+    const core = path.join(REPO_ROOT, 'core');
+    const coreSources = fs
+      .readdirSync(core)
+      .sort()
+      .map((name) => path.join(core, name));
+    const tag = modelTag([files.encoder, files.head, ...coreSources]);
     return { alphas: await modelAlphas(runner, items, dir, tag, opts.log) };
   } finally {
     await runner.release();

@@ -80,9 +80,9 @@ function fitColourCoefficients(
     for (let k = 0; k < n; k++) plane[k] = x[k] * y[k];
     return boxMean(plane, w, h, radius);
   };
-  const mean = I.map((plane) => boxMean(plane, w, h, radius));
+  const [meanR, meanG, meanB] = I.map((plane) => boxMean(plane, w, h, radius));
   const meanP = boxMean(p, w, h, radius);
-  const meanIp = I.map((plane) => product(plane, p));
+  const [meanRp, meanGp, meanBp] = I.map((plane) => product(plane, p));
   // Second moments of the colours, upper triangle: RR, RG, RB, GG, GB, BB.
   const [mRR, mRG, mRB, mGG, mGB, mBB] = [
     [0, 0],
@@ -92,8 +92,6 @@ function fitColourCoefficients(
     [1, 2],
     [2, 2],
   ].map(([i, j]) => product(I[i], I[j]));
-  const [meanR, meanG, meanB] = mean;
-  const [meanRp, meanGp, meanBp] = meanIp;
   const aR = new Float64Array(n),
     aG = new Float64Array(n),
     aB = new Float64Array(n),

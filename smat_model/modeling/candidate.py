@@ -119,7 +119,7 @@ class PromptAffinity(nn.Module):
         weights = prompt_weights.flatten(2)  # [B, 1, N]
         # log(0) would be -inf; -69 (log 1e-30) drops unprompted cells at any sane temperature.
         scaled = scaled + torch.log(weights.clamp_min(1e-30))
-        # logsumexp written out: ReduceLogSumExp is missing from some onnxruntime-web backends.
+        # logsumexp written out (max, exp, sum, log), so the graph needs only the most common ops.
         peak = scaled.amax(dim=2, keepdim=True).detach()
         soft_max = (peak + torch.log(torch.exp(scaled - peak).sum(dim=2, keepdim=True))).squeeze(2)
         total = weights.sum(dim=2).clamp_min(1e-6)  # [B, 1]

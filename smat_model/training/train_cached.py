@@ -69,8 +69,8 @@ def parse_args(argv=None):
         default=None,
         help="add each token's likeness to the closest prompted token to the similarity logit",
     )
-    # Its four scalars start at zero and must reach logit scale (~5) within a short run; at the
-    # head's rate AdamW would move them by ~0.02 per thousand steps.
+    # Its four scalars start at zero and must grow to a logit-sized weight within a short run; at
+    # the head's rate AdamW would move them by ~0.02 per thousand steps.
     p.add_argument("--affinity-lr", type=float, default=1e-2)
     return p.parse_args(argv)
 
