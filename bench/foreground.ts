@@ -12,7 +12,7 @@ import {
   modelAlphas,
   type ForegroundComposite,
 } from './foreground-composites';
-import { foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
+import { FOREGROUND_METHODS, foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
 import { FOREGROUND_SIZES, foregroundSpeedChromium, foregroundSpeedNode } from './foreground-speed';
 import type { ForegroundTiming } from './foreground-timing';
 import { createOurRunner, findOurModels } from './ours';
@@ -27,12 +27,27 @@ export interface ForegroundResults {
   /** Mean |model alpha - true alpha| over the same soft band; null without the model. */
   modelAlphaBandError: number | null;
   modelSkipped?: string;
+  /**
+   * The model-alpha rows again, per kind of composite: a whole subject made semi-transparent
+   * (alpha scaled by 0.6-0.9) puts its entire area in the soft band, so a few of them outweigh
+   * the hair and edges of all the others in the pooled numbers. Absent in results written before.
+   */
+  byKind?: KindRow[];
   speed: {
     node: ForegroundTiming[];
     chromium: ForegroundTiming[] | null;
     chromiumVersion?: string;
     chromiumSkipped?: string;
   };
+}
+
+export interface KindRow {
+  kind: 'opaque subject (hair, edges)' | 'semi-transparent subject';
+  composites: number;
+  pixels: number;
+  photo: number;
+  estimator: number;
+  alphaBandError: number;
 }
 
 export interface ForegroundRunOptions {
@@ -89,6 +104,33 @@ function softBandAlphaError(items: ForegroundComposite[], alphas: Float32Array[]
   return sum / n;
 }
 
+const isSemiTransparent = (item: ForegroundComposite) => item.alpha.every((v) => v < 0.95);
+
+function errorsByKind(items: ForegroundComposite[], alphas: Float32Array[]): KindRow[] {
+  const kinds: [KindRow['kind'], boolean][] = [
+    ['opaque subject (hair, edges)', false],
+    ['semi-transparent subject', true],
+  ];
+  return kinds.flatMap(([kind, semi]) => {
+    const keep = items.map((item) => isSemiTransparent(item) === semi);
+    const subset = items.filter((_, k) => keep[k]);
+    const subsetAlphas = alphas.filter((_, k) => keep[k]);
+    if (subset.length === 0) return [];
+    const rows = foregroundErrors(subset, subsetAlphas, [FOREGROUND_METHODS[0]]).filter((r) => r.alpha === 'model');
+    const [photo, estimator] = rows;
+    return [
+      {
+        kind,
+        composites: subset.length,
+        pixels: photo.pixels,
+        photo: photo.meanAbs,
+        estimator: estimator.meanAbs,
+        alphaBandError: softBandAlphaError(subset, subsetAlphas),
+      },
+    ];
+  });
+}
+
 /** The estimator's speed in Node, and in headless Chromium where there is one. */
 async function foregroundSpeed(runs: number, log: (s: string) => void): Promise<ForegroundResults['speed']> {
   log('foreground: speed');
@@ -128,6 +170,7 @@ export async function runForeground(opts: ForegroundRunOptions): Promise<Foregro
     errors,
     modelAlphaBandError,
     modelSkipped,
+    byKind: alphas ? errorsByKind(items, alphas) : undefined,
     speed: await foregroundSpeed(opts.runs, log),
   };
 }
@@ -169,6 +212,19 @@ export function foregroundMarkdown(r: ForegroundResults): string[] {
       '',
       `Our model's alpha is off by ${r.modelAlphaBandError.toFixed(3)} on average (mean |alpha - true alpha|) in the same band.`,
     );
+  if (r.byKind?.length) {
+    L.push(
+      '',
+      "With the model's alpha, per kind of composite (shipped estimator). A subject made semi-transparent as a whole puts all its area in the soft band, where the model's alpha is mostly 1 (it does not see that the subject is faded), and the estimator leaves opaque pixels as they are:",
+      '',
+      '| Composites | n | Soft-band pixels | Photo | Estimator | vs photo | Alpha error in the band |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const k of r.byKind)
+      L.push(
+        `| ${k.kind} | ${k.composites} | ${k.pixels} | ${k.photo.toFixed(2)} | ${k.estimator.toFixed(2)} | ${((100 * k.estimator) / k.photo).toFixed(0)}% | ${k.alphaBandError.toFixed(3)} |`,
+      );
+  }
   if (r.modelSkipped) L.push('', `Model alpha not measured: ${r.modelSkipped}.`);
   L.push('');
   L.push(

@@ -66,3 +66,14 @@ def test_redrawn_prompts_touch_only_the_target_and_keep_the_first_variant():
     again_masks, again_has = torch.zeros(3, 2, size, size), torch.zeros(3, 2)
     train_cached.redraw_last_prompt(np.random.default_rng(0), alpha, again_masks, again_has, (0.0, 1.0, 0.0))
     assert torch.equal(masks, again_masks)  # seeded: a resumed run draws the same prompts
+
+
+def test_decoder_rate_is_its_own_group_and_no_parameter_is_in_two():
+    args = train_cached.parse_args(["--decoder-lr", "7e-4", "--lr", "5e-5"])
+    model, opt, _ = train_cached.model_and_optimiser(args, {"prompt_affinity": True})
+    seen = [id(p) for g in opt.param_groups for p in g["params"]]
+    assert len(seen) == len(set(seen))
+    decoder = {id(p) for p in model.head.decoder.parameters()}
+    by_base = {g["base"]: {id(p) for p in g["params"]} for g in opt.param_groups}
+    assert by_base[7e-4] == decoder
+    assert not by_base[5e-5] & decoder and by_base[5e-5]

@@ -72,6 +72,12 @@ def parse_args(argv=None):
     # Its four scalars start at zero and must grow to a logit-sized weight within a short run; at
     # the head's rate AdamW would move them by ~0.02 per thousand steps.
     p.add_argument("--affinity-lr", type=float, default=1e-2)
+    p.add_argument(
+        "--decoder-lr",
+        type=float,
+        default=None,
+        help="the matting decoder's own rate (default: --lr); its edges stayed blurred at the head's rate",
+    )
     return p.parse_args(argv)
 
 
@@ -119,10 +125,13 @@ def model_and_optimiser(args, layout: dict):
     model = SMat(encoder, SMatHead(**layout))
     affinity = model.head.candidate.prompt_affinity
     affinity_params = set(affinity.parameters()) if affinity is not None else set()
+    decoder_params = set(model.head.decoder.parameters()) if args.decoder_lr is not None else set()
     groups = [
-        {"params": [p for p in model.head.parameters() if p not in affinity_params], "base": args.lr},
+        {"params": [p for p in model.head.parameters() if p not in affinity_params | decoder_params], "base": args.lr},
         {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
     ]
+    if decoder_params:
+        groups.append({"params": list(model.head.decoder.parameters()), "base": args.decoder_lr})
     if affinity_params:
         groups.append({"params": list(affinity.parameters()), "base": args.affinity_lr, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
