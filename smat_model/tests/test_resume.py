@@ -1,5 +1,6 @@
 """Training resumes from what is committed: the shipped head graph's weights can be recovered
 exactly, new layers start as identities, and the cached pool is reproducible from its seeds."""
+import json
 import os
 
 import numpy as np
@@ -32,7 +33,9 @@ def test_weights_recovered_from_the_shipped_head_reproduce_it():
     head, state = recover_head(SHIPPED_HEAD)
     head.load_state_dict(state, strict=False)
     head.eval()
-    feats, image, mask = _inputs()
+    # The graph's shapes are fixed at the size model.json names (768 since 2026-11-30).
+    with open(os.path.join(REPO, "models", "model.json")) as f:
+        feats, image, mask = _inputs(size=json.load(f)["inputSize"])
     for has in (0.0, 1.0):
         with torch.no_grad():
             alpha, sim = head(feats, image, mask * has, torch.tensor([has]))
