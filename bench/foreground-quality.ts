@@ -89,43 +89,50 @@ function bandError(
   return { sum, seen, count };
 }
 
-export function foregroundErrors(
+type BandSums = { sum: number; seen: number; count: number; ms: number };
+
+/**
+ * Runs every method on every composite once, with the true alpha and (when given) the model's,
+ * and keeps each composite's soft-band sums, so `rows` can pool any subset of the composites
+ * without running the estimators again.
+ */
+export function measureForeground(
   items: ForegroundComposite[],
   modelAlpha: Float32Array[] | null,
   methods = FOREGROUND_METHODS,
-): ForegroundErrorRow[] {
-  const rows: ForegroundErrorRow[] = [];
+): { rows: (keep?: (k: number) => boolean) => ForegroundErrorRow[] } {
   const photo: ForegroundMethod = { id: 'photo', label: "Photo's RGB (the cut-out until now)", run: (image) => image };
   const sources: [ForegroundErrorRow['alpha'], (k: number) => Float32Array][] = [
     ['ground truth', (k) => asBytes(items[k].alpha)],
   ];
   if (modelAlpha) sources.push(['model', (k) => asBytes(modelAlpha[k])]);
-  for (const [alphaKind, alphaOf] of sources) {
-    for (const m of [photo, ...methods]) {
-      let sum = 0;
-      let seen = 0;
-      let count = 0;
-      let ms = 0;
-      items.forEach((item, k) => {
+  const measured = sources.flatMap(([alphaKind, alphaOf]) =>
+    [photo, ...methods].map((m) => ({
+      m,
+      alphaKind,
+      perComposite: items.map((item, k): BandSums => {
         const alpha = alphaOf(k);
         const t0 = performance.now();
         const rgb = m.run(item.image, alpha);
-        ms += performance.now() - t0;
-        const e = bandError(rgb, alpha, item);
-        sum += e.sum;
-        seen += e.seen;
-        count += e.count;
-      });
-      rows.push({
+        const ms = performance.now() - t0;
+        return { ...bandError(rgb, alpha, item), ms };
+      }),
+    })),
+  );
+  const rows = (keep: (k: number) => boolean = () => true): ForegroundErrorRow[] =>
+    measured.map(({ m, alphaKind, perComposite }) => {
+      const kept = perComposite.filter((_, k) => keep(k));
+      const total = (key: keyof BandSums) => kept.reduce((acc, e) => acc + e[key], 0);
+      const count = total('count');
+      return {
         method: m.id,
         label: m.label,
         alpha: alphaKind,
-        meanAbs: sum / (3 * count),
-        onNewBackground: seen / (3 * count),
+        meanAbs: total('sum') / (3 * count),
+        onNewBackground: total('seen') / (3 * count),
         pixels: count,
-        msPerImage: ms / items.length,
-      });
-    }
-  }
-  return rows;
+        msPerImage: total('ms') / kept.length,
+      };
+    });
+  return { rows };
 }

@@ -12,7 +12,7 @@ import {
   modelAlphas,
   type ForegroundComposite,
 } from './foreground-composites';
-import { FOREGROUND_METHODS, foregroundErrors, type ForegroundErrorRow } from './foreground-quality';
+import { measureForeground, type ForegroundErrorRow } from './foreground-quality';
 import { FOREGROUND_SIZES, foregroundSpeedChromium, foregroundSpeedNode } from './foreground-speed';
 import type { ForegroundTiming } from './foreground-timing';
 import { createOurRunner, findOurModels } from './ours';
@@ -106,26 +106,32 @@ function softBandAlphaError(items: ForegroundComposite[], alphas: Float32Array[]
 
 const isSemiTransparent = (item: ForegroundComposite) => item.alpha.every((v) => v < 0.95);
 
-function errorsByKind(items: ForegroundComposite[], alphas: Float32Array[]): KindRow[] {
+/** The model-alpha rows of the photo and the shipped estimator, pooled per kind of composite. */
+function errorsByKind(
+  items: ForegroundComposite[],
+  alphas: Float32Array[],
+  rows: (keep: (k: number) => boolean) => ForegroundErrorRow[],
+): KindRow[] {
   const kinds: [KindRow['kind'], boolean][] = [
     ['opaque subject (hair, edges)', false],
     ['semi-transparent subject', true],
   ];
   return kinds.flatMap(([kind, semi]) => {
-    const keep = items.map((item) => isSemiTransparent(item) === semi);
-    const subset = items.filter((_, k) => keep[k]);
-    const subsetAlphas = alphas.filter((_, k) => keep[k]);
+    const keep = (k: number) => isSemiTransparent(items[k]) === semi;
+    const subset = items.filter((_, k) => keep(k));
     if (subset.length === 0) return [];
-    const rows = foregroundErrors(subset, subsetAlphas, [FOREGROUND_METHODS[0]]).filter((r) => r.alpha === 'model');
-    const [photo, estimator] = rows;
+    const modelRow = (method: string) => rows(keep).find((r) => r.alpha === 'model' && r.method === method)!;
     return [
       {
         kind,
         composites: subset.length,
-        pixels: photo.pixels,
-        photo: photo.meanAbs,
-        estimator: estimator.meanAbs,
-        alphaBandError: softBandAlphaError(subset, subsetAlphas),
+        pixels: modelRow('photo').pixels,
+        photo: modelRow('photo').meanAbs,
+        estimator: modelRow('ml').meanAbs,
+        alphaBandError: softBandAlphaError(
+          subset,
+          alphas.filter((_, k) => keep(k)),
+        ),
       },
     ];
   });
@@ -158,7 +164,8 @@ export async function runForeground(opts: ForegroundRunOptions): Promise<Foregro
   log(`foreground: ${items.length} held-out composites in ${repoRelative(dir)}`);
 
   const { alphas, modelSkipped } = await ourAlphas(opts, items, dir);
-  const errors = foregroundErrors(items, alphas);
+  const colourErrors = measureForeground(items, alphas);
+  const errors = colourErrors.rows();
   for (const r of errors)
     log(
       `  ${r.method} (${r.alpha} alpha): ${r.meanAbs.toFixed(2)}, on a new background ${r.onNewBackground.toFixed(2)}`,
@@ -170,7 +177,7 @@ export async function runForeground(opts: ForegroundRunOptions): Promise<Foregro
     errors,
     modelAlphaBandError,
     modelSkipped,
-    byKind: alphas ? errorsByKind(items, alphas) : undefined,
+    byKind: alphas ? errorsByKind(items, alphas, colourErrors.rows) : undefined,
     speed: await foregroundSpeed(opts.runs, log),
   };
 }

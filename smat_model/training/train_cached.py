@@ -124,16 +124,18 @@ def model_and_optimiser(args, layout: dict):
         p.requires_grad_(True)
     model = SMat(encoder, SMatHead(**layout))
     affinity = model.head.candidate.prompt_affinity
-    affinity_params = set(affinity.parameters()) if affinity is not None else set()
-    decoder_params = set(model.head.decoder.parameters()) if args.decoder_lr is not None else set()
+    # Lists, not sets: a resumed optimiser state matches parameters by their order in each group.
+    affinity_params = list(affinity.parameters()) if affinity is not None else []
+    decoder_params = list(model.head.decoder.parameters()) if args.decoder_lr is not None else []
+    own_rate = set(affinity_params) | set(decoder_params)
     groups = [
-        {"params": [p for p in model.head.parameters() if p not in affinity_params | decoder_params], "base": args.lr},
+        {"params": [p for p in model.head.parameters() if p not in own_rate], "base": args.lr},
         {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
     ]
     if decoder_params:
-        groups.append({"params": list(model.head.decoder.parameters()), "base": args.decoder_lr})
+        groups.append({"params": decoder_params, "base": args.decoder_lr})
     if affinity_params:
-        groups.append({"params": list(affinity.parameters()), "base": args.affinity_lr, "weight_decay": 0.0})
+        groups.append({"params": affinity_params, "base": args.affinity_lr, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
     return model, opt, tail_params
 
