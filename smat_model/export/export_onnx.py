@@ -1,6 +1,6 @@
 """Export the encoder and head as two ONNX graphs (opset 17) with fp16-stored weights.
 
-    python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 512
+    python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 768
 
 Weights are stored as fp16 and cast back to fp32 at load (ORT folds the Casts), so files are half
 the size while every op still computes in fp32: WASM has no fp16 math, and WebGPU without
@@ -108,7 +108,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", default=None, help="trained head; omit for an untrained head")
     p.add_argument("--out", default="models")
-    p.add_argument("--size", type=int, default=512)
+    p.add_argument("--size", type=int, default=768, help="input size of the graphs (the shipped model runs at 768)")
     p.add_argument("--fp32", action="store_true")
     p.add_argument(
         "--resume-state",

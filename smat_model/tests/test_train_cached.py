@@ -1,6 +1,7 @@
 """The default trainer runs on a cached pool, tunes only the encoder tail and the head, and resumes
 where it stopped instead of starting again."""
 import numpy as np
+import pytest
 import torch
 
 from smat_model.modeling.build import build_encoder, head_layout
@@ -50,6 +51,15 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     assert any(not torch.equal(tuned[k], frozen[k]) for k in tuned), "the tail did not move"
     assert any(not torch.equal(second["head"][k], first["head"][k]) for k in second["head"])
     assert np.isfinite([second["best"]]).all()
+
+
+def test_a_pool_cached_at_another_size_is_refused_before_training(tmp_path, data_root):
+    build_cache(["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "25"])
+    with pytest.raises(SystemExit, match="cached at 64 px but this run trains at --size 96"):
+        train_cached.main(
+            ["--data", data_root, "--cache", str(tmp_path / "cache"), "--run", str(tmp_path / "run"), "--size", "96"]
+        )
+    assert not (tmp_path / "run" / "last.pt").exists()
 
 
 def test_redrawn_prompts_touch_only_the_target_and_keep_the_first_variant():

@@ -1,6 +1,6 @@
 """Train the head and the encoder's tail (last stage + neck) on the cached sample pool.
 
-    python3 -m smat_model.training.train_cached --data ../shared/data --cache runs/cache512 --run runs/tail512
+    python3 -m smat_model.training.train_cached --data ../shared/data --cache runs/cache768 --run runs/tail768
 
 The frozen trunk's output comes from the cache (smat_model.training.feature_cache), so a step runs
 only the tail and the head. Resumable from <run>/last.pt; keeps <run>/best.pt by the quick score (ECSSD photos and
@@ -31,8 +31,8 @@ SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
 
 
 def parse_args(argv=None):
-    p = training_argument_parser(__doc__, size=512, eval_every=300)
-    p.add_argument("--cache", default="runs/cache512", help="the pool written by `npm run train:cache`")
+    p = training_argument_parser(__doc__, size=768, eval_every=300)
+    p.add_argument("--cache", default="runs/cache768", help="the pool written by `npm run train:cache`")
     p.add_argument(
         "--init-from",
         default=None,
@@ -161,11 +161,17 @@ def restore(args, model, opt, start: str, state: dict):
     return step, best, samples_seen
 
 
-def wait_for_pool(folder: str) -> CachedPool:
+def wait_for_pool(folder: str, size: int) -> CachedPool:
     pool = CachedPool(folder)
     while pool.refresh() == 0:
         print("waiting for the first cache shard", flush=True)
         time.sleep(30)
+    if pool.image_size != size:
+        # Otherwise the run would train at the pool's size and score checkpoints at --size.
+        raise SystemExit(
+            f"the pool in {folder} was cached at {pool.image_size} px but this run trains at --size {size}: "
+            f"pass --size {pool.image_size}, or build a pool at {size} (npm run train:cache -- --size {size} --out DIR)"
+        )
     return pool
 
 
@@ -204,7 +210,7 @@ def main(argv=None):
     start, state = starting_state(args, os.path.join(args.run, "last.pt"))
     model, opt, tail_params = model_and_optimiser(args, head_options(args, state))
     step, best, samples_seen = restore(args, model, opt, start, state)
-    pool = wait_for_pool(args.cache)
+    pool = wait_for_pool(args.cache, args.size)
     rng = np.random.default_rng(args.seed + step)
     loop = TrainingLoop(
         args,
