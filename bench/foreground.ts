@@ -120,7 +120,8 @@ function errorsByKind(
     const keep = (k: number) => isSemiTransparent(items[k]) === semi;
     const subset = items.filter((_, k) => keep(k));
     if (subset.length === 0) return [];
-    const modelRow = (method: string) => rows(keep).find((r) => r.alpha === 'model' && r.method === method)!;
+    const pooled = rows(keep);
+    const modelRow = (method: string) => pooled.find((r) => r.alpha === 'model' && r.method === method)!;
     return [
       {
         kind,

@@ -207,10 +207,10 @@ def cached_loss(args, model, pool, rng):
 
 def main(argv=None):
     args = prepare_run(parse_args(argv))
+    pool = wait_for_pool(args.cache, args.size)
     start, state = starting_state(args, os.path.join(args.run, "last.pt"))
     model, opt, tail_params = model_and_optimiser(args, head_options(args, state))
     step, best, samples_seen = restore(args, model, opt, start, state)
-    pool = wait_for_pool(args.cache, args.size)
     rng = np.random.default_rng(args.seed + step)
     loop = TrainingLoop(
         args,
