@@ -77,18 +77,24 @@ def head_state_from_onnx(path: str, head: SMatHead):
 def recover_head(path: str, max_mixer_layers: int = 4):
     """The head whose layout matches the graph (graphs before step 2000 have no token mixer; graphs
     from 2026-11-30 on have a decoder that reads the image alone at full resolution, and may add
-    the prompt affinity to the similarity logit)."""
+    the prompt affinity to the similarity logit, and the prompt reader to the pooled prompt)."""
     errors = []
     # Richest layout first: a graph with the affinity also holds every weight of the head without it.
-    for prompt_affinity in (True, False):
+    for prompt_reader, prompt_affinity in ((True, True), (False, True), (False, False)):
         for detail_prompt in (False, True):
             for layers in range(max_mixer_layers + 1):
-                head = SMatHead(mixer_layers=layers, detail_prompt=detail_prompt, prompt_affinity=prompt_affinity)
+                head = SMatHead(
+                    mixer_layers=layers,
+                    detail_prompt=detail_prompt,
+                    prompt_affinity=prompt_affinity,
+                    prompt_reader=prompt_reader,
+                )
                 try:
                     return head, head_state_from_onnx(path, head)
                 except ValueError as err:
                     errors.append(
-                        f"{layers} mixer layers, detail prompt {detail_prompt}, prompt affinity {prompt_affinity}: {err}"
+                        f"{layers} mixer layers, detail prompt {detail_prompt}, prompt affinity {prompt_affinity}, "
+                        f"prompt reader {prompt_reader}: {err}"
                     )
     raise ValueError(f"{path} matches no head layout:\n" + "\n".join(errors))
 

@@ -26,6 +26,7 @@ def head_layout(head_state: dict) -> dict:
         "dense_prompt": any(k.startswith("candidate.dense_prompt.") for k in head_state),
         "detail_prompt": head_state["decoder.detail.s2.0.weight"].shape[1] == IMAGE_AND_PROMPT_CHANNELS,
         "prompt_affinity": any(k.startswith("candidate.prompt_affinity.") for k in head_state),
+        "prompt_reader": any(k.startswith("candidate.prompt_reader.") for k in head_state),
     }
 
 

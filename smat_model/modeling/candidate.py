@@ -42,13 +42,15 @@ class CrossAttentionUpdate(nn.Module):
         self.norm_mlp = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
 
-    def forward(self, cand: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        # cand [B,1,C], tokens [B,N,C]
+    def forward(self, cand: torch.Tensor, tokens: torch.Tensor, attention_bias=None) -> torch.Tensor:
+        # cand [B,1,C], tokens [B,N,C], attention_bias [B,N] added to every head's logits
         b, n, c = tokens.shape
         hd = c // self.heads
         q = self.q(self.norm_q(cand)).view(b, 1, self.heads, hd).transpose(1, 2)
         k, v = self.kv(self.norm_kv(tokens)).view(b, n, 2, self.heads, hd).permute(2, 0, 3, 1, 4)
         attn = (q @ k.transpose(-2, -1)) * hd**-0.5
+        if attention_bias is not None:
+            attn = attn + attention_bias.view(b, 1, 1, n)
         upd = (attn.softmax(-1) @ v).transpose(1, 2).reshape(b, 1, c)
         cand = cand + self.out(upd)
         return cand + self.mlp(self.norm_mlp(cand))
@@ -130,6 +132,37 @@ class PromptAffinity(nn.Module):
         return (has_prompt.view(b, 1) * added).view(b, 1, h, w)
 
 
+class PromptReader(nn.Module):
+    """The salient object inside the prompt: a learned query that attends only to prompted tokens,
+    added to the pooled prompt feature.
+
+    A box around a person in a busy scene pools suit, face, wall and helmet into a mean that
+    matches none of them (the astronaut's box cut-out lost the suit); the automatic query, reading
+    only the box's tokens, found the whole person. Its output projection starts at zero, so a head
+    trained without it loads unchanged; `start_from` copies the automatic path into it."""
+
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.query = nn.Parameter(torch.randn(dim) * 0.02)
+        self.read = CrossAttentionUpdate(dim, heads)
+        self.inject = nn.Linear(dim, dim)
+        nn.init.zeros_(self.inject.weight)
+        nn.init.zeros_(self.inject.bias)
+
+    def start_from(self, saliency_query: torch.Tensor, first_update: CrossAttentionUpdate):
+        with torch.no_grad():
+            self.query.copy_(saliency_query)
+        self.read.load_state_dict(first_update.state_dict())
+
+    def forward(self, tokens, prompt_weights):
+        # tokens [B,N,C]; prompt_weights [B,1,h,w]: a cell outside the prompt gets log(1e-4), so
+        # unprompted cells (and letterbox padding) drop out of the softmax.
+        b, n, c = tokens.shape
+        bias = torch.log(prompt_weights.reshape(b, n).clamp_min(1e-4))
+        read = self.read(self.query.view(1, 1, c).expand(b, 1, c), tokens, bias)
+        return self.inject(read.squeeze(1))
+
+
 class CandidateSimilarity(nn.Module):
     def __init__(
         self,
@@ -139,6 +172,7 @@ class CandidateSimilarity(nn.Module):
         mixer_layers: int = 1,
         dense_prompt: bool = True,
         prompt_affinity: bool = False,
+        prompt_reader: bool = False,
     ):
         super().__init__()
         self.saliency_query = nn.Parameter(torch.randn(dim) * 0.02)
@@ -154,14 +188,17 @@ class CandidateSimilarity(nn.Module):
         self.sim_scale = nn.Parameter(torch.tensor(10.0))
         self.sim_bias = nn.Parameter(torch.tensor(0.0))
         self.prompt_affinity = PromptAffinity() if prompt_affinity else None
+        self.prompt_reader = PromptReader(dim, heads) if prompt_reader else None
 
     def forward(self, features, prompt_weights, has_prompt):
         b, c, h, w = features.shape
         tokens_map = self.token_proj(features) + sine_position_encoding(int(h), int(w), int(c)).to(features)
         pooled = mask_average_pool(tokens_map, prompt_weights)
+        tokens = tokens_map.flatten(2).transpose(1, 2)
+        if self.prompt_reader is not None:
+            pooled = pooled + self.prompt_reader(tokens, prompt_weights)
         has = has_prompt.view(b, 1)
         cand = has * pooled + (1 - has) * self.saliency_query.view(1, c)
-        tokens = tokens_map.flatten(2).transpose(1, 2)
         cand = cand.unsqueeze(1)
         for layer in self.updates:
             cand = layer(cand, tokens)

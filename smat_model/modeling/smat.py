@@ -15,10 +15,15 @@ class SMatHead(nn.Module):
         dense_prompt: bool = True,
         detail_prompt: bool = True,
         prompt_affinity: bool = False,
+        prompt_reader: bool = False,
     ):
         super().__init__()
         self.candidate = CandidateSimilarity(
-            feat_dim, mixer_layers=mixer_layers, dense_prompt=dense_prompt, prompt_affinity=prompt_affinity
+            feat_dim,
+            mixer_layers=mixer_layers,
+            dense_prompt=dense_prompt,
+            prompt_affinity=prompt_affinity,
+            prompt_reader=prompt_reader,
         )
         self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt)
 

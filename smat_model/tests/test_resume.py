@@ -11,7 +11,7 @@ from smat_model.data.sample_factory import SampleFactory
 from smat_model.export.onnx_runner import run_onnx
 from smat_model.export.recover_from_onnx import recover_head
 from smat_model.modeling.build import head_layout
-from smat_model.modeling.candidate import PromptAffinity
+from smat_model.modeling.candidate import PromptAffinity, PromptReader
 from smat_model.modeling.decoder import without_detail_prompt
 from smat_model.modeling.smat import SMatHead
 from smat_model.training.feature_cache import SHARD, CachedPool, build_shard, shard_path
@@ -94,11 +94,55 @@ def test_prompt_affinity_scores_each_token_by_the_closest_prompted_token():
     assert torch.equal(added[1], torch.zeros_like(added[1]))  # no prompt: nothing added
 
 
+def test_a_new_prompt_reader_starts_with_no_effect_and_as_a_copy_of_the_automatic_path():
+    torch.manual_seed(0)
+    plain = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False, prompt_affinity=True).eval()
+    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
+    grown = SMatHead(**layout, prompt_reader=True).eval()
+    missing, unexpected = grown.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and missing and all("prompt_reader" in k for k in missing)
+    candidate = grown.candidate
+    candidate.prompt_reader.start_from(candidate.saliency_query, candidate.updates[0])
+    assert torch.equal(candidate.prompt_reader.query, candidate.saliency_query)
+    assert torch.equal(candidate.prompt_reader.read.q.weight, candidate.updates[0].q.weight)
+    feats, image, mask = _inputs(128)
+    with torch.no_grad():
+        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
+        a1, s1 = grown(feats, image, mask, torch.tensor([1.0]))
+    assert torch.equal(a0, a1) and torch.equal(s0, s1)
+
+
+def test_the_prompt_reader_reads_only_the_prompted_tokens():
+    torch.manual_seed(0)
+    reader = PromptReader(32, 4).eval()
+    torch.nn.init.eye_(reader.inject.weight)
+    tokens = torch.randn(1, 16, 32)
+    weights = torch.zeros(1, 1, 4, 4)
+    weights[:, :, 1:3, 1:3] = 1.0  # a box over the four middle cells
+    changed = tokens.clone()
+    outside = weights.flatten() == 0
+    changed[:, outside] = torch.randn(1, int(outside.sum()), 32) * 5
+    inside_changed = tokens.clone()
+    inside_changed[:, ~outside] = torch.randn(1, int((~outside).sum()), 32)
+    with torch.no_grad():
+        read = reader(tokens, weights)
+        assert torch.allclose(read, reader(changed, weights), atol=1e-2)
+        assert not torch.allclose(read, reader(inside_changed, weights), atol=1e-1)
+
+
 def test_a_saved_head_names_the_layout_that_loads_it_strictly():
+    off = {"prompt_reader": False}
     for layout in (
-        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": False},
-        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True, "prompt_affinity": False},
-        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True},
+        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": False, **off},
+        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True, "prompt_affinity": False, **off},
+        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True, **off},
+        {
+            "mixer_layers": 0,
+            "dense_prompt": False,
+            "detail_prompt": False,
+            "prompt_affinity": True,
+            "prompt_reader": True,
+        },
     ):
         state = SMatHead(**layout).state_dict()
         assert head_layout(state) == layout

@@ -87,3 +87,17 @@ def test_decoder_rate_is_its_own_group_and_no_parameter_is_in_two():
     by_base = {g["base"]: {id(p) for p in g["params"]} for g in opt.param_groups}
     assert by_base[7e-4] == decoder
     assert not by_base[5e-5] & decoder and by_base[5e-5]
+
+
+def test_a_run_that_adds_the_prompt_reader_starts_it_as_the_automatic_path_at_its_own_rate():
+    args = train_cached.parse_args(["--prompt-reader", "on", "--reader-lr", "4e-4", "--lr", "5e-5"])
+    state = train_cached.starting_state(args, "no-such-run/last.pt")[1]
+    layout = train_cached.head_options(args, state)
+    assert layout["prompt_reader"]
+    model, opt, _ = train_cached.model_and_optimiser(args, layout)
+    train_cached.restore(args, model, opt, "committed", state)
+    candidate = model.head.candidate
+    assert torch.equal(candidate.prompt_reader.query, candidate.saliency_query)
+    assert torch.equal(candidate.prompt_reader.read.kv.weight, candidate.updates[0].kv.weight)
+    by_base = {g["base"]: {id(p) for p in g["params"]} for g in opt.param_groups}
+    assert by_base[4e-4] == {id(p) for p in candidate.prompt_reader.parameters()}

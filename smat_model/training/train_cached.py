@@ -69,6 +69,14 @@ def parse_args(argv=None):
         default=None,
         help="add each token's likeness to the closest prompted token to the similarity logit",
     )
+    p.add_argument(
+        "--prompt-reader",
+        choices=("on", "off"),
+        default=None,
+        help="add the automatic query's reading of the prompted tokens to the pooled prompt feature",
+    )
+    # Its output projection starts at zero and must grow within a short run.
+    p.add_argument("--reader-lr", type=float, default=5e-4)
     # Its four scalars start at zero and must grow to a logit-sized weight within a short run; at
     # the head's rate AdamW would move them by ~0.02 per thousand steps.
     p.add_argument("--affinity-lr", type=float, default=1e-2)
@@ -113,6 +121,8 @@ def head_options(args, state) -> dict:
         layout["detail_prompt"] = args.detail_prompt == "on"
     if args.prompt_affinity is not None:
         layout["prompt_affinity"] = args.prompt_affinity == "on"
+    if args.prompt_reader is not None:
+        layout["prompt_reader"] = args.prompt_reader == "on"
     return layout
 
 
@@ -127,7 +137,9 @@ def model_and_optimiser(args, layout: dict):
     # Lists, not sets: a resumed optimiser state matches parameters by their order in each group.
     affinity_params = list(affinity.parameters()) if affinity is not None else []
     decoder_params = list(model.head.decoder.parameters()) if args.decoder_lr is not None else []
-    own_rate = set(affinity_params) | set(decoder_params)
+    reader = model.head.candidate.prompt_reader
+    reader_params = list(reader.parameters()) if reader is not None else []
+    own_rate = set(affinity_params) | set(decoder_params) | set(reader_params)
     groups = [
         {"params": [p for p in model.head.parameters() if p not in own_rate], "base": args.lr},
         {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
@@ -136,6 +148,8 @@ def model_and_optimiser(args, layout: dict):
         groups.append({"params": decoder_params, "base": args.decoder_lr})
     if affinity_params:
         groups.append({"params": affinity_params, "base": args.affinity_lr, "weight_decay": 0.0})
+    if reader_params:
+        groups.append({"params": reader_params, "base": args.reader_lr, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
     return model, opt, tail_params
 
@@ -151,6 +165,9 @@ def restore(args, model, opt, start: str, state: dict):
         raise ValueError(f"{start} has head weights this head lacks: {unexpected}")
     if "encoder_tail" in state:
         model.encoder.load_state_dict(state["encoder_tail"], strict=False)
+    candidate = model.head.candidate
+    if any(k.startswith("candidate.prompt_reader.") for k in missing):
+        candidate.prompt_reader.start_from(candidate.saliency_query, candidate.updates[0])
     step, best, samples_seen = state.get("step", 0), -1.0, state.get("samples_seen", 0)
     if start == last:
         opt.load_state_dict(state["opt"])
