@@ -65,17 +65,25 @@ def test_a_new_token_mixer_starts_as_the_identity():
     assert torch.allclose(a0, a1, atol=1e-6) and torch.allclose(s0, s1, atol=1e-6)
 
 
-def test_a_new_prompt_affinity_starts_with_no_effect():
-    torch.manual_seed(0)
-    plain = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False).eval()
-    grown = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False, prompt_affinity=True).eval()
+def _grown_head_gives_the_same_output(plain: SMatHead, grown: SMatHead, new_layer: str, start=None):
+    """Loads `plain` into `grown`, whose only extra weights are `new_layer`'s; both run on one input."""
     missing, unexpected = grown.load_state_dict(plain.state_dict(), strict=False)
-    assert not unexpected and missing and all("prompt_affinity" in k for k in missing)
+    assert not unexpected and missing and all(new_layer in k for k in missing)
+    if start:
+        start(grown)
     feats, image, mask = _inputs(128)
     with torch.no_grad():
-        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
-        a1, s1 = grown(feats, image, mask, torch.tensor([1.0]))
-    assert torch.equal(a0, a1) and torch.equal(s0, s1)
+        a0, s0 = plain.eval()(feats, image, mask, torch.tensor([1.0]))
+        a1, s1 = grown.eval()(feats, image, mask, torch.tensor([1.0]))
+    return torch.equal(a0, a1) and torch.equal(s0, s1)
+
+
+def test_a_new_prompt_affinity_starts_with_no_effect():
+    torch.manual_seed(0)
+    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False}
+    assert _grown_head_gives_the_same_output(
+        SMatHead(**layout), SMatHead(**layout, prompt_affinity=True), "prompt_affinity"
+    )
 
 
 def test_prompt_affinity_scores_each_token_by_the_closest_prompted_token():
@@ -96,20 +104,16 @@ def test_prompt_affinity_scores_each_token_by_the_closest_prompted_token():
 
 def test_a_new_prompt_reader_starts_with_no_effect_and_as_a_copy_of_the_automatic_path():
     torch.manual_seed(0)
-    plain = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False, prompt_affinity=True).eval()
     layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
-    grown = SMatHead(**layout, prompt_reader=True).eval()
-    missing, unexpected = grown.load_state_dict(plain.state_dict(), strict=False)
-    assert not unexpected and missing and all("prompt_reader" in k for k in missing)
+    grown = SMatHead(**layout, prompt_reader=True)
     candidate = grown.candidate
-    candidate.prompt_reader.start_from(candidate.saliency_query, candidate.updates[0])
+
+    def start(head):
+        head.candidate.prompt_reader.start_from(head.candidate.saliency_query, head.candidate.updates[0])
+
+    assert _grown_head_gives_the_same_output(SMatHead(**layout), grown, "prompt_reader", start)
     assert torch.equal(candidate.prompt_reader.query, candidate.saliency_query)
     assert torch.equal(candidate.prompt_reader.read.q.weight, candidate.updates[0].q.weight)
-    feats, image, mask = _inputs(128)
-    with torch.no_grad():
-        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
-        a1, s1 = grown(feats, image, mask, torch.tensor([1.0]))
-    assert torch.equal(a0, a1) and torch.equal(s0, s1)
 
 
 def test_the_prompt_reader_reads_only_the_prompted_tokens():
