@@ -190,6 +190,10 @@ class CandidateSimilarity(nn.Module):
         self.prompt_affinity = PromptAffinity() if prompt_affinity else None
         self.prompt_reader = PromptReader(dim, heads) if prompt_reader else None
 
+    def start_prompt_reader(self):
+        """A newly added reader starts as this head's automatic path (its query, its first update)."""
+        self.prompt_reader.start_from(self.saliency_query, self.updates[0])
+
     def forward(self, features, prompt_weights, has_prompt):
         b, c, h, w = features.shape
         tokens_map = self.token_proj(features) + sine_position_encoding(int(h), int(w), int(c)).to(features)

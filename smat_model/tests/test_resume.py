@@ -108,10 +108,9 @@ def test_a_new_prompt_reader_starts_with_no_effect_and_as_a_copy_of_the_automati
     grown = SMatHead(**layout, prompt_reader=True)
     candidate = grown.candidate
 
-    def start(head):
-        head.candidate.prompt_reader.start_from(head.candidate.saliency_query, head.candidate.updates[0])
-
-    assert _grown_head_gives_the_same_output(SMatHead(**layout), grown, "prompt_reader", start)
+    assert _grown_head_gives_the_same_output(
+        SMatHead(**layout), grown, "prompt_reader", lambda head: head.candidate.start_prompt_reader()
+    )
     assert torch.equal(candidate.prompt_reader.query, candidate.saliency_query)
     assert torch.equal(candidate.prompt_reader.read.q.weight, candidate.updates[0].q.weight)
 

@@ -165,9 +165,8 @@ def restore(args, model, opt, start: str, state: dict):
         raise ValueError(f"{start} has head weights this head lacks: {unexpected}")
     if "encoder_tail" in state:
         model.encoder.load_state_dict(state["encoder_tail"], strict=False)
-    candidate = model.head.candidate
     if any(k.startswith("candidate.prompt_reader.") for k in missing):
-        candidate.prompt_reader.start_from(candidate.saliency_query, candidate.updates[0])
+        model.head.candidate.start_prompt_reader()
     step, best, samples_seen = state.get("step", 0), -1.0, state.get("samples_seen", 0)
     if start == last:
         opt.load_state_dict(state["opt"])
