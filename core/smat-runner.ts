@@ -9,6 +9,8 @@ import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
 import { promptsInsideImage, rasterizePrompts } from './prompts';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
+import { boxPromptBounds, fadeAlphaOutsideRect } from './fade-alpha-outside-box';
+import { keepPromptedParts, promptMaskAtSource } from './keep-prompted-parts';
 import { PromptOutsideImageError } from './errors';
 import { now } from './now';
 
@@ -166,7 +168,8 @@ export class SmatRunner {
 
     const tPost = now();
     const { box } = enc;
-    const alpha = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
+    const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
+    const alpha = raster.hasPrompt ? this.holdToPrompts(upsampled, image, prompts, raster.mask, box.scale) : upsampled;
     const postprocessMs = now() - tPost;
 
     return {
@@ -185,6 +188,21 @@ export class SmatRunner {
         encoderCached: cached,
       },
     };
+  }
+
+  /** The matte limited to what the prompts point at: the box's extent, the parts the prompts touch. */
+  private holdToPrompts(
+    alpha: Float32Array,
+    image: RgbaImage,
+    prompts: Prompt[],
+    mask: Float32Array,
+    scale: number,
+  ): Float32Array {
+    const { width, height } = image;
+    const touched = promptMaskAtSource(mask, this.config.inputSize, scale, width, height);
+    const parts = keepPromptedParts(alpha, width, height, touched);
+    const bounds = boxPromptBounds(promptsInsideImage(prompts, width, height));
+    return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
 
   /** One dummy pass through both graphs: WebGPU compiles its shaders on the first run. */
