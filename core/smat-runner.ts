@@ -11,6 +11,7 @@ import { promptsInsideImage, rasterizePrompts } from './prompts';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
 import { boxPromptBounds, fadeAlphaOutsideRect } from './fade-alpha-outside-box';
 import { keepPromptedParts, promptMaskAtSource } from './keep-prompted-parts';
+import { keepMainParts } from './keep-main-parts';
 import { PromptOutsideImageError } from './errors';
 import { now } from './now';
 
@@ -169,7 +170,9 @@ export class SmatRunner {
     const tPost = now();
     const { box } = enc;
     const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
-    const alpha = raster.hasPrompt ? this.holdToPrompts(upsampled, image, prompts, raster.mask, box.scale) : upsampled;
+    const alpha = raster.hasPrompt
+      ? this.holdToPrompts(upsampled, image, prompts, raster.mask, box.scale)
+      : keepMainParts(upsampled, image.width, image.height);
     const postprocessMs = now() - tPost;
 
     return {
