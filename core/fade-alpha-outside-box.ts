@@ -6,6 +6,7 @@
 // (model card, "The prompt hold").
 import type { Prompt } from './prompt-types';
 import { clamp01 } from './clamp01';
+import { normaliseBox } from './prompts';
 
 /** Past the box, alpha reaches 0 at this fraction of the box's longer side (never under MIN_FADE_PX). */
 export const BOX_FADE_FRACTION = 0.05;
@@ -35,13 +36,8 @@ export function boxPromptBounds(prompts: readonly Prompt[]): PixelRect | null {
   };
   for (const p of prompts) {
     if (p.kind === 'box') {
-      // A box dragged up or left has a negative size; it covers the same pixels.
-      grow(
-        Math.min(p.x, p.x + p.width),
-        Math.min(p.y, p.y + p.height),
-        Math.max(p.x, p.x + p.width),
-        Math.max(p.y, p.y + p.height),
-      );
+      const b = normaliseBox(p);
+      grow(b.x, b.y, b.x + b.width, b.y + b.height);
     } else if (p.kind === 'point') {
       grow(p.x, p.y, p.x, p.y);
     } else {

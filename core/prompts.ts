@@ -61,7 +61,7 @@ export function promptsInsideImage(prompts: Prompt[], width: number, height: num
 }
 
 /** Boxes drawn right-to-left or bottom-to-top arrive with negative sizes; flip them. */
-function normaliseBox(b: BoxPrompt): BoxPrompt {
+export function normaliseBox(b: BoxPrompt): BoxPrompt {
   const x = b.width < 0 ? b.x + b.width : b.x;
   const y = b.height < 0 ? b.y + b.height : b.y;
   return { kind: 'box', x, y, width: Math.abs(b.width), height: Math.abs(b.height) };
