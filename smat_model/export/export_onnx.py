@@ -98,7 +98,8 @@ def write_model_json(out_dir: str, size: int, extra=None):
 
 
 def write_resume_state(state: dict, path: str):
-    keep = {k: state[k] for k in ("head", "encoder_tail", "step", "samples_seen", "scores") if k in state}
+    kept = ("head", "encoder_tail", "step", "samples_seen", "scores", "refiner_steps", "refiner_opt")
+    keep = {k: state[k] for k in kept if k in state}
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     torch.save(keep, path)
     print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB (fp32 weights, step {keep.get('step')})")
@@ -123,6 +124,8 @@ def main(argv=None):
     if args.checkpoint:
         state = torch.load(args.checkpoint, map_location="cpu")
         extra = {"trainingStep": state.get("step"), "samplesSeen": state.get("samples_seen")}
+        if "refiner_steps" in state:  # trained apart, on crops, after the rest froze
+            extra["edgeRefinerSteps"] = state["refiner_steps"]
         if args.resume_state:
             write_resume_state(state, args.resume_state)
     write_model_json(args.out, args.size, extra)

@@ -15,6 +15,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
+from ..modeling.build import REFINER_KEY
 from ..modeling.smat import SMatHead
 
 
@@ -77,7 +78,11 @@ def head_state_from_onnx(path: str, head: SMatHead):
 def recover_head(path: str, max_mixer_layers: int = 4):
     """The head whose layout matches the graph (graphs before step 2000 have no token mixer; graphs
     from 2026-11-30 on have a decoder that reads the image alone at full resolution, and may add
-    the prompt affinity to the similarity logit, and the prompt reader to the pooled prompt)."""
+    the prompt affinity to the similarity logit, and the prompt reader to the pooled prompt; since the
+    seventh 2026-11-30 session an edge refiner, whose named weights give its width)."""
+    _, arrays = onnx_initializers(path)
+    refiner = next((arrays[n] for n in ("head." + REFINER_KEY, REFINER_KEY) if n in arrays), None)
+    edge_refiner = refiner.shape[0] if refiner is not None else 0
     errors = []
     # Richest layout first: a graph with the affinity also holds every weight of the head without it.
     for prompt_reader, prompt_affinity in ((True, True), (False, True), (False, False)):
@@ -88,6 +93,7 @@ def recover_head(path: str, max_mixer_layers: int = 4):
                     detail_prompt=detail_prompt,
                     prompt_affinity=prompt_affinity,
                     prompt_reader=prompt_reader,
+                    edge_refiner=edge_refiner,
                 )
                 try:
                     return head, head_state_from_onnx(path, head)

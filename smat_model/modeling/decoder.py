@@ -5,6 +5,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .edge_refiner import EdgeRefiner
+
 
 def conv_relu(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.ReLU(inplace=True))
@@ -47,11 +49,17 @@ class FusionStep(nn.Module):
 
 class SimilarityGuidedDecoder(nn.Module):
     def __init__(
-        self, feat_dim: int = 256, widths=DECODER_WIDTHS, detail_widths=DETAIL_WIDTHS, detail_prompt: bool = True
+        self,
+        feat_dim: int = 256,
+        widths=DECODER_WIDTHS,
+        detail_widths=DETAIL_WIDTHS,
+        detail_prompt: bool = True,
+        edge_refiner: int = 0,
     ):
         """`detail_prompt`: the full-resolution detail also sees the prompt mask. Off, the prompt
         reaches the decoder only as its coverage at 1/16: a click's disc or a box's edge is never
-        an edge of the object, so edges should come from the pixels alone."""
+        an edge of the object, so edges should come from the pixels alone. `edge_refiner`: the width
+        of a full-resolution refiner that corrects the final logit (edge_refiner.py), 0 for none."""
         super().__init__()
         # + similarity map and prompt coverage, both at the features' resolution
         self.coarse = conv_relu(feat_dim + 2, widths[0])
@@ -71,8 +79,18 @@ class SimilarityGuidedDecoder(nn.Module):
         # instead of collapsing to all-background under L1 as a from-scratch decoder does.
         nn.init.zeros_(self.alpha.weight)
         nn.init.zeros_(self.alpha.bias)
+        # Created last so the state-dict keys before it stay those of the checkpoints.
+        self.refiner = EdgeRefiner(edge_refiner) if edge_refiner else None
 
-    def forward(self, features, similarity, similarity_logit, prompt_weights, image, prompt_mask):
+    def forward(self, features, similarity, similarity_logit, prompt_weights, image, prompt_mask, has_prompt):
+        logit = self.unrefined_logit(features, similarity, similarity_logit, prompt_weights, image, prompt_mask)
+        if self.refiner is not None:
+            # Automatic mattes only: on prompted ones (held-out composites) it cost IoU, see the model card.
+            logit = logit + (1 - has_prompt).view(-1, 1, 1, 1) * self.refiner(image, logit)
+        return torch.sigmoid(logit)
+
+    def unrefined_logit(self, features, similarity, similarity_logit, prompt_weights, image, prompt_mask):
+        """The alpha logit before the edge refiner: what the refiner is trained on."""
         x = self.coarse(torch.cat([features, similarity, prompt_weights], 1))
         rgbm = torch.cat([image, prompt_mask], 1) if self.detail_prompt else image
         d2, d4, d8 = self.detail(rgbm)
@@ -81,7 +99,7 @@ class SimilarityGuidedDecoder(nn.Module):
         x = self.up2(x, d2)
         x = self.up1(x, rgbm)
         coarse = F.interpolate(similarity_logit, size=image.shape[-2:], mode="bilinear", align_corners=False)
-        return torch.sigmoid(self.alpha(x) + coarse)
+        return self.alpha(x) + coarse
 
 
 def without_detail_prompt(head_state: dict) -> dict:

@@ -16,6 +16,7 @@ class SMatHead(nn.Module):
         detail_prompt: bool = True,
         prompt_affinity: bool = False,
         prompt_reader: bool = False,
+        edge_refiner: int = 0,
     ):
         super().__init__()
         self.candidate = CandidateSimilarity(
@@ -25,13 +26,22 @@ class SMatHead(nn.Module):
             prompt_affinity=prompt_affinity,
             prompt_reader=prompt_reader,
         )
-        self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt)
+        self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt, edge_refiner=edge_refiner)
 
     def forward(self, features, image, prompt_mask, has_prompt):
-        weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        similarity, similarity_logit = self.candidate(features, weights, has_prompt)
-        alpha = self.decoder(features, similarity, similarity_logit, weights, image, prompt_mask)
+        weights, similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt)
+        alpha = self.decoder(features, similarity, similarity_logit, weights, image, prompt_mask, has_prompt)
         return alpha, similarity
+
+    def similarity(self, features, prompt_mask, has_prompt):
+        """The prompt's per-cell coverage, the similarity map and its logit."""
+        weights = downsample_prompt(prompt_mask, features.shape[-2:])
+        return (weights, *self.candidate(features, weights, has_prompt))
+
+    def unrefined_logit(self, features, image, prompt_mask, has_prompt):
+        """The decoder's alpha logit before the edge refiner (the refiner's training input)."""
+        weights, similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt)
+        return self.decoder.unrefined_logit(features, similarity, similarity_logit, weights, image, prompt_mask)
 
 
 class SMat(nn.Module):

@@ -133,8 +133,14 @@ def test_the_prompt_reader_reads_only_the_prompted_tokens():
         assert not torch.allclose(read, reader(inside_changed, weights), atol=1e-1)
 
 
+def test_a_new_edge_refiner_starts_with_no_effect():
+    torch.manual_seed(0)
+    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
+    assert _grown_head_gives_the_same_output(SMatHead(**layout), SMatHead(**layout, edge_refiner=8), "decoder.refiner")
+
+
 def test_a_saved_head_names_the_layout_that_loads_it_strictly():
-    off = {"prompt_reader": False}
+    off = {"prompt_reader": False, "edge_refiner": 0}
     for layout in (
         {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": False, **off},
         {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True, "prompt_affinity": False, **off},
@@ -145,7 +151,10 @@ def test_a_saved_head_names_the_layout_that_loads_it_strictly():
             "detail_prompt": False,
             "prompt_affinity": True,
             "prompt_reader": True,
+            "edge_refiner": 0,
         },
+        {**off, "mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
+        | {"edge_refiner": 8},
     ):
         state = SMatHead(**layout).state_dict()
         assert head_layout(state) == layout

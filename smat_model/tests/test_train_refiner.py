@@ -1,0 +1,74 @@
+"""The edge refiner trains on crops of the frozen network's own output and lands in a state that
+exports like any other head: everything but the refiner is the state it started from."""
+import numpy as np
+import torch
+
+from smat_model.modeling.build import build_smat, head_layout
+from smat_model.modeling.smat import SMatHead
+from smat_model.training import train_refiner
+from smat_model.training.feature_cache import main as build_cache
+
+
+def test_a_trained_refiner_changes_automatic_mattes_only():
+    torch.manual_seed(0)
+    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False}
+    plain, refined = SMatHead(**layout).eval(), SMatHead(**layout, edge_refiner=8).eval()
+    refined.load_state_dict(plain.state_dict(), strict=False)
+    torch.nn.init.normal_(refined.decoder.refiner.correction.weight, std=0.5)
+    feats, image = torch.randn(2, 256, 8, 8), torch.randn(2, 3, 128, 128)
+    mask = torch.zeros(2, 1, 128, 128)
+    mask[1, :, 30:90, 40:100] = 1
+    has_prompt = torch.tensor([0.0, 1.0])
+    with torch.no_grad():
+        before, after = plain(feats, image, mask, has_prompt)[0], refined(feats, image, mask, has_prompt)[0]
+    assert (after[0] - before[0]).abs().max() > 1e-3
+    assert torch.equal(after[1], before[1])
+
+
+def test_crops_centre_on_the_band_and_stay_inside_the_image():
+    band = np.zeros((64, 64), bool)
+    band[60, 3] = True
+    corners = train_refiner.crop_corners(np.random.default_rng(0), band, 16)
+    assert len(corners) == train_refiner.BAND_CROPS + train_refiner.RANDOM_CROPS
+    assert all(0 <= y <= 48 and 0 <= x <= 48 for y, x in corners)
+    # The band's only pixel lies in every band crop, pushed inside the image at the border.
+    assert all(y <= 60 < y + 16 and x <= 3 < x + 16 for y, x in corners[: train_refiner.BAND_CROPS])
+
+
+def _is_refiner(key: str) -> bool:
+    return key.startswith("decoder.refiner.")
+
+
+def test_trains_only_the_refiner_and_never_restarts_it(tmp_path, data_root):
+    cache = tmp_path / "cache"
+    build_cache(["--data", data_root, "--out", str(cache), "--size", "64", "--samples", "50"])
+    common = ["--cache", str(cache), "--crop", "64", "--batch", "4", "--eval-every", "2"]
+    committed = torch.load(train_refiner.COMMITTED_STATE, map_location="cpu")
+    without = {**committed, "head": {k: v for k, v in committed["head"].items() if not _is_refiner(k)}}
+    torch.save(without, tmp_path / "without.pt")
+
+    # A state without a refiner gains one, from zero, of the width asked for.
+    run = tmp_path / "new"
+    new = common + ["--run", str(run), "--init-from", str(tmp_path / "without.pt"), "--width", "12"]
+    train_refiner.main(new + ["--steps", "2"])
+    assert len(list((run / "crops").glob("*.npz"))) == 2  # one per pool shard
+    refined = torch.load(run / "state.pt", map_location="cpu")
+    assert head_layout(refined["head"]) == {**head_layout(without["head"]), "edge_refiner": 12}
+    assert all(torch.equal(refined["head"][k], v) for k, v in without["head"].items())
+    assert all(torch.equal(refined["encoder_tail"][k], v) for k, v in without["encoder_tail"].items())
+    assert refined["head"]["decoder.refiner.correction.weight"].abs().sum() > 0, "it did not move from zero"
+    # The same command resumes from the run's own checkpoint: two more steps, not two from zero.
+    train_refiner.main(new + ["--steps", "4"])
+    assert torch.load(run / "refiner-last.pt")["step"] == 4 and torch.load(run / "state.pt")["refiner_steps"] == 4
+    assert build_smat(str(run / "state.pt")).head.decoder.refiner is not None  # strict load of the grown head
+
+    # The committed state's refiner continues from its own step and weights, on the same frozen network.
+    run = tmp_path / "continued"
+    done = committed["refiner_steps"]
+    train_refiner.main(common + ["--run", str(run), "--steps", str(done + 2)])
+    continued = torch.load(run / "state.pt", map_location="cpu")
+    assert continued["refiner_steps"] == done + 2
+    assert head_layout(continued["head"]) == head_layout(committed["head"])
+    assert all(torch.equal(continued["head"][k], v) for k, v in without["head"].items())
+    moved = [not torch.equal(continued["head"][k], v) for k, v in committed["head"].items() if _is_refiner(k)]
+    assert moved and any(moved)

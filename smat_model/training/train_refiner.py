@@ -1,0 +1,213 @@
+"""Train the full-resolution edge refiner on crops, with the rest of the network frozen.
+
+    python3 -m smat_model.training.train_refiner --cache runs/cache768 --run runs/refiner
+
+Stage 1 runs the frozen tail and head of the starting state over the cached pool once and keeps
+crops around the soft band and the head's mistakes (image, unrefined logit, true alpha), one file
+per pool shard, so a stopped run resumes where it was. Stage 2 trains only the refiner on those
+crops (L1 + Laplacian, as the head) and writes `<run>/state.pt`: the starting state with the
+refiner added to its head, ready for `smat_model.export.export_onnx --checkpoint`. A starting state
+that already has a refiner (the committed one) is split: its refiner continues from its own step.
+The crops include prompted mattes although the head refines automatic ones only (model card).
+
+The refiner reads ~33 px around each pixel, so 128-px crops train it as well as whole images at
+768 would, at a small fraction of a head step's cost.
+"""
+import argparse
+import glob
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..modeling.build import build_smat, head_layout
+from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
+from .losses import laplacian_loss
+from .train_cached import COMMITTED_STATE
+from .training_loop import lr_at
+
+CROP = 128
+# Crops centred on a pixel of the band (soft true alpha, or the head unsure or wrong), then one anywhere.
+BAND_CROPS, RANDOM_CROPS = 3, 1
+
+
+def band_of(alpha_true: np.ndarray, alpha_pred: np.ndarray) -> np.ndarray:
+    soft = (alpha_true > 0.02) & (alpha_true < 0.98)
+    unsure = (alpha_pred > 0.05) & (alpha_pred < 0.95)
+    wrong = np.abs(alpha_pred - alpha_true) > 0.1
+    return soft | unsure | wrong
+
+
+def crop_corners(rng, band: np.ndarray, crop: int):
+    """Top-left corners of the crops of one image."""
+    hi = band.shape[-1] - crop
+    ys, xs = np.nonzero(band)
+    corners = []
+    for k in range(BAND_CROPS + RANDOM_CROPS):
+        if k < BAND_CROPS and len(ys):
+            j = rng.integers(len(ys))
+            cy, cx = ys[j] - crop // 2, xs[j] - crop // 2
+        else:
+            cy, cx = rng.integers(hi + 1), rng.integers(hi + 1)
+        corners.append((int(np.clip(cy, 0, hi)), int(np.clip(cx, 0, hi))))
+    return corners
+
+
+@torch.no_grad()
+def dump_crops(model, shard_file: str, out_file: str, seed: int, crop: int = CROP):
+    with np.load(shard_file) as z:
+        shard = {k: z[k] for k in z.files}
+    rng = np.random.default_rng(seed)
+    images, logits, truths = [], [], []
+    for i in range(len(shard["image"])):
+        image = torch.from_numpy(shard["image"][i : i + 1].astype(np.float32))
+        feats = model.encoder.tail(torch.from_numpy(shard["trunk"][i : i + 1].astype(np.float32)))
+        truth = shard["alpha"][i].astype(np.float32)
+        for v in range(shard["prompt_masks"].shape[1]):
+            mask = torch.from_numpy(shard["prompt_masks"][i, v][None, None].astype(np.float32))
+            has = torch.tensor([float(shard["has_prompt"][i, v])])
+            logit = model.head.unrefined_logit(feats, image, mask, has)[0, 0].numpy()
+            for y, x in crop_corners(rng, band_of(truth, 1 / (1 + np.exp(-logit))), crop):
+                images.append(shard["image"][i, :, y : y + crop, x : x + crop])
+                logits.append(logit[y : y + crop, x : x + crop].astype(np.float16))
+                truths.append(truth[y : y + crop, x : x + crop].astype(np.float16))
+    tmp = out_file + ".partial.npz"
+    np.savez(tmp, image=np.stack(images), logit=np.stack(logits), alpha=np.stack(truths))
+    os.replace(tmp, out_file)
+
+
+def load_crops(files):
+    """All crops, prompted ones too, although only automatic mattes are refined: trained on the
+    automatic crops alone (a quarter of them), the refiner lowered ECSSD's automatic IoU (model card)."""
+    parts = [np.load(f) for f in files]
+    return {k: np.concatenate([p[k] for p in parts]) for k in ("image", "logit", "alpha")}
+
+
+def batch_of(crops, index):
+    as_tensor = lambda name: torch.from_numpy(crops[name][index].astype(np.float32))
+    return as_tensor("image"), as_tensor("logit")[:, None], as_tensor("alpha")[:, None]
+
+
+def refiner_loss(refiner, image, logit, truth):
+    alpha = torch.sigmoid(logit + refiner(image, logit))
+    l1 = F.l1_loss(alpha, truth)
+    lap = laplacian_loss(alpha, truth)
+    return l1 + lap, l1.item(), lap.item()
+
+
+@torch.no_grad()
+def validation_scores(refiner, crops, batch: int = 64):
+    """Mean L1, Laplacian loss and soft-band L1 over the held-out crops."""
+    l1s, laps, band_err, band_n = [], [], 0.0, 0
+    for s in range(0, len(crops["image"]), batch):
+        image, logit, truth = batch_of(crops, slice(s, s + batch))
+        _, l1, lap = refiner_loss(refiner, image, logit, truth)
+        alpha = torch.sigmoid(logit + refiner(image, logit))
+        soft = (truth > 0.02) & (truth < 0.98)
+        band_err += float((alpha - truth).abs()[soft].sum())
+        band_n += int(soft.sum())
+        l1s.append(l1)
+        laps.append(lap)
+    return {"l1": float(np.mean(l1s)), "lap": float(np.mean(laps)), "soft_l1": band_err / max(band_n, 1)}
+
+
+class Unrefined(torch.nn.Module):
+    """No correction: the refiner's baseline, for the same scores."""
+
+    def forward(self, image, logit):
+        return torch.zeros_like(logit)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cache", default="runs/cache768", help="pools written by `npm run train:cache`, comma-separated")
+    p.add_argument("--run", default="runs/refiner")
+    p.add_argument("--init-from", default=COMMITTED_STATE, help="the frozen network the refiner corrects")
+    p.add_argument("--shards", type=int, default=None, help="use at most this many shards per pool")
+    p.add_argument("--crop", type=int, default=CROP, help="crop side in pixels (at least the refiner's reach)")
+    p.add_argument("--val-share", type=float, default=0.1, help="share of each pool's shards held out")
+    p.add_argument("--width", type=int, default=REFINER_WIDTH, help="the refiner's channels")
+    p.add_argument("--steps", type=int, default=3000, help="the refiner's total steps (its schedule's length)")
+    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--crops-only", action="store_true", help="stop after stage 1")
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    crop_dir = os.path.join(args.run, "crops")
+    os.makedirs(crop_dir, exist_ok=True)
+
+    state = torch.load(args.init_from, map_location="cpu")
+    # A state that already carries a refiner (the committed one, once landed) is split: the network
+    # it corrects stays frozen, and the refiner continues from its weights instead of from zero.
+    prefix = "decoder.refiner."
+    carried = {k[len(prefix) :]: v for k, v in state["head"].items() if k.startswith(prefix)}
+    base = {**state, "head": {k: v for k, v in state["head"].items() if not k.startswith(prefix)}}
+    base_file = os.path.join(args.run, "base-state.pt")
+    torch.save(base, base_file)
+    model = build_smat(base_file).eval()
+    train_files, val_files = [], []
+    for pool in args.cache.split(","):
+        shards = sorted(glob.glob(os.path.join(pool, "shard-*.npz")))[: args.shards]
+        held = max(1, int(round(len(shards) * args.val_share)))
+        for n, shard in enumerate(shards):
+            out = os.path.join(crop_dir, f"{os.path.basename(os.path.normpath(pool))}-{os.path.basename(shard)}")
+            if not os.path.exists(out):
+                started = time.time()
+                dump_crops(model, shard, out, seed=n, crop=args.crop)
+                print(f"crops of {shard} in {time.time() - started:.1f} s", flush=True)
+            (val_files if n >= len(shards) - held else train_files).append(out)
+    if args.crops_only:
+        return
+    del model
+
+    train, val = load_crops(train_files), load_crops(val_files)
+    print(f"{len(train['image'])} training crops, {len(val['image'])} held-out crops", flush=True)
+    refiner = EdgeRefiner(head_layout(state["head"])["edge_refiner"] or args.width)
+    opt = torch.optim.AdamW(refiner.parameters(), lr=args.lr, weight_decay=1e-4)
+    last = os.path.join(args.run, "refiner-last.pt")
+    step = 0
+    if os.path.exists(last):
+        saved = torch.load(last)
+    elif carried:
+        saved = {"refiner": carried, "opt": state.get("refiner_opt"), "step": state.get("refiner_steps", 0)}
+    else:
+        saved = None
+    if saved:
+        refiner.load_state_dict(saved["refiner"])
+        if saved["opt"]:
+            opt.load_state_dict(saved["opt"])
+        step = saved["step"]
+        print(f"refiner continues from step {step}", flush=True)
+    print(f"unrefined held-out: {validation_scores(Unrefined(), val)}", flush=True)
+    rng = np.random.default_rng(step)
+    started = time.time()
+    while step < args.steps:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.steps, args.lr)
+        index = np.sort(rng.choice(len(train["image"]), args.batch, replace=False))
+        image, logit, truth = batch_of(train, index)
+        # Flips: edges have no preferred side.
+        if rng.random() < 0.5:
+            image, logit, truth = image.flip(-1), logit.flip(-1), truth.flip(-1)
+        loss, l1, lap = refiner_loss(refiner, image, logit, truth)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            print(f"step {step} | {time.time() - started:.0f} s | l1 {l1:.4f} lap {lap:.4f}", flush=True)
+        if step % args.eval_every == 0 or step == args.steps:
+            print(f"held-out at step {step}: {validation_scores(refiner, val)}", flush=True)
+            torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
+    head = {**base["head"], **{prefix + k: v for k, v in refiner.state_dict().items()}}
+    refined = {**base, "head": head, "refiner_steps": step, "refiner_opt": opt.state_dict()}
+    torch.save(refined, os.path.join(args.run, "state.pt"))
+    print(f"wrote {os.path.join(args.run, 'state.pt')}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
