@@ -128,7 +128,9 @@ def main(argv=None):
     p.add_argument("--shards", type=int, default=None, help="use at most this many shards per pool")
     p.add_argument("--crop", type=int, default=CROP, help="crop side in pixels (at least the refiner's reach)")
     p.add_argument("--val-share", type=float, default=0.1, help="share of each pool's shards held out")
-    p.add_argument("--width", type=int, default=REFINER_WIDTH, help="the refiner's channels")
+    p.add_argument(
+        "--width", type=int, default=REFINER_WIDTH, help="the channels of a new refiner (a carried one keeps its own)"
+    )
     p.add_argument("--steps", type=int, default=3000, help="the refiner's total steps (its schedule's length)")
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -162,6 +164,8 @@ def main(argv=None):
             (val_files if n >= len(shards) - held else train_files).append(out)
     if args.crops_only:
         return
+    if not train_files:
+        raise SystemExit(f"{args.cache}: every shard is held out; a pool needs at least 2 shards")
     del model
 
     train, val = load_crops(train_files), load_crops(val_files)
