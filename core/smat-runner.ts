@@ -143,14 +143,13 @@ export class SmatRunner {
   async matte(image: RgbaImage, prompts: Prompt[], options: MatteOptions = {}): Promise<MatteResult> {
     this.assertAlive();
     const t0 = now();
-    if (prompts.length > 0 && promptsInsideImage(prompts, image.width, image.height).length === 0) {
-      throw new PromptOutsideImageError();
-    }
+    const inside = promptsInsideImage(prompts, image.width, image.height);
+    if (prompts.length > 0 && inside.length === 0) throw new PromptOutsideImageError();
     const { enc, cached } = await this.encodeInternal(image, options.cacheKey);
     const S = this.config.inputSize;
 
     const tHead = now();
-    const raster = rasterizePrompts(prompts, image.width, image.height, S, this.config);
+    const raster = rasterizePrompts(inside, image.width, image.height, S, this.config);
     const out = await this.headSession.run({
       features: enc.features,
       image: enc.imageTensor,
@@ -171,7 +170,7 @@ export class SmatRunner {
     const { box } = enc;
     const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
     const alpha = raster.hasPrompt
-      ? this.holdToPrompts(upsampled, image, prompts, raster.mask, box.scale)
+      ? this.holdToPrompts(upsampled, image, inside, raster.mask, box.scale)
       : keepMainParts(upsampled, image.width, image.height);
     const postprocessMs = now() - tPost;
 
@@ -193,7 +192,7 @@ export class SmatRunner {
     };
   }
 
-  /** The matte limited to what the prompts point at: the box's extent, the parts the prompts touch. */
+  /** The matte limited to what the prompts (those inside the image) point at: the box's extent, the parts they touch. */
   private holdToPrompts(
     alpha: Float32Array,
     image: RgbaImage,
@@ -204,7 +203,7 @@ export class SmatRunner {
     const { width, height } = image;
     const touched = promptMaskAtSource(mask, this.config.inputSize, scale, width, height);
     const parts = keepPromptedParts(alpha, width, height, touched);
-    const bounds = boxPromptBounds(promptsInsideImage(prompts, width, height));
+    const bounds = boxPromptBounds(prompts);
     return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
 

@@ -32,10 +32,14 @@ def laplacian_loss(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
     )
 
 
+def alpha_losses(alpha, gt_alpha):
+    """ViTMatte's two terms on alpha: (L1, Laplacian-pyramid L1)."""
+    return F.l1_loss(alpha, gt_alpha), laplacian_loss(alpha, gt_alpha)
+
+
 def smat_loss(alpha, similarity, gt_alpha):
     gt_low = F.adaptive_avg_pool2d(gt_alpha, similarity.shape[-2:])
-    l1 = F.l1_loss(alpha, gt_alpha)
-    lap = laplacian_loss(alpha, gt_alpha)
+    l1, lap = alpha_losses(alpha, gt_alpha)
     sim = F.binary_cross_entropy(similarity.clamp(1e-4, 1 - 1e-4), gt_low)
     total = l1 + lap + 0.5 * sim
     return total, {"l1": l1.item(), "lap": lap.item(), "sim": sim.item()}

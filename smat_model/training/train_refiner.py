@@ -20,11 +20,10 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..modeling.build import build_smat, head_layout
 from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
-from .losses import laplacian_loss
+from .losses import alpha_losses
 from .train_cached import COMMITTED_STATE
 from .training_loop import lr_at
 
@@ -91,10 +90,10 @@ def batch_of(crops, index):
 
 
 def refiner_loss(refiner, image, logit, truth):
+    """(loss, L1, Laplacian term, refined alpha)."""
     alpha = torch.sigmoid(logit + refiner(image, logit))
-    l1 = F.l1_loss(alpha, truth)
-    lap = laplacian_loss(alpha, truth)
-    return l1 + lap, l1.item(), lap.item()
+    l1, lap = alpha_losses(alpha, truth)
+    return l1 + lap, l1.item(), lap.item(), alpha
 
 
 @torch.no_grad()
@@ -103,8 +102,7 @@ def validation_scores(refiner, crops, batch: int = 64):
     l1s, laps, band_err, band_n = [], [], 0.0, 0
     for s in range(0, len(crops["image"]), batch):
         image, logit, truth = batch_of(crops, slice(s, s + batch))
-        _, l1, lap = refiner_loss(refiner, image, logit, truth)
-        alpha = torch.sigmoid(logit + refiner(image, logit))
+        _, l1, lap, alpha = refiner_loss(refiner, image, logit, truth)
         soft = (truth > 0.02) & (truth < 0.98)
         band_err += float((alpha - truth).abs()[soft].sum())
         band_n += int(soft.sum())
@@ -197,7 +195,7 @@ def main(argv=None):
         # Flips: edges have no preferred side.
         if rng.random() < 0.5:
             image, logit, truth = image.flip(-1), logit.flip(-1), truth.flip(-1)
-        loss, l1, lap = refiner_loss(refiner, image, logit, truth)
+        loss, l1, lap, _ = refiner_loss(refiner, image, logit, truth)
         opt.zero_grad()
         loss.backward()
         opt.step()
