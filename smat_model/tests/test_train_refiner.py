@@ -1,5 +1,8 @@
 """The edge refiner trains on crops of the frozen network's own output and lands in a state that
 exports like any other head: everything but the refiner is the state it started from."""
+import os
+import signal
+
 import numpy as np
 import torch
 
@@ -72,3 +75,37 @@ def test_trains_only_the_refiner_and_never_restarts_it(tmp_path, data_root):
     assert all(torch.equal(continued["head"][k], v) for k, v in without["head"].items())
     moved = [not torch.equal(continued["head"][k], v) for k, v in committed["head"].items() if _is_refiner(k)]
     assert moved and any(moved)
+
+
+def test_a_stopped_refiner_run_checkpoints_where_it_stopped(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    crops = {
+        "image": rng.normal(size=(8, 3, 64, 64)).astype(np.float32),
+        "logit": rng.normal(size=(8, 64, 64)).astype(np.float16),
+        "alpha": rng.random((8, 64, 64)).astype(np.float16),
+    }
+    args = train_refiner.parse_args(["--steps", "100", "--batch", "2", "--eval-every", "50"])
+    committed = torch.load(train_refiner.COMMITTED_STATE, map_location="cpu")
+    state, carried = train_refiner.split_refiner(committed)
+    refiner, opt, step = train_refiner.starting_refiner(args, state, {}, str(tmp_path / "none.pt"))
+    assert step == 0 and carried
+    calls = []
+    real_loss = train_refiner.refiner_loss
+
+    def loss_then_stop(*a):
+        calls.append(1)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_loss(*a)
+
+    monkeypatch.setattr(train_refiner, "refiner_loss", loss_then_stop)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        last = str(tmp_path / "refiner-last.pt")
+        reached = train_refiner.train_on_crops(args, refiner, opt, step, crops, crops, last)
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+    assert reached == 3
+    saved = torch.load(last)
+    assert saved["step"] == 3 and saved["opt"]["state"], "the optimiser state travels with the checkpoint"

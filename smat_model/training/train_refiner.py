@@ -6,8 +6,9 @@ Stage 1 runs the frozen tail and head of the starting state over the cached pool
 crops around the soft band and the head's mistakes (image, unrefined logit, true alpha), one file
 per pool shard, so a stopped run resumes where it was. Stage 2 trains only the refiner on those
 crops (L1 + Laplacian, as the head) and writes `<run>/state.pt`: the starting state with the
-refiner added to its head, ready for `smat_model.export.export_onnx --checkpoint`. A starting state
-that already has a refiner (the committed one) is split: its refiner continues from its own step.
+refiner added to its head, ready for `smat_model.export.export_onnx --checkpoint`; stopped with
+SIGTERM, it checkpoints and writes the state at the step reached. A starting state that already
+has a refiner (the committed one) is split: its refiner continues from its own step.
 The crops include prompted mattes although the head refines automatic ones only (model card).
 
 The refiner reads ~33 px around each pixel, so 128-px crops train it as well as whole images at
@@ -16,6 +17,7 @@ The refiner reads ~33 px around each pixel, so 128-px crops train it as well as 
 import argparse
 import glob
 import os
+import signal
 import time
 
 import numpy as np
@@ -30,6 +32,7 @@ from .training_loop import lr_at
 CROP = 128
 # Crops centred on a pixel of the band (soft true alpha, or the head unsure or wrong), then one anywhere.
 BAND_CROPS, RANDOM_CROPS = 3, 1
+REFINER_PREFIX = "decoder.refiner."
 
 
 def band_of(alpha_true: np.ndarray, alpha_pred: np.ndarray) -> np.ndarray:
@@ -118,7 +121,7 @@ class Unrefined(torch.nn.Module):
         return torch.zeros_like(logit)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cache", default="runs/cache768", help="pools written by `npm run train:cache`, comma-separated")
     p.add_argument("--run", default="runs/refiner")
@@ -135,20 +138,21 @@ def main(argv=None):
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--crops-only", action="store_true", help="stop after stage 1")
     p.add_argument("--threads", type=int, default=2)
-    args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    crop_dir = os.path.join(args.run, "crops")
-    os.makedirs(crop_dir, exist_ok=True)
+    return p.parse_args(argv)
 
-    state = torch.load(args.init_from, map_location="cpu")
-    # A state that already carries a refiner (the committed one, once landed) is split: the network
-    # it corrects stays frozen, and the refiner continues from its weights instead of from zero.
-    prefix = "decoder.refiner."
-    carried = {k[len(prefix) :]: v for k, v in state["head"].items() if k.startswith(prefix)}
-    base = {**state, "head": {k: v for k, v in state["head"].items() if not k.startswith(prefix)}}
-    base_file = os.path.join(args.run, "base-state.pt")
-    torch.save(base, base_file)
-    model = build_smat(base_file).eval()
+
+def split_refiner(state: dict):
+    """(the state without its refiner, the refiner's own weights or {}): the network it corrects
+    stays frozen, and a carried refiner (the committed one, once landed) continues instead of
+    starting from zero."""
+    carried = {k[len(REFINER_PREFIX) :]: v for k, v in state["head"].items() if k.startswith(REFINER_PREFIX)}
+    base = {**state, "head": {k: v for k, v in state["head"].items() if not k.startswith(REFINER_PREFIX)}}
+    return base, carried
+
+
+def ensure_crops(model, args, crop_dir: str):
+    """Stage 1: the crop file of every shard used (written once; a stopped run skips what exists),
+    as (training files, held-out files); the last `--val-share` of each pool's shards are held out."""
     train_files, val_files = [], []
     for pool in args.cache.split(","):
         shards = sorted(glob.glob(os.path.join(pool, "shard-*.npz")))[: args.shards]
@@ -160,34 +164,37 @@ def main(argv=None):
                 dump_crops(model, shard, out, seed=n, crop=args.crop)
                 print(f"crops of {shard} in {time.time() - started:.1f} s", flush=True)
             (val_files if n >= len(shards) - held else train_files).append(out)
-    if args.crops_only:
-        return
-    if not train_files:
-        raise SystemExit(f"{args.cache}: every shard is held out; a pool needs at least 2 shards")
-    del model
+    return train_files, val_files
 
-    train, val = load_crops(train_files), load_crops(val_files)
-    print(f"{len(train['image'])} training crops, {len(val['image'])} held-out crops", flush=True)
+
+def starting_refiner(args, state: dict, carried: dict, last: str):
+    """The refiner and its optimiser at their step: this run's checkpoint, else the carried
+    refiner, else a new one (zero correction) of `--width` channels."""
     refiner = EdgeRefiner(head_layout(state["head"])["edge_refiner"] or args.width)
     opt = torch.optim.AdamW(refiner.parameters(), lr=args.lr, weight_decay=1e-4)
-    last = os.path.join(args.run, "refiner-last.pt")
-    step = 0
     if os.path.exists(last):
         saved = torch.load(last)
     elif carried:
         saved = {"refiner": carried, "opt": state.get("refiner_opt"), "step": state.get("refiner_steps", 0)}
     else:
-        saved = None
-    if saved:
-        refiner.load_state_dict(saved["refiner"])
-        if saved["opt"]:
-            opt.load_state_dict(saved["opt"])
-        step = saved["step"]
-        print(f"refiner continues from step {step}", flush=True)
-    print(f"unrefined held-out: {validation_scores(Unrefined(), val)}", flush=True)
+        return refiner, opt, 0
+    refiner.load_state_dict(saved["refiner"])
+    if saved["opt"]:
+        opt.load_state_dict(saved["opt"])
+    print(f"refiner continues from step {saved['step']}", flush=True)
+    return refiner, opt, saved["step"]
+
+
+def train_on_crops(args, refiner, opt, step: int, train: dict, val: dict, last: str) -> int:
+    """Stage 2, to `--steps` or until SIGTERM/SIGINT; checkpoints at every evaluation and when
+    stopped, so the same command continues. Returns the step reached."""
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
+    save = lambda: torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
     rng = np.random.default_rng(step)
     started = time.time()
-    while step < args.steps:
+    while step < args.steps and not stop:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr)
         index = np.sort(rng.choice(len(train["image"]), args.batch, replace=False))
@@ -204,8 +211,36 @@ def main(argv=None):
             print(f"step {step} | {time.time() - started:.0f} s | l1 {l1:.4f} lap {lap:.4f}", flush=True)
         if step % args.eval_every == 0 or step == args.steps:
             print(f"held-out at step {step}: {validation_scores(refiner, val)}", flush=True)
-            torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
-    head = {**base["head"], **{prefix + k: v for k, v in refiner.state_dict().items()}}
+            save()
+    if stop:
+        save()
+        print(f"stopped at step {step}; the same command continues from {last}", flush=True)
+    return step
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    crop_dir = os.path.join(args.run, "crops")
+    os.makedirs(crop_dir, exist_ok=True)
+
+    state = torch.load(args.init_from, map_location="cpu")
+    base, carried = split_refiner(state)
+    base_file = os.path.join(args.run, "base-state.pt")
+    torch.save(base, base_file)
+    train_files, val_files = ensure_crops(build_smat(base_file).eval(), args, crop_dir)
+    if args.crops_only:
+        return
+    if not train_files:
+        raise SystemExit(f"{args.cache}: every shard is held out; a pool needs at least 2 shards")
+
+    train, val = load_crops(train_files), load_crops(val_files)
+    print(f"{len(train['image'])} training crops, {len(val['image'])} held-out crops", flush=True)
+    last = os.path.join(args.run, "refiner-last.pt")
+    refiner, opt, step = starting_refiner(args, state, carried, last)
+    print(f"unrefined held-out: {validation_scores(Unrefined(), val)}", flush=True)
+    step = train_on_crops(args, refiner, opt, step, train, val, last)
+    head = {**base["head"], **{REFINER_PREFIX + k: v for k, v in refiner.state_dict().items()}}
     refined = {**base, "head": head, "refiner_steps": step, "refiner_opt": opt.state_dict()}
     torch.save(refined, os.path.join(args.run, "state.pt"))
     print(f"wrote {os.path.join(args.run, 'state.pt')}", flush=True)
