@@ -101,3 +101,28 @@ def test_a_run_that_adds_the_prompt_reader_starts_it_as_the_automatic_path_at_it
     assert torch.equal(candidate.prompt_reader.read.kv.weight, candidate.updates[0].kv.weight)
     by_base = {g["base"]: {id(p) for p in g["params"]} for g in opt.param_groups}
     assert by_base[4e-4] == {id(p) for p in candidate.prompt_reader.parameters()}
+
+
+def test_a_carried_affinity_learns_at_the_heads_rate_and_a_new_one_at_its_own():
+    args = train_cached.parse_args(["--lr", "5e-5"])
+    layout = {"prompt_affinity": True}
+
+    def affinity_rate(carried):
+        model, opt, _ = train_cached.model_and_optimiser(args, layout, carried)
+        affinity = {id(p) for p in model.head.candidate.prompt_affinity.parameters()}
+        return [g["base"] for g in opt.param_groups if {id(p) for p in g["params"]} & affinity]
+
+    # Carried at its new-layer rate into a run on unseen samples, it drifted (model card).
+    assert affinity_rate({"prompt_affinity": True}) == [5e-5]
+    assert affinity_rate({"prompt_affinity": False}) == [train_cached.NEW_LAYER_RATES["prompt_affinity"]]
+    args.affinity_lr = 3e-3  # given on the command line, it wins either way
+    assert affinity_rate({"prompt_affinity": True}) == [3e-3]
+
+
+def test_a_resumed_run_keeps_the_layout_it_started_from(tmp_path):
+    args = train_cached.parse_args(["--run", str(tmp_path)])
+    state = train_cached.starting_state(args, str(tmp_path / "last.pt"))[1]
+    assert train_cached.run_start_layout(args, state, "committed")["prompt_affinity"]
+    # A run that added the affinity keeps its own rate for it when resumed from its checkpoint.
+    resumed = {**state, "start_layout": {**train_cached.head_layout(state["head"]), "prompt_affinity": False}}
+    assert not train_cached.run_start_layout(args, resumed, str(tmp_path / "last.pt"))["prompt_affinity"]

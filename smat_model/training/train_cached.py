@@ -28,6 +28,13 @@ from .training_loop import TrainingLoop, prepare_run, training_argument_parser
 
 COMMITTED_STATE = os.path.join(MODELS_DIR, "checkpoint", "smat-train-state.pt")
 SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
+# Layers that start at zero must grow within a short run, so a new one learns at its own rate: the
+# affinity's four scalars must reach a logit-sized weight (at the head's rate AdamW would move them
+# by ~0.02 per thousand steps), the reader's projection likewise. Once trained they learn at the
+# head's rate: carried at 1e-2 into a run with a fresh optimiser, on samples the head had not seen,
+# the affinity drifted and composites' 10-point IoU fell 0.76 -> 0.56 in 200 steps, where the same
+# run at the head's rate kept 0.73 (model card, the eighth 2026-11-30 session).
+NEW_LAYER_RATES = {"prompt_affinity": 1e-2, "prompt_reader": 5e-4}
 
 
 def parse_args(argv=None):
@@ -75,11 +82,18 @@ def parse_args(argv=None):
         default=None,
         help="add the automatic query's reading of the prompted tokens to the pooled prompt feature",
     )
-    # Its output projection starts at zero and must grow within a short run.
-    p.add_argument("--reader-lr", type=float, default=5e-4)
-    # Its four scalars start at zero and must grow to a logit-sized weight within a short run; at
-    # the head's rate AdamW would move them by ~0.02 per thousand steps.
-    p.add_argument("--affinity-lr", type=float, default=1e-2)
+    p.add_argument(
+        "--reader-lr",
+        type=float,
+        default=None,
+        help=f"the prompt reader's rate (default: {NEW_LAYER_RATES['prompt_reader']:g} for a new reader, --lr for a carried one)",
+    )
+    p.add_argument(
+        "--affinity-lr",
+        type=float,
+        default=None,
+        help=f"the prompt affinity's rate (default: {NEW_LAYER_RATES['prompt_affinity']:g} for a new one, --lr for a carried one)",
+    )
     p.add_argument(
         "--decoder-lr",
         type=float,
@@ -110,6 +124,14 @@ def starting_state(args, last: str):
     }
 
 
+def run_start_layout(args, state: dict, start: str) -> dict:
+    """The head layout the run started from, which decides the affinity's and the reader's rates:
+    a run resumed from its own checkpoint keeps the layout it started from (saved with it)."""
+    if start == os.path.join(args.run, "last.pt") and "start_layout" in state:
+        return state["start_layout"]
+    return head_layout(state["head"])
+
+
 def head_options(args, state) -> dict:
     """The starting state's head layout, changed where the command line asks."""
     layout = head_layout(state["head"])
@@ -126,8 +148,20 @@ def head_options(args, state) -> dict:
     return layout
 
 
-def model_and_optimiser(args, layout: dict):
-    """The model with its encoder tail unfrozen, and AdamW over the head and (slower) the tail."""
+def own_rates(args, carried: dict) -> dict:
+    """The affinity's and the reader's rates: as given, else their own for a layer new in this run,
+    else the head's (`carried`: the starting state's head layout)."""
+    given = {"prompt_affinity": args.affinity_lr, "prompt_reader": args.reader_lr}
+    return {
+        name: given[name] if given[name] is not None else (args.lr if carried.get(name) else new_rate)
+        for name, new_rate in NEW_LAYER_RATES.items()
+    }
+
+
+def model_and_optimiser(args, layout: dict, carried: dict = None):
+    """The model with its encoder tail unfrozen, and AdamW over the head and (slower) the tail.
+    `carried`: the head layout of the state the run starts from (none: every layer is new)."""
+    rates = own_rates(args, carried or {})
     encoder = build_encoder()
     tail_params = [p for m in encoder.tail_modules() for p in m.parameters()]
     for p in tail_params:
@@ -147,9 +181,9 @@ def model_and_optimiser(args, layout: dict):
     if decoder_params:
         groups.append({"params": decoder_params, "base": args.decoder_lr})
     if affinity_params:
-        groups.append({"params": affinity_params, "base": args.affinity_lr, "weight_decay": 0.0})
+        groups.append({"params": affinity_params, "base": rates["prompt_affinity"], "weight_decay": 0.0})
     if reader_params:
-        groups.append({"params": reader_params, "base": args.reader_lr, "weight_decay": 0.0})
+        groups.append({"params": reader_params, "base": rates["prompt_reader"], "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=1e-4)
     return model, opt, tail_params
 
@@ -225,7 +259,8 @@ def main(argv=None):
     args = prepare_run(parse_args(argv))
     pool = wait_for_pool(args.cache, args.size)
     start, state = starting_state(args, os.path.join(args.run, "last.pt"))
-    model, opt, tail_params = model_and_optimiser(args, head_options(args, state))
+    carried = run_start_layout(args, state, start)
+    model, opt, tail_params = model_and_optimiser(args, head_options(args, state), carried)
     step, best, samples_seen = restore(args, model, opt, start, state)
     rng = np.random.default_rng(args.seed + step)
     loop = TrainingLoop(
@@ -233,7 +268,11 @@ def main(argv=None):
         model,
         opt,
         list(model.head.parameters()) + tail_params,
-        lambda: {"head": model.head.state_dict(), "encoder_tail": tail_state(model.encoder)},
+        lambda: {
+            "head": model.head.state_dict(),
+            "encoder_tail": tail_state(model.encoder),
+            "start_layout": carried,
+        },
         step,
         best,
         samples_seen,
