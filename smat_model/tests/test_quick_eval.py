@@ -18,7 +18,9 @@ def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
     head, state = recover_head(f"{MODELS_DIR}/smat-head.onnx")
     head.load_state_dict(state, strict=False)
     model = SMat(build_encoder(), head)
-    args = argparse.Namespace(data=data_root, size=128, eval_limit=4, composites=str(composites), run=str(tmp_path))
+    args = argparse.Namespace(
+        data=data_root, size=128, eval_limit=4, eval_composites=2, composites=str(composites), run=str(tmp_path)
+    )
     score, scores = evaluate_and_log(model, args, step=7, samples_seen=28)
     ious = ["auto_iou", "box_iou", "points_iou", "comp_box_iou", "comp_points_iou"]
     assert set(ious) <= set(scores)

@@ -50,7 +50,7 @@ def evaluate_ecssd(model, data_root: str, size: int, limit: int = 50):
     return evaluate_folder(model, os.path.join(data_root, "ecssd-val"), size, limit)
 
 
-def evaluate_composites(model, folder: str, size: int, limit: int = 20):
+def evaluate_composites(model, folder: str, size: int, limit: int = 50):
     """The held-out composites (`smat_model.data.make_val_composites`): prompts only, as in validate.
     Without them, picking by ECSSD alone let a run trade composite points for ECSSD gains."""
     scores = evaluate_folder(model, folder, size, limit, kinds=("box", "points"))
@@ -64,7 +64,7 @@ def evaluate_and_log(model, args, step: int, samples_seen: int):
     scores = evaluate_ecssd(model, args.data, args.size, args.eval_limit)
     composites = getattr(args, "composites", None)
     if composites and os.path.isdir(os.path.join(composites, "images")):
-        scores.update(evaluate_composites(model, composites, args.size, args.eval_limit // 2))
+        scores.update(evaluate_composites(model, composites, args.size, args.eval_composites))
     model.train()
     print(f"eval step {step} | " + " ".join(f"{k} {v:.4f}" for k, v in scores.items()), flush=True)
     with open(os.path.join(args.run, "eval.jsonl"), "a") as f:
