@@ -33,7 +33,7 @@ SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
 # by ~0.02 per thousand steps), the reader's projection likewise. Once trained they learn at the
 # head's rate: carried at 1e-2 into a run with a fresh optimiser, on samples the head had not seen,
 # the affinity drifted, and after 200 steps composites' 10-point IoU was 0.58 (first 50; 0.73 before)
-# where the same run at the head's rate scored 0.73 (model card, the eighth 2026-11-30 session).
+# where the same run at the head's rate scored 0.72 at 400 steps (model card, eighth 2026-11-30 session).
 NEW_LAYER_RATES = {"prompt_affinity": 1e-2, "prompt_reader": 5e-4}
 
 
