@@ -191,7 +191,10 @@ def train_on_crops(args, refiner, opt, step: int, train: dict, val: dict, last: 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     signal.signal(signal.SIGINT, lambda *_: stop.append(True))
-    save = lambda: torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
+
+    def save():
+        torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
+
     rng = np.random.default_rng(step)
     started = time.time()
     while step < args.steps and not stop:
