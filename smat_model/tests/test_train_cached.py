@@ -42,6 +42,7 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     assert shipped_step > 0 and first["step"] == shipped_step + 1 and first["samples_seen"] > shipped["samples_seen"]
     # ... in the layout it was trained in: no layer is added unless asked for.
     assert head_layout(first["head"]) == head_layout(shipped["head"])
+    assert first.get("refiner_steps") == shipped.get("refiner_steps")
     second = _run(tmp_path, data_root, steps=1)
     assert second["step"] == shipped_step + 2
     assert second["samples_seen"] > first["samples_seen"]

@@ -6,7 +6,7 @@ import signal
 import numpy as np
 import torch
 
-from smat_model.modeling.build import build_smat, head_layout
+from smat_model.modeling.build import REFINER_PREFIX, build_smat, head_layout
 from smat_model.modeling.smat import SMatHead
 from smat_model.training import train_refiner
 from smat_model.training.feature_cache import main as build_cache
@@ -39,7 +39,7 @@ def test_crops_centre_on_the_band_and_stay_inside_the_image():
 
 
 def _is_refiner(key: str) -> bool:
-    return key.startswith("decoder.refiner.")
+    return key.startswith(REFINER_PREFIX)
 
 
 def test_trains_only_the_refiner_and_never_restarts_it(tmp_path, data_root):

@@ -272,6 +272,8 @@ def main(argv=None):
             "head": model.head.state_dict(),
             "encoder_tail": tail_state(model.encoder),
             "start_layout": carried,
+            # The refiner's own crop-training steps travel with it, so an export still records them.
+            **({"refiner_steps": state["refiner_steps"]} if "refiner_steps" in state else {}),
         },
         step,
         best,

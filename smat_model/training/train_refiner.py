@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from ..modeling.build import build_smat, head_layout
+from ..modeling.build import REFINER_PREFIX, build_smat, head_layout
 from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
 from .losses import alpha_losses
 from .train_cached import COMMITTED_STATE
@@ -32,7 +32,6 @@ from .training_loop import lr_at
 CROP = 128
 # Crops centred on a pixel of the band (soft true alpha, or the head unsure or wrong), then one anywhere.
 BAND_CROPS, RANDOM_CROPS = 3, 1
-REFINER_PREFIX = "decoder.refiner."
 
 
 def band_of(alpha_true: np.ndarray, alpha_pred: np.ndarray) -> np.ndarray:
