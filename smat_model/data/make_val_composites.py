@@ -5,6 +5,10 @@ held-out DUTS-TR cut-outs and held-out BSDS500 backgrounds (never seen in traini
 
 images/NNN.png is the composite, masks/NNN.png the target's alpha; the other objects are 0.
 trimaps/NNN.png marks the soft band (0 < alpha < 1) as 128, so `smat eval --trimaps` scores it alone.
+
+With `--seed 20262 --out runs/pick-composites` it writes the set that training picks checkpoints by,
+drawn from the same held-out files but apart from the validation set, so that picking does not
+fit the numbers a model is landed on.
 """
 import os
 
@@ -14,6 +18,7 @@ from PIL import Image
 from .heldout_sets import heldout_set_cli
 
 SEED = 20260
+PICKING_SEED = 20262  # 20261 makes the foreground-colour composites
 COUNT = 100
 SIZE = 512
 DUPLICATE_P = 0.3

@@ -119,11 +119,16 @@ class TinyViTEncoder(nn.Module):
 
     out_channels = 256
     stride = 16
-    # The tuned part: checkpoints store it as `encoder_tail`, keyed by these attribute names.
+    # The tuned part after stage 2: checkpoints store it as `encoder_tail`, keyed by these attribute
+    # names (and by `stage2.<i>` for the stage-2 blocks the tail takes over, see `tuned_stage2_blocks`).
     tail_names = ("merge2", "stage3", "neck")
+    STAGE2_BLOCKS = 6
 
     def __init__(self):
         super().__init__()
+        # How many of stage 2's last blocks belong to the tail (tuned, not cached). 0: the trunk
+        # ends with stage 2, as every pool before the ninth 2026-11-30 session was cached.
+        self.tuned_stage2_blocks = 0
         self.patch_embed = nn.Sequential(_conv(3, 32, 3, 2), nn.GELU(), _conv(32, 64, 3, 2))
         self.stage0 = nn.Sequential(MBConv(64), MBConv(64))
         self.merge0 = PatchMerging(64, 128, 2)
@@ -148,15 +153,23 @@ class TinyViTEncoder(nn.Module):
         x = self.patch_embed(x)
         x = self.merge0(self.stage0(x))
         x = self.merge1(self.stage1(x))
-        return self.stage2(x)
+        return self.stage2[: self.STAGE2_BLOCKS - self.tuned_stage2_blocks](x)
 
     def tail(self, x):
-        """The last stage and the neck: tuned at a low learning rate, so that the features learn
-        which object is the subject, which SAM's distillation never asked of them."""
+        """The last stage and the neck (and the last `tuned_stage2_blocks` of stage 2): tuned at a
+        low learning rate, so that the features learn which object is the subject, which SAM's
+        distillation never asked of them."""
+        x = self.stage2[self.STAGE2_BLOCKS - self.tuned_stage2_blocks :](x)
         return self.neck(self.stage3(self.merge2(x)))
 
     def tail_modules(self) -> List[nn.Module]:
-        return [getattr(self, name) for name in self.tail_names]
+        first = self.STAGE2_BLOCKS - self.tuned_stage2_blocks
+        return [*self.stage2[first:], *(getattr(self, name) for name in self.tail_names)]
+
+    def tail_prefixes(self) -> List[str]:
+        """State-dict key prefixes of the tail's weights."""
+        first = self.STAGE2_BLOCKS - self.tuned_stage2_blocks
+        return [f"stage2.{i}." for i in range(first, self.STAGE2_BLOCKS)] + [f"{n}." for n in self.tail_names]
 
     def convs_in_graph_order(self) -> List[nn.Conv2d]:
         """Biased convolutions in the order the ONNX graph runs them (its initializers are unnamed)."""

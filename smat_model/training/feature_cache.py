@@ -26,6 +26,7 @@ def shard_path(out: str, index: int) -> str:
 
 
 def build_shard(encoder, factory, seed: int, auto_fraction: float):
+    """One shard; its trunk output stops where `encoder.tuned_stage2_blocks` says the tail begins."""
     rng = np.random.default_rng(seed)
     samples = [
         factory.automatic(rng) if rng.random() < auto_fraction else factory.interactive(rng) for _ in range(SHARD)
@@ -39,7 +40,13 @@ def build_shard(encoder, factory, seed: int, auto_fraction: float):
         "alpha": np.stack([s.alpha for s in samples]).astype(np.float16),
         "prompt_masks": np.stack([s.prompt_masks for s in samples]).astype(np.uint8),
         "has_prompt": np.stack([s.has_prompt for s in samples]).astype(np.float32),
+        "tuned_stage2_blocks": np.array(encoder.tuned_stage2_blocks),
     }
+
+
+def trunk_split_of(shard: dict) -> int:
+    """A shard's `tuned_stage2_blocks`; pools from before the field cached all of stage 2."""
+    return int(shard["tuned_stage2_blocks"]) if "tuned_stage2_blocks" in shard else 0
 
 
 class CachedPool:
@@ -63,6 +70,11 @@ class CachedPool:
     def image_size(self) -> int:
         """The side the pool's images were cached at (the shards of one pool share it)."""
         return int(next(iter(self.shards.values()))["image"].shape[-1])
+
+    @property
+    def tuned_stage2_blocks(self) -> int:
+        """The stage-2 blocks left out of the cached trunk, for the tail to run (0 in older pools)."""
+        return trunk_split_of(next(iter(self.shards.values())))
 
     def batch(self, rng, n: int):
         keys = list(self.shards)
@@ -88,11 +100,28 @@ def main(argv=None):
     p.add_argument("--auto-fraction", type=float, default=0.5)
     # Seeds 1000-1119 made the 512 pool of the earlier stages; the 768 stage drew new samples.
     p.add_argument("--base-seed", type=int, default=5000)
+    p.add_argument(
+        "--tuned-stage2-blocks",
+        type=int,
+        default=0,
+        help="leave this many of stage 2's last blocks out of the cached trunk, so training tunes them",
+    )
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     encoder = build_encoder()
+    encoder.tuned_stage2_blocks = args.tuned_stage2_blocks
+    existing = sorted(glob.glob(os.path.join(args.out, "shard-*.npz")))
+    if existing:
+        with np.load(existing[0]) as z:
+            cached_split = trunk_split_of(z)
+        if cached_split != args.tuned_stage2_blocks:
+            # One pool, one split: the trainer runs the same tail on every shard.
+            raise SystemExit(
+                f"{args.out} was cached with --tuned-stage2-blocks {cached_split}; "
+                f"pass that, or another --out for {args.tuned_stage2_blocks}"
+            )
     factory = SampleFactory(DataRoot(args.data), args.size)
     for index in range((args.samples + SHARD - 1) // SHARD):
         path = shard_path(args.out, index)

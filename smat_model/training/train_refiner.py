@@ -25,6 +25,7 @@ import torch
 
 from ..modeling.build import REFINER_PREFIX, build_smat, head_layout
 from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
+from .feature_cache import trunk_split_of
 from .losses import alpha_losses
 from .train_cached import COMMITTED_STATE
 from .training_loop import lr_at
@@ -60,6 +61,7 @@ def crop_corners(rng, band: np.ndarray, crop: int):
 def dump_crops(model, shard_file: str, out_file: str, seed: int, crop: int = CROP):
     with np.load(shard_file) as z:
         shard = {k: z[k] for k in z.files}
+    model.encoder.tuned_stage2_blocks = trunk_split_of(shard)
     rng = np.random.default_rng(seed)
     images, logits, truths = [], [], []
     for i in range(len(shard["image"])):
