@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from smat_model.modeling.build import build_encoder, head_layout
-from smat_model.training import train_cached
+from smat_model.training import train_cached, train_refiner
 from smat_model.training.feature_cache import main as build_cache
 
 
@@ -146,5 +146,11 @@ def test_a_pool_that_leaves_stage2_blocks_out_of_its_trunk_tunes_them(tmp_path, 
     with pytest.raises(SystemExit, match=r"tuned stage-2 blocks \[4, 5\]"):
         train_cached.main(
             ["--data", data_root, "--cache", str(tmp_path / "whole"), "--run", str(tmp_path / "next"), "--size", "64"]
+            + ["--init-from", str(tmp_path / "run" / "last.pt")]
+        )
+    # Nor can the refiner's crops be cut from it.
+    with pytest.raises(SystemExit, match=r"tuned stage-2 blocks \[4, 5\]"):
+        train_refiner.main(
+            ["--cache", str(tmp_path / "whole"), "--run", str(tmp_path / "refiner")]
             + ["--init-from", str(tmp_path / "run" / "last.pt")]
         )

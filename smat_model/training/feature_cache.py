@@ -49,6 +49,15 @@ def trunk_split_of(shard: dict) -> int:
     return int(shard["tuned_stage2_blocks"]) if "tuned_stage2_blocks" in shard else 0
 
 
+def pool_trunk_split(folder: str) -> int:
+    """The `tuned_stage2_blocks` of a pool on disk, read from its first shard alone."""
+    shards = sorted(glob.glob(os.path.join(folder, "shard-*.npz")))
+    if not shards:
+        raise SystemExit(f"{folder} has no shard: build it with `npm run train:cache -- --out {folder}`")
+    with np.load(shards[0]) as z:
+        return trunk_split_of(z)
+
+
 class CachedPool:
     """The finished shards, re-scanned on demand so a pool that is still being built grows."""
 
@@ -112,10 +121,8 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     encoder = build_encoder()
     encoder.tuned_stage2_blocks = args.tuned_stage2_blocks
-    existing = sorted(glob.glob(os.path.join(args.out, "shard-*.npz")))
-    if existing:
-        with np.load(existing[0]) as z:
-            cached_split = trunk_split_of(z)
+    if glob.glob(os.path.join(args.out, "shard-*.npz")):
+        cached_split = pool_trunk_split(args.out)
         if cached_split != args.tuned_stage2_blocks:
             # One pool, one split: the trainer runs the same tail on every shard.
             raise SystemExit(

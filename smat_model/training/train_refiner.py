@@ -25,9 +25,9 @@ import torch
 
 from ..modeling.build import REFINER_PREFIX, build_smat, head_layout
 from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
-from .feature_cache import trunk_split_of
+from .feature_cache import pool_trunk_split, trunk_split_of
 from .losses import alpha_losses
-from .train_cached import COMMITTED_STATE
+from .train_cached import COMMITTED_STATE, check_trunk_split
 from .training_loop import lr_at
 
 CROP = 128
@@ -229,6 +229,8 @@ def main(argv=None):
     os.makedirs(crop_dir, exist_ok=True)
 
     state = torch.load(args.init_from, map_location="cpu")
+    for pool in args.cache.split(","):
+        check_trunk_split(state, args.init_from, pool_trunk_split(pool))
     base, carried = split_refiner(state)
     base_file = os.path.join(args.run, "base-state.pt")
     torch.save(base, base_file)
