@@ -4,12 +4,16 @@ run trade composite point prompts (0.52 -> 0.46 IoU) for ECSSD gains."""
 import argparse
 import json
 
+import numpy as np
+from PIL import Image
+
 from smat_model.data import make_val_composites
 from smat_model.export.recover_from_onnx import recover_head
 from smat_model.modeling.build import build_encoder
 from smat_model.modeling.smat import SMat
 from smat_model.paths import MODELS_DIR
-from smat_model.training.quick_eval import evaluate_and_log
+from smat_model.training.quick_eval import PICKING_COMPOSITES, evaluate_and_log
+from smat_model.training.train_cached import parse_args
 
 
 def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
@@ -34,12 +38,6 @@ def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
 
 
 def test_checkpoints_are_picked_on_composites_apart_from_the_validation_set(tmp_path, data_root):
-    import numpy as np
-    from PIL import Image
-
-    from smat_model.training.quick_eval import PICKING_COMPOSITES
-    from smat_model.training.train_cached import parse_args
-
     assert parse_args([]).composites == PICKING_COMPOSITES
     validation, picking = tmp_path / "validation", tmp_path / "picking"
     make_val_composites.main(["--data", data_root, "--out", str(validation), "--count", "3"])
