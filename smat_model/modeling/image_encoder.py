@@ -134,7 +134,7 @@ class TinyViTEncoder(nn.Module):
         self.merge0 = PatchMerging(64, 128, 2)
         self.stage1 = nn.Sequential(*[TinyViTBlock(128, 4, 7) for _ in range(2)])
         self.merge1 = PatchMerging(128, 160, 2)
-        self.stage2 = nn.Sequential(*[TinyViTBlock(160, 5, 14) for _ in range(6)])
+        self.stage2 = nn.Sequential(*[TinyViTBlock(160, 5, 14) for _ in range(self.STAGE2_BLOCKS)])
         # SAM keeps the last stage at stride 16, so this merge does not downsample.
         self.merge2 = PatchMerging(160, 320, 1)
         self.stage3 = nn.Sequential(*[TinyViTBlock(320, 10, 7) for _ in range(2)])
@@ -153,23 +153,27 @@ class TinyViTEncoder(nn.Module):
         x = self.patch_embed(x)
         x = self.merge0(self.stage0(x))
         x = self.merge1(self.stage1(x))
-        return self.stage2[: self.STAGE2_BLOCKS - self.tuned_stage2_blocks](x)
+        return self.stage2[: self.first_tail_block](x)
 
     def tail(self, x):
         """The last stage and the neck (and the last `tuned_stage2_blocks` of stage 2): tuned at a
         low learning rate, so that the features learn which object is the subject, which SAM's
         distillation never asked of them."""
-        x = self.stage2[self.STAGE2_BLOCKS - self.tuned_stage2_blocks :](x)
+        x = self.stage2[self.first_tail_block :](x)
         return self.neck(self.stage3(self.merge2(x)))
 
+    @property
+    def first_tail_block(self) -> int:
+        """The index of the first stage-2 block that the tail runs (the trunk runs those before it)."""
+        return self.STAGE2_BLOCKS - self.tuned_stage2_blocks
+
     def tail_modules(self) -> List[nn.Module]:
-        first = self.STAGE2_BLOCKS - self.tuned_stage2_blocks
-        return [*self.stage2[first:], *(getattr(self, name) for name in self.tail_names)]
+        return [*self.stage2[self.first_tail_block :], *(getattr(self, name) for name in self.tail_names)]
 
     def tail_prefixes(self) -> List[str]:
         """State-dict key prefixes of the tail's weights."""
-        first = self.STAGE2_BLOCKS - self.tuned_stage2_blocks
-        return [f"stage2.{i}." for i in range(first, self.STAGE2_BLOCKS)] + [f"{n}." for n in self.tail_names]
+        blocks = range(self.first_tail_block, self.STAGE2_BLOCKS)
+        return [f"stage2.{i}." for i in blocks] + [f"{n}." for n in self.tail_names]
 
     def convs_in_graph_order(self) -> List[nn.Conv2d]:
         """Biased convolutions in the order the ONNX graph runs them (its initializers are unnamed)."""
