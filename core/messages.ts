@@ -27,6 +27,11 @@ export interface JobMessage {
    * Apply, and Apply hides only the layers the panel still showed as prompts.
    */
   promptLayers: PromptLayer[];
+  /**
+   * Shapes the user drew over the image or selected that are not prompts, each with the reason, so
+   * the panel can name them instead of dropping them without a word; empty in 'auto' mode.
+   */
+  unusedLayers: UnusedLayer[];
 }
 
 /** A canvas layer (rectangle, dot, stroke) read as prompts for one image. */
@@ -36,6 +41,32 @@ export interface PromptLayer {
   name: string;
   /** In source-image pixels, like JobMessage.prompts. */
   prompts: Prompt[];
+}
+
+/** Why a shape over the image (or a selected layer) gives no prompt. */
+export type UnusedShapeReason =
+  /** Over the layer but not over the picture (a FIT band, a crop), or nowhere near it. */
+  | 'outside-image'
+  | 'hidden'
+  | 'in-hidden-layer'
+  | 'locked'
+  | 'in-locked-layer'
+  /** A group above the image that was not selected: its shapes count only when it is selected. */
+  | 'group'
+  /** A selected layer that is no rectangle, ellipse, line or vector (text, a frame). */
+  | 'not-a-shape'
+  /** A polygon or star too large to read as a click. */
+  | 'artwork'
+  /** A degenerate transform or a path that cannot be read. */
+  | 'unreadable';
+
+/** A layer that is not used as a prompt, for the panel to name. */
+export interface UnusedLayer {
+  id: string;
+  name: string;
+  reason: UnusedShapeReason;
+  /** For the user, following the layer's name: what is wrong and what to do ("is locked (unlock it…)"). */
+  why: string;
 }
 
 /** Sandbox -> UI: a problem the user must see; nothing was written. */

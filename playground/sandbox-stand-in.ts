@@ -100,6 +100,7 @@ export class SandboxStandIn {
       prompts: mode === 'prompts' ? structuredClone(img.prompts) : [],
       // The page's prompts are not layers: the panel then lists none to exclude.
       promptLayers: [],
+      unusedLayers: [],
     };
   }
 

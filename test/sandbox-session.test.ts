@@ -238,7 +238,10 @@ describe('prompts', () => {
     before = { tree: tree(scene.figma.doc.page), photo: snapshotNode(scene.photo) };
     scene.figma.select(scene.photo, away);
     await startSession(scene, 'prompts');
-    expect(errors(scene.figma)).toEqual(['Every prompt shape lies outside the image "Photo".']);
+    expect(errors(scene.figma)).toEqual([
+      'No prompt shape over "Photo" can be used: "Top band" lies outside the picture; "Far dot" lies outside the picture. ' +
+        'Draw a rectangle, a dot or a stroke on it, or use Auto Matte.',
+    ]);
     expect(ofType(scene.figma, 'job')).toHaveLength(0);
     expect(inBand.visible && away.visible).toBe(true);
     expectNothingWritten(scene, before);
@@ -473,5 +476,156 @@ describe('refine (relaunch button on a result)', () => {
     await session.receive({ type: 'ui-ready' });
     await session.request({ mode: 'refine' });
     expect(errors(scene.figma)[1]).toMatch(/original image of this matte is gone/);
+  });
+});
+
+describe('prompt shapes that are not used are named with the reason', () => {
+  /** Figma's own grouping (the fake follows it): the shapes keep their place on the page. */
+  const groupOf = (name: string, ...nodes: FakeShapeNode[]): FakeContainer => {
+    const group = scene.figma.group(
+      nodes as unknown as BaseNode[],
+      scene.board as unknown as BaseNode & ChildrenMixin,
+    ) as unknown as FakeContainer;
+    group.name = name;
+    return group;
+  };
+  const unused = (job: JobMessage) => job.unusedLayers.map((l) => [l.name, l.reason]);
+
+  it('a selected shape entirely outside the image, or over a FIT band, is listed as outside', async () => {
+    scene.photo.height = 200; // FIT: bands of 50 above and below the 400x200 picture
+    scene.photo.fills = [{ type: 'IMAGE', imageHash: scene.hash, scaleMode: 'FIT' }];
+    const box = addBoxPrompt(scene);
+    box.y = 90; // over the picture (board y 80..180)
+    const band = scene.figma.shape('RECTANGLE', 'Top band', 100, 30, scene.board);
+    band.x = 40;
+    band.y = 35;
+    const away = scene.figma.shape('ELLIPSE', 'Far dot', 8, 8);
+    away.x = 2000;
+    scene.figma.select(scene.photo, away);
+    await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.promptLayers.map((l) => l.name)).toEqual(['Box']);
+    expect(job.unusedLayers).toEqual([
+      { id: band.id, name: 'Top band', reason: 'outside-image', why: 'lies outside the picture' },
+      { id: away.id, name: 'Far dot', reason: 'outside-image', why: 'lies outside the picture' },
+    ]);
+  });
+
+  it('a shape selected for another image of the batch is not listed as outside this one', async () => {
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 64, height: 64 });
+    second.x = 300;
+    second.y = 200;
+    addBoxPrompt(scene);
+    const dot = scene.figma.shape('ELLIPSE', 'Dot on second', 6, 6, scene.board);
+    dot.x = 340;
+    dot.y = 240;
+    scene.figma.select(scene.photo, second, dot);
+    const session = await startSession(scene, 'prompts');
+    expect(lastJob(scene.figma).unusedLayers).toEqual([]);
+    await session.receive({ type: 'skip', jobId: lastJob(scene.figma).jobId });
+    expect(lastJob(scene.figma)).toMatchObject({ nodeName: 'Second', unusedLayers: [] });
+    expect(lastJob(scene.figma).promptLayers.map((l) => l.id)).toEqual([dot.id]);
+  });
+
+  it('hidden and locked shapes, and shapes inside a hidden or locked layer, are listed with why', async () => {
+    addBoxPrompt(scene);
+    const hidden = scene.figma.shape('RECTANGLE', 'Used before', 20, 20, scene.board);
+    hidden.x = 30;
+    hidden.y = 40;
+    hidden.visible = false;
+    const locked = scene.figma.shape('ELLIPSE', 'Locked dot', 6, 6, scene.board);
+    locked.x = 60;
+    locked.y = 60;
+    locked.locked = true;
+    const lockedFrame = scene.figma.frame('Locked frame', 100, 100, scene.board);
+    lockedFrame.locked = true;
+    const inLocked = scene.figma.shape('RECTANGLE', 'In locked frame', 40, 20, lockedFrame);
+    const hiddenFrame = scene.figma.frame('Hidden frame', 100, 100, scene.board);
+    hiddenFrame.visible = false;
+    const inHidden = scene.figma.shape('RECTANGLE', 'In hidden frame', 40, 20, hiddenFrame);
+    scene.figma.select(scene.photo, inLocked, inHidden);
+    const session = await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.promptLayers.map((l) => l.name)).toEqual(['Box']);
+    expect(job.unusedLayers.map((l) => [l.name, l.reason, l.why])).toEqual([
+      ['Used before', 'hidden', 'is hidden (show it to use it)'],
+      ['Locked dot', 'locked', 'is locked (unlock it to use it)'],
+      ['In locked frame', 'in-locked-layer', 'is inside the locked "Locked frame" (unlock it to use this shape)'],
+      ['In hidden frame', 'in-hidden-layer', 'is inside the hidden "Hidden frame" (show it to use this shape)'],
+    ]);
+    // Listed is not used: Apply hides none of them, whatever the panel names.
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
+    expect([hidden.visible, locked.visible, inLocked.visible, inHidden.visible]).toEqual([false, true, true, true]);
+  });
+
+  it('a rectangle inside a locked frame: the refusal says it is locked', async () => {
+    scene.board.locked = true;
+    addBoxPrompt(scene);
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toEqual([
+      'No prompt shape over "Photo" can be used: "Box" is inside the locked "Board" (unlock it to use this shape). ' +
+        'Draw a rectangle, a dot or a stroke on it, or use Auto Matte.',
+    ]);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expectNothingWritten(scene, before);
+  });
+
+  it("a selected group's shapes are prompts; Apply hides those shapes, not the group", async () => {
+    const box = addBoxPrompt(scene);
+    const dot = addDotPrompt(scene);
+    const group = groupOf('My prompts', box, dot);
+    scene.figma.select(scene.photo, group);
+    const session = await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.promptLayers.map((l) => l.name)).toEqual(['Box', 'Dot']);
+    expect(job.prompts).toEqual([
+      { kind: 'box', x: 40, y: 20, width: 120, height: 80 },
+      { kind: 'point', x: 200, y: 40 },
+    ]);
+    expect(job.unusedLayers).toEqual([]);
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
+    expect([box.visible, dot.visible, group.visible]).toEqual([false, false, true]);
+  });
+
+  it('a group over the image that is not selected is named as a group; alone, the refusal says so', async () => {
+    groupOf('Artwork', addBoxPrompt(scene), addDotPrompt(scene));
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toEqual([
+      'No prompt shape over "Photo" can be used: "Artwork" is a group (select it with the image to use its shapes). ' +
+        'Draw a rectangle, a dot or a stroke on it, or use Auto Matte.',
+    ]);
+    expectNothingWritten(scene, before);
+
+    const loose = addBoxPrompt(scene);
+    scene.figma.posted.length = 0;
+    await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.promptLayers.map((l) => l.id)).toEqual([loose.id]);
+    expect(unused(job)).toEqual([['Artwork', 'group']]);
+  });
+
+  it('a large star and a selected layer that is not a shape are named too', async () => {
+    addBoxPrompt(scene);
+    const star = scene.figma.shape('STAR', 'Big star', 80, 80, scene.board);
+    star.x = 30;
+    star.y = 30;
+    const frame = scene.figma.frame('Empty frame', 50, 50, scene.board);
+    scene.figma.select(scene.photo, frame);
+    await startSession(scene, 'prompts');
+    expect(unused(lastJob(scene.figma))).toEqual([
+      ['Big star', 'artwork'],
+      ['Empty frame', 'not-a-shape'],
+    ]);
+  });
+
+  it('Auto Matte lists no shapes: it uses none by design', async () => {
+    addBoxPrompt(scene).locked = true;
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'auto');
+    expect(lastJob(scene.figma).unusedLayers).toEqual([]);
   });
 });

@@ -265,7 +265,7 @@ describe('4. prompt layers', () => {
     expect(design.visible && inLocked.visible).toBe(true);
   });
 
-  it('only locked shapes over the image: refused like no shapes at all', async () => {
+  it('only locked shapes over the image: refused, naming the locks', async () => {
     const { box, dot } = shapes();
     box.locked = true;
     dot.locked = true;
@@ -273,7 +273,9 @@ describe('4. prompt layers', () => {
     const session = new MatteSession(scene.figma);
     await session.receive({ type: 'ui-ready' });
     await session.receive({ type: 'run', mode: 'prompts' });
-    expect(errors(scene.figma)[0]).toMatch(/No prompt shapes over "Photo"/);
+    expect(errors(scene.figma)[0]).toMatch(
+      /^No prompt shape over "Photo" can be used: "Box" is locked .*; "Dot" is locked .*; "Locked design" is locked /,
+    );
   });
 
   it('the job lists each prompt layer with its own prompts', async () => {

@@ -98,6 +98,7 @@ function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}):
     height: 2,
     prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }],
     promptLayers: [{ id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }] }],
+    unusedLayers: [],
     ...extra,
   };
 }

@@ -34,6 +34,7 @@ const message: JobMessage = {
       ],
     },
   ],
+  unusedLayers: [],
 };
 
 function checkboxes(node: unknown): Array<Record<string, unknown>> {

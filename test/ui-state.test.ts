@@ -17,6 +17,7 @@ function job(jobId: string, index = 0, count = 1, extra: Partial<JobMessage> = {
     height: 10,
     prompts: [{ kind: 'point', x: 1, y: 1 }],
     promptLayers: [{ id: 'dot', name: 'Dot', prompts: [{ kind: 'point', x: 1, y: 1 }] }],
+    unusedLayers: [],
     ...extra,
   };
 }

@@ -8,6 +8,7 @@ import { paintCanvas } from './preview';
 import { PromptLayerList } from './prompt-layer-list';
 import { PromptOverlay } from './prompt-overlay';
 import type { JobView, UiState } from './state';
+import { UnusedLayerList } from './unused-layer-list';
 
 function ImageCanvas({ image, version, className }: { image: RgbaImage; version: number; className?: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -164,6 +165,7 @@ export function JobReview({ ctrl, state, job }: { ctrl: Controller; state: UiSta
         <ResultView ctrl={ctrl} job={job} output={state.output} />
       </div>
       {job.promptLayers.length > 0 && <PromptLayerList job={job} onToggle={(id) => ctrl.toggleLayer(id)} />}
+      {job.unusedLayers.length > 0 && <UnusedLayerList layers={job.unusedLayers} />}
       <OutputOptions ctrl={ctrl} state={state} />
       <JobButtons ctrl={ctrl} job={job} />
       {job.timings && <JobTimings job={job} />}

@@ -1,6 +1,6 @@
 // The panel's state machine: a pure reducer over sandbox messages and local events.
 // Side effects (decoding, inference, posting messages) live in ui/controller.ts.
-import type { JobMessage, MatteMode, MatteOutput, PromptLayer, SandboxToUi } from '../core/messages';
+import type { JobMessage, MatteMode, MatteOutput, PromptLayer, SandboxToUi, UnusedLayer } from '../core/messages';
 import type { Prompt } from '../core/prompt-types';
 import type { Backend } from './backend';
 
@@ -28,6 +28,8 @@ export interface JobView {
   prompts: Prompt[];
   /** The canvas layers the prompts came from, as listed in the panel. */
   promptLayers: PromptLayer[];
+  /** Shapes over the image that the sandbox did not use, with the reason, named in the panel. */
+  unusedLayers: UnusedLayer[];
   /** Ids of listed layers the user excluded: not used by the model, not hidden by Apply. */
   excluded: string[];
   phase: JobPhase;
@@ -105,6 +107,7 @@ export function jobView(msg: JobMessage, modelReady: boolean): JobView {
     // A host that lists no layers (an older sandbox, the playground) still sends `prompts`; the
     // panel then has nothing to offer for exclusion.
     promptLayers: msg.mode === 'prompts' && Array.isArray(msg.promptLayers) ? msg.promptLayers : [],
+    unusedLayers: Array.isArray(msg.unusedLayers) ? msg.unusedLayers : [],
     excluded: [],
     phase: modelReady ? 'decoding' : 'waiting-model',
     error: null,

@@ -1,11 +1,13 @@
 // Prompt shapes -> prompts in one image's pixels, grouped by the shape that produced them: the
-// panel lists these layers, and only those it still showed at Apply are hidden.
+// panel lists these layers, and only those it still showed at Apply are hidden. A shape that gives
+// no prompt for this picture is returned with the reason instead of being dropped.
 import type { Prompt } from '../../core/prompt-types';
 import type { Affine } from '../geometry/affine';
 import { clipPromptToImage } from '../geometry/clip-prompt-to-image';
 import { mapShapeToImagePrompts, type ImageTarget } from '../geometry/map-shape-to-image-prompts';
 import type { ImageSource } from '../images/read-image-source';
 import { readPromptShapeGeometry, type PromptShapeNode } from './prompt-shape-node';
+import type { UnusedShape } from './unused-shape';
 
 export interface PromptLayerOfShape {
   shape: PromptShapeNode;
@@ -17,6 +19,8 @@ export interface CollectedPrompts {
   prompts: Prompt[];
   usedShapes: PromptShapeNode[];
   layers: PromptLayerOfShape[];
+  /** Shapes that missed the picture or could not be read. */
+  unused: UnusedShape[];
 }
 
 export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<PromptShapeNode>): CollectedPrompts {
@@ -30,16 +34,22 @@ export function collectImagePrompts(source: ImageSource, shapes: ReadonlyArray<P
     paint: source.paint,
   };
   const layers: PromptLayerOfShape[] = [];
+  const unused: UnusedShape[] = [];
   for (const shape of shapes) {
     let mapped: Prompt[];
     try {
       mapped = mapShapeToImagePrompts(readPromptShapeGeometry(shape), target);
     } catch {
       // A degenerate transform or an unparsable path: this shape cannot be a prompt, the rest still can.
+      mapped = [];
+    }
+    if (mapped.length === 0) {
+      unused.push({ node: shape, reason: 'unreadable', container: null });
       continue;
     }
     const kept = mapped.map((p) => clipPromptToImage(p, target.image)).filter((p): p is Prompt => p !== null);
     if (kept.length > 0) layers.push({ shape, prompts: kept });
+    else unused.push({ node: shape, reason: 'outside-image', container: null });
   }
-  return { prompts: layers.flatMap((l) => l.prompts), usedShapes: layers.map((l) => l.shape), layers };
+  return { prompts: layers.flatMap((l) => l.prompts), usedShapes: layers.map((l) => l.shape), layers, unused };
 }

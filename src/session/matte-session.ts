@@ -151,6 +151,7 @@ export class MatteSession {
       height: source.height,
       prompts: job.prompts,
       promptLayers: job.promptLayers.map(({ shape, prompts }) => ({ id: shape.id, name: shape.name, prompts })),
+      unusedLayers: job.unusedLayers,
     };
     // The bytes now belong to the UI; do not keep a second copy of every photo of the batch alive.
     source.bytes = new Uint8Array(0);

@@ -1,15 +1,16 @@
 // Turns the nodes of a run into jobs, or into one reason the whole run is refused. Everything is
 // checked before the first job goes out, so a refused run has sent and written nothing.
-import type { MatteMode } from '../../core/messages';
+import type { MatteMode, UnusedLayer } from '../../core/messages';
 import type { Prompt } from '../../core/prompt-types';
 import type { SandboxApi } from '../figma-api';
 import { isImageCapableNode } from '../images/image-node';
 import { readImageSource, type ImageSource } from '../images/read-image-source';
 import { collectImagePrompts, type PromptLayerOfShape } from '../prompts/collect-image-prompts';
+import { noUsablePromptShape, toUnusedLayer } from '../prompts/explain-unused-shapes';
 import { findPromptShapes } from '../prompts/find-prompt-shapes';
 import type { PromptShapeNode } from '../prompts/prompt-shape-node';
 import { findResultPlace } from '../write-back/find-result-place';
-import { NOTHING_SELECTED, NO_IMAGE_FILL, allPromptsOutside, noPromptShapes, notOnPage } from './user-messages';
+import { NOTHING_SELECTED, NO_IMAGE_FILL, noPromptShapes, notOnPage } from './user-messages';
 
 export interface PreparedJob {
   source: ImageSource;
@@ -17,6 +18,8 @@ export interface PreparedJob {
   usedShapes: PromptShapeNode[];
   /** The shapes behind `prompts`, each with its own prompts, for the panel's list. */
   promptLayers: PromptLayerOfShape[];
+  /** Shapes over the image or selected that give no prompt, with the reason, for the panel. */
+  unusedLayers: UnusedLayer[];
   replaces: SceneNode | null;
 }
 
@@ -55,14 +58,33 @@ export async function prepareJobs(
   const jobs: PreparedJob[] = [];
   for (const { source, replaces } of sources) {
     if (mode === 'auto') {
-      jobs.push({ source, prompts: [], usedShapes: [], promptLayers: [], replaces });
+      jobs.push({ source, prompts: [], usedShapes: [], promptLayers: [], unusedLayers: [], replaces });
       continue;
     }
-    const shapes = findPromptShapes(source.node, selection);
-    if (shapes.length === 0) return { ok: false, message: noPromptShapes(source.node.name) };
-    const { prompts, usedShapes, layers } = collectImagePrompts(source, shapes);
-    if (prompts.length === 0) return { ok: false, message: allPromptsOutside(source.node.name) };
-    jobs.push({ source, prompts, usedShapes, promptLayers: layers, replaces });
+    const found = findPromptShapes(source.node, selection);
+    const collected = collectImagePrompts(source, found.shapes);
+    const unusedLayers = [...found.unused, ...collected.unused].map(toUnusedLayer);
+    if (collected.prompts.length === 0) {
+      const name = source.node.name;
+      return {
+        ok: false,
+        message: unusedLayers.length ? noUsablePromptShape(name, unusedLayers) : noPromptShapes(name),
+      };
+    }
+    const { prompts, usedShapes, layers } = collected;
+    jobs.push({ source, prompts, usedShapes, promptLayers: layers, unusedLayers, replaces });
   }
-  return { ok: true, jobs };
+  return { ok: true, jobs: withoutShapesUsedElsewhere(jobs) };
+}
+
+/**
+ * With several images selected, a selected shape is meant for the image it lies over; naming it as
+ * "outside the picture" of every other image would be noise.
+ */
+function withoutShapesUsedElsewhere(jobs: PreparedJob[]): PreparedJob[] {
+  const used = new Set(jobs.flatMap((job) => job.usedShapes.map((shape) => shape.id)));
+  return jobs.map((job) => ({
+    ...job,
+    unusedLayers: job.unusedLayers.filter((layer) => layer.reason !== 'outside-image' || !used.has(layer.id)),
+  }));
 }

@@ -1,18 +1,14 @@
-// Every sentence the sandbox shows the user, in one place so wording stays consistent.
+// Every sentence the sandbox shows the user, in one place so wording stays consistent (those about
+// shapes that are not prompts: src/prompts/explain-unused-shapes.ts).
 import { errorMessage } from '../../core/errors';
 
 export const NOTHING_SELECTED = 'Select an image first.';
 export const NO_IMAGE_FILL = 'The selection has no image fill. Select a layer filled with a PNG or JPEG photo.';
-export const ALL_PROMPTS_OUTSIDE = 'Every prompt shape lies outside the image';
 export const REFINE_SOURCE_MISSING = 'The original image of this matte is gone, so it cannot be refined.';
 export const REFINE_NOTHING_SELECTED = 'Select a matte made by SMat to refine it.';
 
 export function noPromptShapes(name: string): string {
   return `No prompt shapes over "${name}". Draw a rectangle, a dot or a stroke on it, or use Auto Matte.`;
-}
-
-export function allPromptsOutside(name: string): string {
-  return `${ALL_PROMPTS_OUTSIDE} "${name}".`;
 }
 
 export function notOnPage(name: string): string {

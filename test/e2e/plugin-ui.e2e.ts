@@ -240,6 +240,7 @@ describe.skipIf(!hasModel)('plugin UI with the real model (WASM, offline)', () =
         height: 10,
         prompts: [],
         promptLayers: [],
+        unusedLayers: [],
       });
     });
     const failed = await waitForUi(s.page, 'failed', 'broken-1');
@@ -291,6 +292,7 @@ describe('a build without a model', () => {
           height: 1,
           prompts: [],
           promptLayers: [],
+          unusedLayers: [],
         });
       });
       const failed = await waitForUi(s.page, 'failed', 'nomodel-1');
