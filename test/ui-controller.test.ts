@@ -9,9 +9,17 @@ import { Controller } from '../ui/controller';
 import type { RunnerHandle } from '../ui/engine';
 import { statusLine } from '../ui/state';
 
-// 4x2 photo; the fake model says the left half is foreground, one soft column.
-const photo: RgbaImage = { width: 4, height: 2, data: new Uint8Array(32).map((_, i) => (i % 4 === 3 ? 255 : 10 + i)) };
-const ALPHA = Float32Array.from([1, 0.5, 0, 0, 1, 0.5, 0, 0]);
+// 8x8 photo (the smallest the model takes); the fake model says every row is foreground, soft,
+// background, background, twice over.
+const photo: RgbaImage = {
+  width: 8,
+  height: 8,
+  data: new Uint8Array(256).map((_, i) => (i % 4 === 3 ? 255 : 10 + (i % 200))),
+};
+const ROW = [1, 0.5, 0, 0, 1, 0.5, 0, 0];
+const ALPHA = Float32Array.from({ length: 64 }, (_, i) => ROW[i % 8]);
+/** ALPHA as the grey of a luminance mask. */
+const MASK_GREY = Array.from(ALPHA, (a) => Math.round(a * 255));
 const TEST_CONFIG: SmatModelConfig = {
   inputSize: 512,
   featureSize: 32,
@@ -58,8 +66,8 @@ function setup(
               if (opts.matteError) throw opts.matteError;
               return {
                 alpha: ALPHA,
-                width: 4,
-                height: 2,
+                width: 8,
+                height: 8,
                 similarity: new Float32Array(1),
                 similaritySize: 1,
                 hasPrompt: prompts.length > 0,
@@ -94,8 +102,8 @@ function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}):
     nodeName: 'Photo',
     imageHash: 'hash-1',
     imageBytes: bytes,
-    width: 4,
-    height: 2,
+    width: 8,
+    height: 8,
     prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }],
     promptLayers: [{ id: '5:1', name: 'Box', prompts: [{ kind: 'box', x: 0, y: 0, width: 2, height: 2 }] }],
     unusedLayers: [],
@@ -122,8 +130,8 @@ describe('Controller (panel side effects)', () => {
     await started;
     expect(ctrl.state.model.status).toBe('ready');
     await until(() => ctrl.state.job?.phase === 'review');
-    expect(calls).toEqual(['warmup', 'encode:hash-1', 'matte:1:hash-1:4x2']);
-    expect(ctrl.display.cutout?.width).toBe(4);
+    expect(calls).toEqual(['warmup', 'encode:hash-1', 'matte:1:hash-1:8x8']);
+    expect(ctrl.display.cutout?.width).toBe(8);
     expect(ctrl.state.job?.timings?.cached).toBe(0);
     expect(ctrl.state.job?.timings?.head).toBe(2);
 
@@ -169,12 +177,12 @@ describe('Controller (panel side effects)', () => {
     ctrl.setOutput('mask');
     ctrl.onSandboxMessage(job('j2', encodePng(photo), { mode: 'auto' }));
     await until(() => ctrl.state.job?.phase === 'review');
-    expect(calls.at(-1)).toBe('matte:0:hash-1:4x2');
+    expect(calls.at(-1)).toBe('matte:0:hash-1:8x8');
     await ctrl.apply();
     const apply = posted.find((m) => m.type === 'apply') as { pngBytes: Uint8Array; output: string };
     expect(apply.output).toBe('mask');
     const png = decodeImage(apply.pngBytes);
-    expect(Array.from(png.data.filter((_, i) => i % 4 === 0))).toEqual([255, 128, 0, 0, 255, 128, 0, 0]);
+    expect(Array.from(png.data.filter((_, i) => i % 4 === 0))).toEqual(MASK_GREY);
     expect(png.data.filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
   });
 
@@ -246,7 +254,7 @@ describe('Controller (panel side effects)', () => {
     expect(shown).toContain('decode:720');
     expect(shown.indexOf('decoding:img')).toBeLessThan(shown.indexOf('encoding:img'));
     expect(ctrl.display.source).toBe(photo);
-    expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual([255, 128, 0, 0, 255, 128, 0, 0]);
+    expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual(MASK_GREY);
   });
 
   it('prompts outside the image get their own message', async () => {
@@ -293,13 +301,13 @@ describe('Controller (panel side effects)', () => {
     );
     await until(() => ctrl.state.job?.phase === 'review');
     expect(ctrl.state.job?.promptLayers.map((l) => l.name)).toEqual(['Box', 'Design rectangle']);
-    expect(calls.at(-1)).toBe('matte:2:hash-1:4x2');
+    expect(calls.at(-1)).toBe('matte:2:hash-1:8x8');
 
     ctrl.toggleLayer('6:1');
     expect(ctrl.state.job?.prompts).toEqual([box]);
     expect(ctrl.display.cutout).toBeNull(); // the old matte is not shown (or applied) any more
     await until(() => ctrl.state.job?.phase === 'review');
-    expect(calls.slice(-2)).toEqual(['encode:hash-1', 'matte:1:hash-1:4x2']);
+    expect(calls.slice(-2)).toEqual(['encode:hash-1', 'matte:1:hash-1:8x8']);
     expect(ctrl.state.job?.timings?.cached).toBe(1);
 
     await ctrl.apply();
@@ -326,14 +334,38 @@ describe('Controller (panel side effects)', () => {
     expect((posted.find((m) => m.type === 'apply') as ApplyMessage).promptLayerIds).toEqual(['5:1']);
   });
 
+  it('an image too small or too thin for the model is refused before it runs (the rule `smat matte` applies)', async () => {
+    const { ctrl, posted, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    const cases = [
+      [1, 1, 'image is 1x1: too small to matte (needs at least 8 pixels on each side)'],
+      [3, 5000, 'image is 3x5000: too small to matte'],
+      [10, 1000, 'image is 10x1000: too thin to matte'],
+    ] as const;
+    for (const [width, height, why] of cases) {
+      const blank: RgbaImage = { width, height, data: new Uint8Array(4 * width * height).fill(200) };
+      const jobId = `${width}x${height}`;
+      ctrl.onSandboxMessage(job(jobId, encodePng(blank), { mode: 'auto', width, height, nodeName: 'Strip' }));
+      await until(() => ctrl.state.job?.jobId === jobId && ctrl.state.job.phase === 'failed');
+      const failed = posted.find((m) => m.type === 'failed' && m.jobId === jobId) as { message: string };
+      expect(failed.message).toContain(`SMat can't cut out “Strip”: the ${why}`);
+      expect(failed.message).toMatch(/Nothing was written\.$/);
+      expect(ctrl.state.error).toBe(failed.message);
+    }
+    expect(calls.filter((c) => c.startsWith('encode') || c.startsWith('matte'))).toEqual([]);
+    await ctrl.apply();
+    expect(posted.some((m) => m.type === 'apply')).toBe(false);
+  });
+
   it("checks the decoded size against Figma's size right after decoding, before running the model", async () => {
     const { ctrl, posted, calls, releaseLoad } = setup();
     releaseLoad();
     await ctrl.start();
-    ctrl.onSandboxMessage(job('s1', encodePng(photo), { width: 2, height: 4 }));
+    ctrl.onSandboxMessage(job('s1', encodePng(photo), { width: 16, height: 8 }));
     await until(() => ctrl.state.job?.phase === 'failed');
     expect((posted.find((m) => m.type === 'failed') as { message: string }).message).toBe(
-      'Could not read the image of “Photo”: it decodes to 4×2 px but Figma reports 2×4 px.',
+      'Could not read the image of “Photo”: it decodes to 8×8 px but Figma reports 16×8 px.',
     );
     expect(calls.filter((c) => c.startsWith('encode') || c.startsWith('matte'))).toEqual([]);
   });
@@ -348,6 +380,6 @@ describe('Controller (panel side effects)', () => {
     const { pngBytes } = posted.find((m) => m.type === 'apply') as ApplyMessage;
     expect(pngBytes.byteOffset).toBe(0);
     expect(pngBytes.buffer.byteLength).toBe(pngBytes.byteLength);
-    expect(decodeImage(pngBytes).width).toBe(4);
+    expect(decodeImage(pngBytes).width).toBe(8);
   });
 });

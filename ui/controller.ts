@@ -12,6 +12,7 @@ import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
 import { exactBytes } from './exact-bytes';
+import { imageSizeRefusal } from './image-size-refusal';
 import { downscaleForDisplay, fitSize } from './preview';
 import { includedLayerIds, initialState, reduce, type JobView, type UiEvent, type UiState } from './state';
 
@@ -260,6 +261,12 @@ export class Controller {
     const job = this.state.job;
     if (!job || job.jobId !== jobId) return; // superseded while waiting
     const bytes = this.takeJobBytes(jobId);
+    // The model's input size is known once it has loaded, which is when jobs start.
+    const refusal = this.modelConfig && imageSizeRefusal(job, this.modelConfig.inputSize);
+    if (refusal) {
+      this.fail(jobId, refusal);
+      return;
+    }
     this.startTrace();
     await this.yieldToPaint();
     this.mark('start');
