@@ -11,10 +11,11 @@ import { errorMessage, PromptOutsideImageError } from '../core/errors';
 import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
+import { emptyMatteMessage, isEmptyMatte } from './empty-matte';
 import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
 import { downscaleForDisplay, fitSize } from './preview';
-import { includedLayerIds, initialState, reduce, type JobView, type UiEvent, type UiState } from './state';
+import { canApply, includedLayerIds, initialState, reduce, type JobView, type UiEvent, type UiState } from './state';
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
@@ -165,7 +166,7 @@ export class Controller {
   async apply(): Promise<void> {
     const job = this.state.job;
     const active = this.active;
-    if (job?.phase !== 'review' || !active || active.jobId !== job.jobId || !active.alpha) return;
+    if (!job || !canApply(job) || !active || active.jobId !== job.jobId || !active.alpha) return;
     const output = this.state.output;
     const { source, alpha } = active;
     this.dispatch({ type: 'apply', jobId: job.jobId });
@@ -365,11 +366,15 @@ export class Controller {
       this.mark('matted');
       this.makePreviews(source, result.alpha);
       this.mark('previews');
+      // Without a model.json (never, once the engine runs) a cell is taken as one pixel.
+      const cells = this.modelConfig?.featureSize ?? Math.max(source.width, source.height);
+      const empty = isEmptyMatte(result.alpha, source.width, source.height, cells);
       this.dispatch({
         type: 'result',
         jobId,
         timings: panelTimings(result.timings),
         backend: engine.backend as Backend,
+        emptyMatte: empty ? emptyMatteMessage(job.mode, job.nodeName) : null,
       });
       this.mark('review');
     } catch (err) {

@@ -7,7 +7,7 @@ import type { Controller } from './controller';
 import { paintCanvas } from './preview';
 import { PromptLayerList } from './prompt-layer-list';
 import { PromptOverlay } from './prompt-overlay';
-import type { JobView, UiState } from './state';
+import { canApply, type JobView, type UiState } from './state';
 import { UnusedLayerList } from './unused-layer-list';
 
 function ImageCanvas({ image, version, className }: { image: RgbaImage; version: number; className?: string }) {
@@ -130,7 +130,7 @@ function JobButtons({ ctrl, job }: { ctrl: Controller; job: JobView }) {
         type="button"
         class="primary"
         onClick={() => void ctrl.apply()}
-        disabled={job.phase !== 'review' || (job.mode === 'prompts' && job.prompts.length === 0)}
+        disabled={!canApply(job)}
         data-testid="apply"
       >
         Apply
@@ -166,6 +166,11 @@ export function JobReview({ ctrl, state, job }: { ctrl: Controller; state: UiSta
       </div>
       {job.promptLayers.length > 0 && <PromptLayerList job={job} onToggle={(id) => ctrl.toggleLayer(id)} />}
       {job.unusedLayers.length > 0 && <UnusedLayerList layers={job.unusedLayers} />}
+      {job.phase === 'review' && job.emptyMatte && (
+        <div class="message notice" role="alert" data-testid="empty-matte">
+          {job.emptyMatte}
+        </div>
+      )}
       <OutputOptions ctrl={ctrl} state={state} />
       <JobButtons ctrl={ctrl} job={job} />
       {job.timings && <JobTimings job={job} />}

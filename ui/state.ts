@@ -34,6 +34,8 @@ export interface JobView {
   excluded: string[];
   phase: JobPhase;
   error: string | null;
+  /** Why the result on review is empty and cannot be applied; null when it has something in it. */
+  emptyMatte: string | null;
   /** Milliseconds, per stage, for the last result. */
   timings: Record<string, number> | null;
   backendUsed: Backend | null;
@@ -70,7 +72,14 @@ export type UiEvent =
   | { type: 'backend'; backend: Backend; reason?: string }
   | { type: 'notice'; message: string | null }
   | { type: 'phase'; jobId: string; phase: JobPhase }
-  | { type: 'result'; jobId: string; timings: Record<string, number> | null; backend: Backend }
+  | {
+      type: 'result';
+      jobId: string;
+      timings: Record<string, number> | null;
+      backend: Backend;
+      /** See JobView.emptyMatte. */
+      emptyMatte?: string | null;
+    }
   | { type: 'job-failed'; jobId: string; error: string }
   | { type: 'set-output'; output: MatteOutput }
   | { type: 'set-decontaminate'; on: boolean }
@@ -111,6 +120,7 @@ export function jobView(msg: JobMessage, modelReady: boolean): JobView {
     excluded: [],
     phase: modelReady ? 'decoding' : 'waiting-model',
     error: null,
+    emptyMatte: null,
     timings: null,
     backendUsed: null,
   };
@@ -128,7 +138,13 @@ function toggleLayer(job: JobView, layerId: string): JobView {
     ? job.excluded.filter((id) => id !== layerId)
     : [...job.excluded, layerId];
   const prompts = job.promptLayers.filter((layer) => !excluded.includes(layer.id)).flatMap((layer) => layer.prompts);
-  return { ...job, excluded, prompts, timings: null };
+  return { ...job, excluded, prompts, timings: null, emptyMatte: null };
+}
+
+/** A result is on review, it was computed from at least one prompt (in prompts mode), and it is not empty. */
+export function canApply(job: JobView | null): boolean {
+  if (job?.phase !== 'review' || job.emptyMatte !== null) return false;
+  return job.mode !== 'prompts' || job.prompts.length > 0;
 }
 
 /** True while the job on screen still needs the user or the sandbox; a new job then waits. */
@@ -209,7 +225,13 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
     case 'phase':
       return updateJob(state, ev.jobId, { phase: ev.phase });
     case 'result':
-      return updateJob(state, ev.jobId, { phase: 'review', timings: ev.timings, backendUsed: ev.backend, error: null });
+      return updateJob(state, ev.jobId, {
+        phase: 'review',
+        timings: ev.timings,
+        backendUsed: ev.backend,
+        error: null,
+        emptyMatte: ev.emptyMatte ?? null,
+      });
     case 'job-failed': {
       if (!state.job || state.job.jobId !== ev.jobId) return state;
       const failed = updateJob(state, ev.jobId, { phase: 'failed', error: ev.error });
@@ -258,9 +280,9 @@ export function statusLine(state: UiState): string {
       case 'matting':
         return `${of}computing the matte…`;
       case 'review':
-        return job.mode === 'prompts' && job.prompts.length === 0
-          ? `${of}every prompt layer is excluded: include one to compute a matte`
-          : `${of}review the result`;
+        if (job.mode === 'prompts' && job.prompts.length === 0)
+          return `${of}every prompt layer is excluded: include one to compute a matte`;
+        return job.emptyMatte ? `${of}the matte is empty: nothing to apply` : `${of}review the result`;
       case 'applying':
         return `${of}encoding the PNG and writing it to the canvas…`;
       case 'failed':
