@@ -10,6 +10,14 @@ export function errorMessage(err: unknown): string {
 }
 
 /** Prompts were given but none touches the image: the user's drawing is the problem, not the model. */
+/** Negative ("not this") clicks alone: they say what to leave out, but nothing says what to keep. */
+export class OnlyNegativeClicksError extends Error {
+  constructor() {
+    super('the prompts are all "not this" clicks: add a box, a click or a stroke on the object to keep');
+    this.name = 'OnlyNegativeClicksError';
+  }
+}
+
 export class PromptOutsideImageError extends Error {
   /** `detail` (e.g. the image size) is appended in parentheses. */
   constructor(detail?: string) {

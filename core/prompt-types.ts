@@ -16,6 +16,8 @@ export interface PointPrompt {
   kind: 'point';
   x: number;
   y: number;
+  /** A "not this" click: the object under it is left out. Absent or false: a click on the object. */
+  negative?: boolean;
 }
 
 export interface ScribblePrompt {

@@ -33,7 +33,8 @@ export function rasterizePrompts(
   geometry: PromptGeometry,
 ): RasterizedPrompts {
   const mask = new Float32Array(size * size);
-  const inside = promptsInsideImage(prompts, srcWidth, srcHeight);
+  // A negative click says what to leave out, so it is no part of the mask of what to keep.
+  const inside = promptsInsideImage(prompts, srcWidth, srcHeight).filter((p) => !isNegativeClick(p));
   const scale = letterboxScale(srcWidth, srcHeight, size);
   for (const prompt of inside) {
     if (prompt.kind === 'box') fillBox(mask, size, normaliseBox(prompt), scale);
@@ -58,6 +59,10 @@ export function promptsInsideImage(prompts: Prompt[], width: number, height: num
     }
     return scribbleTouchesRect(p, width, height);
   });
+}
+
+export function isNegativeClick(p: Prompt): boolean {
+  return p.kind === 'point' && p.negative === true;
 }
 
 /** Boxes drawn right-to-left or bottom-to-top arrive with negative sizes; flip them. */

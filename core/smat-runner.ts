@@ -7,12 +7,13 @@ import type { RgbaImage } from './rgba-image';
 import type { SmatModelConfig } from './model-config';
 import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
-import { promptsInsideImage, rasterizePrompts } from './prompts';
+import { isNegativeClick, promptsInsideImage, rasterizePrompts } from './prompts';
+import { samPoints } from './sam-points';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
 import { boxPromptBounds, fadeAlphaOutsideRect } from './fade-alpha-outside-box';
 import { keepPromptedParts, promptMaskAtSource } from './keep-prompted-parts';
 import { keepMainParts } from './keep-main-parts';
-import { PromptOutsideImageError } from './errors';
+import { OnlyNegativeClicksError, PromptOutsideImageError } from './errors';
 import { now } from './now';
 
 /** The slice of an ORT tensor this runner reads. */
@@ -145,17 +146,15 @@ export class SmatRunner {
     const t0 = now();
     const inside = promptsInsideImage(prompts, image.width, image.height);
     if (prompts.length > 0 && inside.length === 0) throw new PromptOutsideImageError();
+    if (inside.length > 0 && inside.every(isNegativeClick)) throw new OnlyNegativeClicksError();
     const { enc, cached } = await this.encodeInternal(image, options.cacheKey);
     const S = this.config.inputSize;
 
     const tHead = now();
     const raster = rasterizePrompts(inside, image.width, image.height, S, this.config);
-    const out = await this.headSession.run({
-      features: enc.features,
-      image: enc.imageTensor,
-      prompt_mask: new this.ort.Tensor('float32', raster.mask, [1, 1, S, S]),
-      has_prompt: new this.ort.Tensor('float32', Float32Array.of(raster.hasPrompt ? 1 : 0), [1]),
-    });
+    const out = await this.headSession.run(
+      this.headFeeds(enc.features, enc.imageTensor, raster, inside, enc.box.scale),
+    );
     const alphaS = out.alpha.data as Float32Array;
     const similarity = Float32Array.from(out.similarity.data as Float32Array);
     const F = this.config.featureSize;
@@ -213,12 +212,32 @@ export class SmatRunner {
     const S = this.config.inputSize;
     const image = new this.ort.Tensor('float32', new Float32Array(3 * S * S), [1, 3, S, S]);
     const { features } = await this.encoderSession.run({ image });
-    await this.headSession.run({
+    const raster = { mask: new Float32Array(S * S), hasPrompt: false };
+    await this.headSession.run(this.headFeeds(features, image, raster, [], 1));
+  }
+
+  /** The head's inputs; a head on SAM's interaction also reads the prompts as SAM's points. */
+  private headFeeds(
+    features: OrtTensorLike,
+    image: OrtTensorLike,
+    raster: { mask: Float32Array; hasPrompt: boolean },
+    prompts: Prompt[],
+    scale: number,
+  ): Record<string, OrtTensorLike> {
+    const S = this.config.inputSize;
+    const feeds: Record<string, OrtTensorLike> = {
       features,
       image,
-      prompt_mask: new this.ort.Tensor('float32', new Float32Array(S * S), [1, 1, S, S]),
-      has_prompt: new this.ort.Tensor('float32', Float32Array.of(0), [1]),
-    });
+      prompt_mask: new this.ort.Tensor('float32', raster.mask, [1, 1, S, S]),
+      has_prompt: new this.ort.Tensor('float32', Float32Array.of(raster.hasPrompt ? 1 : 0), [1]),
+    };
+    if (this.headSession.inputNames.includes('point_coords')) {
+      const points = samPoints(prompts, scale);
+      const n = points.labels.length;
+      feeds.point_coords = new this.ort.Tensor('float32', points.coords, [1, n, 2]);
+      feeds.point_labels = new this.ort.Tensor('float32', points.labels, [1, n]);
+    }
+    return feeds;
   }
 
   /** Forget the cached features (e.g. the image's pixels changed under the same key). */
