@@ -1,10 +1,10 @@
 // "Not this" clicks in the panel: the controller hands them to core's real SmatRunner (here over a
 // fake ORT that records what the head is fed), which keeps them out of the prompt mask and gives
-// them SAM's negative label; with only "not this" clicks left the panel does not run the model and
+// them SAM's negative label and does not let them widen a box; with only "not this" clicks left the panel does not run the model and
 // says what to include; the help text states the convention.
 import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '../core/image-codecs';
+import { decodeImage, encodePng } from '../core/image-codecs';
 import type { ApplyMessage, JobMessage, PromptLayer, UiToSandbox } from '../core/messages';
 import type { SmatModelConfig } from '../core/model-config';
 import type { RgbaImage } from '../core/rgba-image';
@@ -42,7 +42,7 @@ class Tensor implements OrtTensorLike {
   ) {}
 }
 
-/** An ORT whose encoder returns zero features and whose head keeps its feeds and says "left half". */
+/** An ORT whose encoder returns zero features and whose head keeps its feeds and says "all of it". */
 function fakeOrt() {
   const headFeeds: Array<Record<string, OrtTensorLike>> = [];
   const session = (inputNames: string[], outputNames: string[], run: OrtSessionLike['run']): OrtSessionLike => ({
@@ -59,7 +59,7 @@ function fakeOrt() {
     ['alpha', 'similarity'],
     async (feeds) => {
       headFeeds.push(feeds);
-      const alpha = Float32Array.from({ length: S * S }, (_, i) => (i % S < S / 2 ? 1 : 0));
+      const alpha = new Float32Array(S * S).fill(1);
       return {
         alpha: new Tensor('float32', alpha, [1, 1, S, S]),
         similarity: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
@@ -123,7 +123,7 @@ const until = async (cond: () => boolean, ms = 5000) => {
 
 describe('"not this" clicks in the panel', () => {
   it('reach the head as negative points and stay out of the prompt mask', async () => {
-    const { ctrl, headFeeds } = await panelWithRunner();
+    const { ctrl, posted, headFeeds } = await panelWithRunner();
     ctrl.onSandboxMessage(job('n1', layers));
     await until(() => ctrl.state.job?.phase === 'review');
     expect(ctrl.state.job?.prompts).toEqual([BOX, NOT_THIS]);
@@ -132,6 +132,7 @@ describe('"not this" clicks in the panel', () => {
     expect(mask[32 * S + 10]).toBe(1); // in the box
     expect(mask[32 * S + 48]).toBe(0); // under the "not this" click
     expect(mask.slice(0, S).every((v, x) => v === (x < 32 ? 1 : 0))).toBe(true);
+    expect(Array.from(feeds.has_prompt.data as Float32Array)).toEqual([1]);
     expect(Array.from(feeds.point_labels.data as Float32Array)).toEqual([
       SAM_LABEL.negativeClick,
       SAM_LABEL.boxTopLeft,
@@ -139,6 +140,12 @@ describe('"not this" clicks in the panel', () => {
     ]);
     expect(Array.from(feeds.point_coords.data as Float32Array).slice(0, 2)).toEqual([48, 32]);
     expect(canApply(ctrl.state.job)).toBe(true);
+
+    // The matte reaches a few pixels past the box (the fade), not out to the "not this" click.
+    await ctrl.apply();
+    const written = decodeImage((posted.find((m) => m.type === 'apply') as ApplyMessage).pngBytes);
+    const alphaAt = (x: number, y: number) => written.data[4 * (y * S + x) + 3];
+    expect([alphaAt(10, 32), alphaAt(31, 32), alphaAt(40, 32), alphaAt(48, 32)]).toEqual([255, 255, 0, 0]);
   });
 
   it('with only "not this" clicks left, the model does not run, Apply stays off and the status says what to include', async () => {
