@@ -5,13 +5,12 @@
 export type ClickSign = 'not-this' | 'keep';
 
 /** "- sky", "− logo", "not this", "Not-the-cup", "Exclude", "excluded hand"; but not "Note" or "Nothing". */
-const NOT_THIS = /^(?:[-\u2212\u2013]|not\b|exclud)/i;
-const KEEP = /^\+/;
+const NOT_THIS = /^\s*(?:[-\u2212\u2013]|not\b|exclud)/i;
+const KEEP = /^\s*\+/;
 
 /** `null`: the name says nothing, so the shape's colour decides. */
 export function clickSignOfName(name: string): ClickSign | null {
-  const start = name.trimStart();
-  if (KEEP.test(start)) return 'keep';
-  if (NOT_THIS.test(start)) return 'not-this';
+  if (KEEP.test(name)) return 'keep';
+  if (NOT_THIS.test(name)) return 'not-this';
   return null;
 }
