@@ -9,7 +9,6 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** Prompts were given but none touches the image: the user's drawing is the problem, not the model. */
 /** Negative ("not this") clicks alone: they say what to leave out, but nothing says what to keep. */
 export class OnlyNegativeClicksError extends Error {
   constructor() {
@@ -18,6 +17,7 @@ export class OnlyNegativeClicksError extends Error {
   }
 }
 
+/** Prompts were given but none touches the image: the user's drawing is the problem, not the model. */
 export class PromptOutsideImageError extends Error {
   /** `detail` (e.g. the image size) is appended in parentheses. */
   constructor(detail?: string) {

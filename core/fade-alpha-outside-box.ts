@@ -22,8 +22,9 @@ export interface PixelRect {
 
 /**
  * Where the prompts allow the object: the rectangle around every box and every other prompt
- * (a click or a stroke outside the box still counts as "this is the object"), or null when no
- * prompt is a box, since clicks and strokes alone say nothing about the object's extent.
+ * (a click or a stroke outside the box still counts as "this is the object"; a "not this" click
+ * does not, it marks what to leave out), or null when no prompt is a box, since clicks and strokes
+ * alone say nothing about the object's extent.
  */
 export function boxPromptBounds(prompts: readonly Prompt[]): PixelRect | null {
   if (!prompts.some((p) => p.kind === 'box')) return null;
@@ -39,7 +40,7 @@ export function boxPromptBounds(prompts: readonly Prompt[]): PixelRect | null {
       const b = normaliseBox(p);
       grow(b.x, b.y, b.x + b.width, b.y + b.height);
     } else if (p.kind === 'point') {
-      grow(p.x, p.y, p.x, p.y);
+      if (!p.negative) grow(p.x, p.y, p.x, p.y);
     } else {
       const half = Math.max(0, p.width) / 2;
       for (const q of p.points) grow(q.x - half, q.y - half, q.x + half, q.y + half);

@@ -20,7 +20,10 @@ export interface JobMessage {
   imageBytes: Uint8Array;
   width: number;
   height: number;
-  /** Every prompt of `promptLayers`, in that order; empty in 'auto' mode. */
+  /**
+   * Every prompt of `promptLayers`, in that order; empty in 'auto' mode. A "not this" click is a
+   * point with `negative: true`; a job always has at least one prompt that is not.
+   */
   prompts: Prompt[];
   /**
    * The layers these prompts came from, for the panel to list: the user may exclude one before
@@ -58,7 +61,9 @@ export type UnusedShapeReason =
   /** A polygon or star too large to read as a click. */
   | 'artwork'
   /** A degenerate transform or a path that cannot be read. */
-  | 'unreadable';
+  | 'unreadable'
+  /** A rectangle or stroke named as a "not this" click: only a dot can say what to leave out. */
+  | 'negative-not-a-dot';
 
 /** A layer that is not used as a prompt, for the panel to name. */
 export interface UnusedLayer {

@@ -61,7 +61,7 @@ export class PromptCanvas {
         ctx.fillRect(p.x, p.y, p.width, p.height);
         ctx.strokeRect(p.x, p.y, p.width, p.height);
       } else if (p.kind === 'point') {
-        ctx.fillStyle = '#ff3b6b';
+        ctx.fillStyle = '#0d99ff';
         ctx.strokeStyle = '#fff';
         ctx.lineWidth = lw;
         ctx.beginPath();
@@ -69,7 +69,7 @@ export class PromptCanvas {
         ctx.fill();
         ctx.stroke();
       } else if (p.kind === 'scribble' && p.points.length) {
-        ctx.strokeStyle = 'rgba(255,59,107,0.7)';
+        ctx.strokeStyle = 'rgba(13,153,255,0.7)';
         ctx.lineWidth = p.width;
         ctx.lineCap = 'round';
         ctx.lineJoin = 'round';

@@ -31,6 +31,16 @@ describe('boxPromptBounds', () => {
     ];
     expect(boxPromptBounds(prompts)).toEqual({ x0: 0, y0: 10, x1: 45, y1: 53 });
   });
+
+  it('does not grow to a "not this" click: it marks what to leave out, not where the object reaches', () => {
+    const box: Prompt = { kind: 'box', x: 10, y: 10, width: 20, height: 20 };
+    expect(boxPromptBounds([box, { kind: 'point', x: 45, y: 15, negative: true }])).toEqual({
+      x0: 10,
+      y0: 10,
+      x1: 30,
+      y1: 30,
+    });
+  });
 });
 
 describe('fadeAlphaOutsideRect', () => {

@@ -69,6 +69,41 @@ describe('the sandbox bundle (src/main.ts) in QuickJS', () => {
     expect(vm.vmErrors).toEqual([]);
   });
 
+  it('matte-with-prompts: a red dot and a dot named "− sky" reach the job as "not this" clicks', async () => {
+    const toUi: SandboxToUi[] = [];
+    const host = new FakePluginHost('matte-with-prompts', {
+      showUI: () => {},
+      toUi: (m) => toUi.push(m as SandboxToUi),
+    });
+    const node = host.shape('RECTANGLE', 'Photo', 40, 30);
+    const { hash } = host.storeImage(photoPng(40, 30), 40, 30);
+    node.fills = [{ type: 'IMAGE', imageHash: hash, scaleMode: 'FILL' }];
+    const box = host.shape('RECTANGLE', 'Box', 20, 20);
+    box.fills = [{ type: 'SOLID', color: { r: 0.9, g: 0.1, b: 0.1 } }];
+    const red = host.shape('ELLIPSE', 'Ellipse 1', 4, 4);
+    red.fills = [{ type: 'SOLID', color: { r: 0.9, g: 0.1, b: 0.1 } }];
+    red.x = 28;
+    red.y = 8;
+    const named = host.shape('ELLIPSE', '\u2212 sky', 4, 4);
+    named.x = 28;
+    named.y = 18;
+    host.select(node);
+
+    vm = await runPluginInQuickJs(await sandboxBundle({}), '', host);
+    vm.fromUi({ type: 'ui-ready' });
+    const job = await vi.waitFor(() => {
+      const found = toUi.find((m): m is JobMessage => m.type === 'job');
+      if (!found) throw new Error(`no job yet: ${JSON.stringify(toUi)}`);
+      return found;
+    });
+    expect(job.prompts).toEqual([
+      { kind: 'box', x: 0, y: 0, width: 20, height: 20 },
+      { kind: 'point', x: 30, y: 10, negative: true },
+      { kind: 'point', x: 30, y: 20, negative: true },
+    ]);
+    expect(vm.vmErrors).toEqual([]);
+  });
+
   it('answers an asset request with in-order pieces that reassemble to the bytes, and says what is missing', async () => {
     const raw = Uint8Array.from({ length: 3_000_000 }, (_, i) => (i * 2654435761) >>> 24);
     const gzipBase64 = gzipSync(raw).toString('base64');

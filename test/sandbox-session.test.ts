@@ -629,3 +629,183 @@ describe('prompt shapes that are not used are named with the reason', () => {
     expect(lastJob(scene.figma).unusedLayers).toEqual([]);
   });
 });
+
+describe('"not this" clicks: a red dot, or a dot named "-…", "not…" or "exclude…"', () => {
+  const RED: SolidPaint = { type: 'SOLID', color: { r: 0.9, g: 0.12, b: 0.1 } };
+  /** Figma's default fill for a new shape. */
+  const GREY: SolidPaint = { type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } };
+  const BOX = { kind: 'box', x: 40, y: 20, width: 120, height: 80 };
+
+  /** A 6x6 ellipse in the board over the photo, centred on (x, y) in the photo's pixels. */
+  const dotAt = (name: string, x: number, y: number, fill: Paint = GREY): FakeShapeNode => {
+    const dot = scene.figma.shape('ELLIPSE', name, 6, 6, scene.board);
+    dot.x = 20 + x / 2 - 3;
+    dot.y = 30 + y / 2 - 3;
+    dot.fills = [fill];
+    return dot;
+  };
+
+  it('a red dot is a "not this" click in the job and its layer; Apply hides it with the other prompt layers', async () => {
+    const box = addBoxPrompt(scene);
+    const red = dotAt('Ellipse 1', 200, 40, RED);
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    const negative = { kind: 'point', x: 200, y: 40, negative: true };
+    expect(job.prompts).toEqual([BOX, negative]);
+    expect(job.promptLayers).toEqual([
+      { id: box.id, name: 'Box', prompts: [BOX] },
+      { id: red.id, name: 'Ellipse 1', prompts: [negative] },
+    ]);
+    expect(job.unusedLayers).toEqual([]);
+
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
+    expect(errors(scene.figma)).toEqual([]);
+    expect([box.visible, red.visible]).toEqual([false, false]);
+    expect(scene.figma.undoCommits).toBe(1);
+    expect(snapshotNode(scene.photo)).toEqual(before.photo);
+  });
+
+  it('a dot named "- sky", "not this" or "Exclude logo" is a "not this" click whatever its colour', async () => {
+    addBoxPrompt(scene);
+    dotAt('- sky', 20, 20);
+    dotAt('not this', 40, 20);
+    dotAt('Exclude logo', 60, 20, { type: 'SOLID', color: { r: 0.1, g: 0.3, b: 0.9 } });
+    // Words that merely start with "not" are ordinary names.
+    dotAt('Note', 80, 20);
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(lastJob(scene.figma).prompts).toEqual([
+      BOX,
+      { kind: 'point', x: 20, y: 20, negative: true },
+      { kind: 'point', x: 40, y: 20, negative: true },
+      { kind: 'point', x: 60, y: 20, negative: true },
+      { kind: 'point', x: 80, y: 20 },
+    ]);
+  });
+
+  it('a tap of a red pencil (a tiny stroke, no fill) is a "not this" click too; orange, pink and dark red are not', async () => {
+    addBoxPrompt(scene);
+    const tap = scene.figma.shape('VECTOR', 'Vector', 4, 4, scene.board);
+    tap.vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 L 4 4' }];
+    tap.strokes = [RED];
+    tap.x = 20 + 100 / 2 - 2;
+    tap.y = 30 + 100 / 2 - 2;
+    dotAt('Orange', 120, 20, { type: 'SOLID', color: { r: 1, g: 0.6, b: 0 } });
+    dotAt('Pink', 140, 20, { type: 'SOLID', color: { r: 1, g: 0.75, b: 0.8 } });
+    dotAt('Maroon', 160, 20, { type: 'SOLID', color: { r: 0.2, g: 0.02, b: 0.02 } });
+    // Hidden or see-through red paint is not what the user sees.
+    dotAt('Hidden red', 180, 20, { ...RED, visible: false });
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(lastJob(scene.figma).prompts).toEqual([
+      BOX,
+      { kind: 'point', x: 100, y: 100, negative: true },
+      { kind: 'point', x: 120, y: 20 },
+      { kind: 'point', x: 140, y: 20 },
+      { kind: 'point', x: 160, y: 20 },
+      { kind: 'point', x: 180, y: 20 },
+    ]);
+  });
+
+  it('a name starting with "+" keeps a red dot a click on the object (a red brand colour)', async () => {
+    dotAt('+ logo', 200, 40, RED);
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(lastJob(scene.figma).prompts).toEqual([{ kind: 'point', x: 200, y: 40 }]);
+  });
+
+  it('a big red rectangle is still a box, and a red stroke still a scribble', async () => {
+    const box = addBoxPrompt(scene);
+    box.fills = [RED];
+    const stroke = scene.figma.shape('VECTOR', 'Red stroke', 50, 10, scene.board);
+    stroke.vectorPaths = [{ windingRule: 'NONE', data: 'M 0 0 L 50 0' }];
+    stroke.strokes = [RED];
+    stroke.strokeWeight = 5;
+    stroke.x = 30;
+    stroke.y = 90;
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.prompts).toEqual([
+      BOX,
+      {
+        kind: 'scribble',
+        points: [
+          { x: 20, y: 120 },
+          { x: 120, y: 120 },
+        ],
+        width: 10,
+      },
+    ]);
+  });
+
+  it('a rectangle or stroke named "not …" is named, not used as what to keep', async () => {
+    addDotPrompt(scene);
+    const box = addBoxPrompt(scene);
+    box.name = 'not the table';
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.prompts).toEqual([{ kind: 'point', x: 200, y: 40 }]);
+    expect(job.unusedLayers).toEqual([
+      {
+        id: box.id,
+        name: 'not the table',
+        reason: 'negative-not-a-dot',
+        why: 'is named as "not this", but only a dot can say what to leave out (draw a small dot there)',
+      },
+    ]);
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
+    expect(box.visible).toBe(true);
+  });
+
+  it('a locked red dot is not used, and is named as locked', async () => {
+    addBoxPrompt(scene);
+    const red = dotAt('Red dot', 200, 40, RED);
+    red.locked = true;
+    scene.figma.select(scene.photo);
+    const session = await startSession(scene, 'prompts');
+    const job = lastJob(scene.figma);
+    expect(job.prompts).toEqual([BOX]);
+    expect(job.unusedLayers.map((l) => [l.name, l.reason, l.why])).toEqual([
+      ['Red dot', 'locked', 'is locked (unlock it to use it)'],
+    ]);
+    await session.receive(applyOf(job.jobId, matte(), 'cutout'));
+    expect(red.visible).toBe(true);
+  });
+
+  it('only "not this" clicks: refused before any job, naming them and what to add; nothing written', async () => {
+    const red = dotAt('Ellipse 1', 200, 40, RED);
+    const named = dotAt('- sky', 20, 20);
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(scene.photo);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toEqual([
+      'Every prompt shape over "Photo" is a "not this" click ("Ellipse 1", "- sky"): it says what to leave out, ' +
+        'but nothing says what to keep. Add a rectangle, a dot or a stroke on the object to keep ' +
+        '(a red dot means "not this" unless its name starts with "+").',
+    ]);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expect([red.visible, named.visible]).toEqual([true, true]);
+    expectNothingWritten(scene, before);
+  });
+
+  it('in a batch, an image with only "not this" clicks refuses the whole run', async () => {
+    addBoxPrompt(scene);
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 64, height: 64 });
+    second.x = 300;
+    second.y = 200;
+    const red = scene.figma.shape('ELLIPSE', 'Red', 6, 6, scene.board);
+    red.fills = [RED];
+    red.x = 340;
+    red.y = 240;
+    before.tree = tree(scene.figma.doc.page);
+    scene.figma.select(scene.photo, second);
+    await startSession(scene, 'prompts');
+    expect(errors(scene.figma)).toHaveLength(1);
+    expect(errors(scene.figma)[0]).toMatch(/^Every prompt shape over "Second" is a "not this" click \("Red"\)/);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    expectNothingWritten(scene, before);
+  });
+});

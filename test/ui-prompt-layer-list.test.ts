@@ -72,4 +72,38 @@ describe('prompt layer list', () => {
   it('names what each layer gave', () => {
     expect(message.promptLayers.map((l) => describePrompts(l.prompts))).toEqual(['box', '2 dots']);
   });
+
+  it('marks a layer of "not this" clicks, in words and as a row', () => {
+    const notThis = { kind: 'point' as const, x: 3, y: 3, negative: true };
+    expect(describePrompts([notThis])).toBe('"not this" dot');
+    expect(describePrompts([notThis, notThis])).toBe('2 "not this" dots');
+    expect(describePrompts([{ kind: 'point', x: 1, y: 1 }, notThis])).toBe('dot, "not this" dot');
+    const layers = [...message.promptLayers, { id: '7:1', name: '- sky', prompts: [notThis] }];
+    const tree = PromptLayerList({
+      job: jobView({ ...message, promptLayers: layers }, true),
+      onToggle: () => {},
+    });
+    expect(rows(tree).map((row) => [row.title, row.class, text(row.children)])).toEqual([
+      ['Box', undefined, 'Boxbox'],
+      ['Dots', undefined, 'Dots2 dots'],
+      ['- sky', 'negative', '- sky"not this" dot'],
+    ]);
+  });
 });
+
+/** The props of every <label> under a VNode, in order. */
+function rows(node: unknown): Array<Record<string, unknown>> {
+  if (Array.isArray(node)) return node.flatMap(rows);
+  if (!node || typeof node !== 'object') return [];
+  const vnode = node as VNode<Record<string, unknown>>;
+  const own = vnode.type === 'label' ? [vnode.props] : [];
+  return [...own, ...rows(vnode.props?.children)];
+}
+
+/** All text under a VNode, in order. */
+function text(node: unknown): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(text).join('');
+  if (!node || typeof node !== 'object') return '';
+  return text((node as VNode<{ children?: unknown }>).props?.children);
+}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { backendLabel } from './backend';
 import type { Controller } from './controller';
+import { Hint } from './hint';
 import { JobReview } from './job-review';
 import { isBusy, statusLine, type UiState } from './state';
 
@@ -108,15 +109,6 @@ function Messages({ ctrl, state }: { ctrl: Controller; state: UiState }) {
         </div>
       )}
     </>
-  );
-}
-
-function Hint() {
-  return (
-    <p class="hint">
-      Select one or more images on the canvas. <b>Auto Matte</b> finds the main subject; <b>Matte with prompts</b> uses
-      a rectangle, dots or a pen stroke drawn over the image to pick the object. Everything runs on this computer.
-    </p>
   );
 }
 

@@ -7,7 +7,7 @@ import type { MatteTimings } from '../core/smat-runner';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
-import { errorMessage, PromptOutsideImageError } from '../core/errors';
+import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
 import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { MatteEngine, type RunnerFactory } from './engine';
@@ -15,7 +15,16 @@ import { emptyMatteMessage, isEmptyMatte } from './empty-matte';
 import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
 import { downscaleForDisplay, fitSize } from './preview';
-import { canApply, includedLayerIds, initialState, reduce, type JobView, type UiEvent, type UiState } from './state';
+import {
+  canApply,
+  hasKeepPrompt,
+  includedLayerIds,
+  initialState,
+  reduce,
+  type JobView,
+  type UiEvent,
+  type UiState,
+} from './state';
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
@@ -50,6 +59,15 @@ interface ActiveJob {
   jobId: string;
   source: RgbaImage;
   alpha: Float32Array | null;
+}
+
+/** What the user reads when the model refuses or fails: their drawing's problem in their words, else the model's. */
+function matteFailure(err: unknown, nodeName: string): string {
+  if (err instanceof PromptOutsideImageError)
+    return `Every prompt for “${nodeName}” lies outside the image: draw the box, dots or stroke over the photo.`;
+  if (err instanceof OnlyNegativeClicksError)
+    return `The prompts for “${nodeName}” are all "not this" dots: add a box, a dot or a stroke on the object to keep.`;
+  return `The model failed on “${nodeName}”: ${errorMessage(err)}`;
 }
 
 /** The timings the panel shows under the result. */
@@ -202,7 +220,8 @@ export class Controller {
     // The matte on screen was made with the old prompts: it must not be applied any more.
     active.alpha = null;
     this.display = { ...this.display, cutout: null, mask: null, version: this.display.version + 1 };
-    if (job.prompts.length === 0) {
+    // Nothing left that says what to keep: the status line asks for it, and the model would refuse.
+    if (!hasKeepPrompt(job.prompts)) {
       this.notify();
       return;
     }
@@ -379,12 +398,7 @@ export class Controller {
       this.mark('review');
     } catch (err) {
       if (this.state.job?.jobId !== jobId) return;
-      this.fail(
-        jobId,
-        err instanceof PromptOutsideImageError
-          ? `Every prompt for “${job.nodeName}” lies outside the image: draw the box, dots or stroke over the photo.`
-          : `The model failed on “${job.nodeName}”: ${errorMessage(err)}`,
-      );
+      this.fail(jobId, matteFailure(err, job.nodeName));
     }
   }
 

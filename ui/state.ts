@@ -2,6 +2,7 @@
 // Side effects (decoding, inference, posting messages) live in ui/controller.ts.
 import type { JobMessage, MatteMode, MatteOutput, PromptLayer, SandboxToUi, UnusedLayer } from '../core/messages';
 import type { Prompt } from '../core/prompt-types';
+import { isNegativeClick } from '../core/prompts';
 import type { Backend } from './backend';
 
 export type ModelStatus = 'loading' | 'ready' | 'error';
@@ -141,10 +142,18 @@ function toggleLayer(job: JobView, layerId: string): JobView {
   return { ...job, excluded, prompts, timings: null, emptyMatte: null };
 }
 
-/** A result is on review, it was computed from at least one prompt (in prompts mode), and it is not empty. */
+/**
+ * Whether the prompts say what to keep: "not this" clicks only say what to leave out, and the
+ * model refuses them alone (core's OnlyNegativeClicksError).
+ */
+export function hasKeepPrompt(prompts: ReadonlyArray<Prompt>): boolean {
+  return prompts.some((p) => !isNegativeClick(p));
+}
+
+/** A result is on review, it was computed from a prompt that says what to keep (in prompts mode), and it is not empty. */
 export function canApply(job: JobView | null): boolean {
   if (job?.phase !== 'review' || job.emptyMatte !== null) return false;
-  return job.mode !== 'prompts' || job.prompts.length > 0;
+  return job.mode !== 'prompts' || hasKeepPrompt(job.prompts);
 }
 
 /** True while the job on screen still needs the user or the sandbox; a new job then waits. */
@@ -282,6 +291,8 @@ export function statusLine(state: UiState): string {
       case 'review':
         if (job.mode === 'prompts' && job.prompts.length === 0)
           return `${of}every prompt layer is excluded: include one to compute a matte`;
+        if (job.mode === 'prompts' && !hasKeepPrompt(job.prompts))
+          return `${of}only "not this" dots are left: include a box, a dot or a stroke on the object to keep`;
         return job.emptyMatte ? `${of}the matte is empty: nothing to apply` : `${of}review the result`;
       case 'applying':
         return `${of}encoding the PNG and writing it to the canvas…`;

@@ -27,6 +27,8 @@ export function whyUnused(reason: UnusedShapeReason, container: string | null): 
       return `is a polygon or star over ${POINT_SHAPE_MAX_SIDE} px: artwork, not a prompt`;
     case 'unreadable':
       return 'has a shape SMat cannot read';
+    case 'negative-not-a-dot':
+      return 'is named as "not this", but only a dot can say what to leave out (draw a small dot there)';
   }
 }
 

@@ -2,6 +2,7 @@
 // checked before the first job goes out, so a refused run has sent and written nothing.
 import type { MatteMode, UnusedLayer } from '../../core/messages';
 import type { Prompt } from '../../core/prompt-types';
+import { isNegativeClick } from '../../core/prompts';
 import type { SandboxApi } from '../figma-api';
 import { isImageCapableNode } from '../images/image-node';
 import { readImageSource, type ImageSource } from '../images/read-image-source';
@@ -10,7 +11,7 @@ import { noUsablePromptShape, toUnusedLayer } from '../prompts/explain-unused-sh
 import { findPromptShapes } from '../prompts/find-prompt-shapes';
 import type { PromptShapeNode } from '../prompts/prompt-shape-node';
 import { findResultPlace } from '../write-back/find-result-place';
-import { NOTHING_SELECTED, NO_IMAGE_FILL, noPromptShapes, notOnPage } from './user-messages';
+import { NOTHING_SELECTED, NO_IMAGE_FILL, noPromptShapes, notOnPage, onlyNotThisClicks } from './user-messages';
 
 export interface PreparedJob {
   source: ImageSource;
@@ -72,6 +73,11 @@ export async function prepareJobs(
       };
     }
     const { prompts, usedShapes, layers } = collected;
+    // Refused here, before any job, rather than by the runner in the panel after the image was sent.
+    if (prompts.every(isNegativeClick)) {
+      const names = layers.map((layer) => layer.shape.name);
+      return { ok: false, message: onlyNotThisClicks(source.node.name, names) };
+    }
     jobs.push({ source, prompts, usedShapes, promptLayers: layers, unusedLayers, replaces });
   }
   return { ok: true, jobs: withoutShapesUsedElsewhere(jobs) };

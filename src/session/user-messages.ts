@@ -11,6 +11,20 @@ export function noPromptShapes(name: string): string {
   return `No prompt shapes over "${name}". Draw a rectangle, a dot or a stroke on it, or use Auto Matte.`;
 }
 
+/** Past this many, a message counts the rest of the layers instead of naming them. */
+const MAX_NAMED = 4;
+
+/** A run whose prompts over an image only say what to leave out: the model has nothing to keep. */
+export function onlyNotThisClicks(imageName: string, layerNames: ReadonlyArray<string>): string {
+  const named = layerNames.slice(0, MAX_NAMED).map((name) => `"${name}"`);
+  if (layerNames.length > MAX_NAMED) named.push(`${layerNames.length - MAX_NAMED} more`);
+  return (
+    `Every prompt shape over "${imageName}" is a "not this" click (${named.join(', ')}): it says what to leave out, ` +
+    'but nothing says what to keep. Add a rectangle, a dot or a stroke on the object to keep ' +
+    '(a red dot means "not this" unless its name starts with "+").'
+  );
+}
+
 export function notOnPage(name: string): string {
   return `"${name}" is not on a page, so there is nowhere to put its matte.`;
 }
