@@ -3,7 +3,7 @@
 // fades to zero past the box's edges. The fade, not a cut, because a box drawn a little short of
 // the object should soften the overhang rather than slice it; on the held-out composites a fade
 // over 5% of the box's longer side raised box IoU 0.771 -> 0.794 and lowered SAD and Grad too
-// (model card, "The prompt hold").
+// (docs/training-log.md, "The prompt hold").
 import type { Prompt } from './prompt-types';
 import { clamp01 } from './clamp01';
 import { normaliseBox } from './prompts';

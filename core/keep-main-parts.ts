@@ -1,7 +1,7 @@
 // Auto Matte cuts out the main subject. The similarity map of the automatic query also lights up
 // small look-alike regions elsewhere (a patch of the same colour, a reflection); a part of the
 // matte far smaller than the largest is such a stray, not a second subject. Chosen on held-out
-// DUTS-TR photos, not on the validation set (model card, "Auto Matte's strays").
+// DUTS-TR photos, not on the validation set (docs/training-log.md, "Auto Matte's strays").
 import { findMatteParts, keepParts } from './matte-parts';
 
 /** A part (`core/matte-parts.ts`) stays when its area is at least this share of the largest part's. */

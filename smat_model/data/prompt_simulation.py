@@ -67,3 +67,34 @@ def random_prompt(rng, alpha, weights=(0.5, 0.3, 0.2)) -> List[dict]:
         return point_prompts(rng, alpha, int(rng.integers(1, 11)))
     p = scribble_prompt(rng, alpha)
     return [p] if p else []
+
+
+def negative_clicks(rng, alpha, n: int) -> List[dict]:
+    """ "Not this" clicks: off the target, near it (within its box grown by a quarter on each side),
+    where a user marks a neighbour or a patch of background the matte took."""
+    b = bbox(alpha)
+    if b is None:
+        return []
+    x0, y0, x1, y1 = b
+    gx, gy = (x1 - x0) / 4, (y1 - y0) / 4
+    size = alpha.shape[0]
+    ys0, ys1 = int(max(0, y0 - gy)), int(min(size, y1 + gy))
+    xs0, xs1 = int(max(0, x0 - gx)), int(min(size, x1 + gx))
+    ys, xs = np.nonzero(alpha[ys0:ys1, xs0:xs1] < 0.5)
+    if len(xs) == 0:
+        return []
+    idx = rng.choice(len(xs), size=min(n, len(xs)), replace=False)
+    return [
+        {"kind": "point", "x": float(xs[i] + xs0) + 0.5, "y": float(ys[i] + ys0) + 0.5, "negative": True} for i in idx
+    ]
+
+
+def box_of_mask(mask) -> Optional[dict]:
+    """The box prompt that rasterised to `mask`, when the mask is one filled rectangle."""
+    b = bbox(mask)
+    if b is None:
+        return None
+    x0, y0, x1, y1 = b
+    if (mask > 0.5).sum() != (x1 - x0) * (y1 - y0):
+        return None
+    return {"kind": "box", "x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}

@@ -41,12 +41,19 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
             opset_version=OPSET,
             do_constant_folding=True,
         )
+        inputs, names, dynamic = (feats, image, mask, has), ["features", "image", "prompt_mask", "has_prompt"], {}
+        if model.head.prompted is not None:
+            # SAM's point prompts: a click and its padding point here; any number at run time.
+            inputs += (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
+            names += ["point_coords", "point_labels"]
+            dynamic = {"point_coords": {1: "points"}, "point_labels": {1: "points"}}
         torch.onnx.export(
             model.head,
-            (feats, image, mask, has),
+            inputs,
             head_path,
-            input_names=["features", "image", "prompt_mask", "has_prompt"],
+            input_names=names,
             output_names=["alpha", "similarity"],
+            dynamic_axes=dynamic,
             opset_version=OPSET,
             do_constant_folding=True,
         )
@@ -115,7 +122,7 @@ def main(argv=None):
         "--resume-state",
         default=None,
         help="also write the checkpoint's fp32 weights, without optimizer state, here (the file that "
-        "is committed with the graphs, so the next session resumes from the shipped model)",
+        "is committed with the graphs, so the next run resumes from the shipped model)",
     )
     args = p.parse_args(argv)
     model = build_smat(args.checkpoint)

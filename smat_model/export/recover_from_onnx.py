@@ -1,5 +1,5 @@
 """Recover fp32 head weights from a shipped head graph, so training resumes from the shipped model
-when no checkpoint survived (the first sessions committed only the ONNX files).
+when no checkpoint survived (the earliest models were committed as ONNX files only).
 
     python3 -m smat_model.export.recover_from_onnx --onnx models/smat-head.onnx --out runs/main/last.pt
 
@@ -76,10 +76,10 @@ def head_state_from_onnx(path: str, head: SMatHead):
 
 
 def recover_head(path: str, max_mixer_layers: int = 4):
-    """The head whose layout matches the graph (graphs before step 2000 have no token mixer; graphs
-    from 2026-11-30 on have a decoder that reads the image alone at full resolution, and may add
-    the prompt affinity to the similarity logit, and the prompt reader to the pooled prompt; since the
-    seventh 2026-11-30 session an edge refiner, whose named weights give its width)."""
+    """The head whose layout matches the graph (graphs before step 2000 have no token mixer; later
+    ones have a decoder that reads the image alone at full resolution, and may add the prompt
+    affinity to the similarity logit, and the prompt reader to the pooled prompt; the latest an
+    edge refiner, whose named weights give its width)."""
     _, arrays = onnx_initializers(path)
     refiner = next((arrays[n] for n in ("head." + REFINER_KEY, REFINER_KEY) if n in arrays), None)
     edge_refiner = refiner.shape[0] if refiner is not None else 0
@@ -94,6 +94,8 @@ def recover_head(path: str, max_mixer_layers: int = 4):
                     prompt_affinity=prompt_affinity,
                     prompt_reader=prompt_reader,
                     edge_refiner=edge_refiner,
+                    # Graphs on SAM's interaction came after the committed fp32 state, which they resume from.
+                    sam_interaction=False,
                 )
                 try:
                     return head, head_state_from_onnx(path, head)

@@ -31,6 +31,7 @@ def head_layout(head_state: dict) -> dict:
         "prompt_affinity": any(k.startswith("candidate.prompt_affinity.") for k in head_state),
         "prompt_reader": any(k.startswith("candidate.prompt_reader.") for k in head_state),
         "edge_refiner": head_state[REFINER_KEY].shape[0] if REFINER_KEY in head_state else 0,
+        "sam_interaction": any(k.startswith("prompted.") for k in head_state),
     }
 
 

@@ -179,7 +179,7 @@ class CandidateSimilarity(nn.Module):
         self.token_proj = nn.Conv2d(dim, dim, 1)
         self.updates = nn.ModuleList([CrossAttentionUpdate(dim, heads) for _ in range(layers)])
         # Optional because the prompt's coverage added to every token lets the similarity map copy the
-        # prompt's footprint: 100 steps with it took composite 10-point IoU from 0.63 to 0.54 (model card).
+        # prompt's footprint: 100 steps with it took composite 10-point IoU from 0.63 to 0.54 (docs/training-log.md).
         self.dense_prompt = DensePromptEmbedding(dim) if dense_prompt else None
         self.mixer = nn.ModuleList([JointSelfAttention(dim, heads) for _ in range(mixer_layers)])
         self.sim_key = nn.Conv2d(dim, dim, 1)

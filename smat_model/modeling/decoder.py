@@ -85,7 +85,7 @@ class SimilarityGuidedDecoder(nn.Module):
     def forward(self, features, similarity, similarity_logit, prompt_weights, image, prompt_mask, has_prompt):
         logit = self.unrefined_logit(features, similarity, similarity_logit, prompt_weights, image, prompt_mask)
         if self.refiner is not None:
-            # Automatic mattes only: on prompted ones (held-out composites) it cost IoU, see the model card.
+            # Automatic mattes only: on prompted ones (held-out composites) it cost IoU, see docs/training-log.md.
             logit = logit + (1 - has_prompt).view(-1, 1, 1, 1) * self.refiner(image, logit)
         return torch.sigmoid(logit)
 

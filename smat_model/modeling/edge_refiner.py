@@ -5,11 +5,11 @@ Why: the decoder's finest stage is 8 channels wide and learns at the head's rate
 everything else, so edges and the soft band come out blurred. The refiner reads only pixels within
 ~33 px, so it can be trained on crops of the soft band with the rest of the network frozen
 (`smat_model/training/train_refiner.py`), many times faster than a head step at 768. The decoder
-applies it to automatic mattes only (model card, seventh 2026-11-30 session)."""
+applies it to automatic mattes only (docs/training-log.md, round 9)."""
 import torch
 import torch.nn as nn
 
-# 12 channels scored no better on held-out crops and cost ~3x the head time of 8 (model card).
+# 12 channels scored no better on held-out crops and cost ~3x the head time of 8 (docs/training-log.md).
 REFINER_WIDTH = 8
 # Receptive field 1 + 2 * (1 + 2 + 4 + 8 + 1) = 33 px at the input resolution.
 REFINER_DILATIONS = (1, 2, 4, 8)

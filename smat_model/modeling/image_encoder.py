@@ -127,7 +127,7 @@ class TinyViTEncoder(nn.Module):
     def __init__(self):
         super().__init__()
         # How many of stage 2's last blocks belong to the tail (tuned, not cached). 0: the trunk
-        # ends with stage 2, as every pool before the ninth 2026-11-30 session was cached.
+        # ends with stage 2, as the earlier pools were cached.
         self.tuned_stage2_blocks = 0
         self.patch_embed = nn.Sequential(_conv(3, 32, 3, 2), nn.GELU(), _conv(32, 64, 3, 2))
         self.stage0 = nn.Sequential(MBConv(64), MBConv(64))

@@ -29,6 +29,8 @@ def rasterize_prompts(prompts: Iterable[dict], scale: float, size: int) -> Tuple
     mask = np.zeros((size, size), dtype=bool)
     for p in prompts:
         kind = p["kind"]
+        if p.get("negative"):
+            continue  # a negative click says what to leave out: no part of the mask of what to keep
         if kind == "box":
             x0, y0 = p["x"] * scale, p["y"] * scale
             x1, y1 = (p["x"] + p["width"]) * scale, (p["y"] + p["height"]) * scale
@@ -58,3 +60,57 @@ def mask_average_pool(features: torch.Tensor, weights: torch.Tensor) -> torch.Te
     """Prompt-weighted mean of features: [B,C,h,w] x [B,1,h,w] -> [B,C]."""
     total = weights.sum(dim=(2, 3)).clamp_min(1e-6)
     return (features * weights).sum(dim=(2, 3)) / total
+
+
+# Points SAM's interaction reads from a scribble: enough to trace a stroke's turns, few enough to
+# stay a handful of tokens.
+SCRIBBLE_POINTS = 6
+
+
+def _along_polyline(points, count: int):
+    """`count` points evenly spaced by arc length along a polyline, both ends included."""
+    pts = np.asarray(points, np.float64).reshape(-1, 2)
+    seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
+    total = float(seg.sum())
+    if total == 0:
+        return [tuple(pts[0])]
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    at = np.linspace(0.0, total, count)
+    return list(zip(np.interp(at, cum, pts[:, 0]), np.interp(at, cum, pts[:, 1])))
+
+
+def sam_points(prompts: Iterable[dict], scale: float):
+    """Prompts -> SAM's point prompts in model pixels: ([(x, y), ...], [label, ...]).
+
+    A box gives its two corners (labels 2, 3; several boxes, the rectangle around them), a click 1
+    (0 when `negative`), a scribble points along its stroke (1); without a box a padding point
+    (-1) ends the list, as SAM was trained. core/prompts.ts is the TypeScript twin."""
+    coords, labels, boxes = [], [], []
+    for p in prompts:
+        if p["kind"] == "box":
+            boxes.append((p["x"], p["y"], p["x"] + p["width"], p["y"] + p["height"]))
+        elif p["kind"] == "point":
+            coords.append((p["x"] * scale, p["y"] * scale))
+            labels.append(0 if p.get("negative") else 1)
+        elif p["kind"] == "scribble":
+            for x, y in _along_polyline(p["points"], SCRIBBLE_POINTS):
+                coords.append((x * scale, y * scale))
+                labels.append(1)
+    if boxes:
+        x0, y0 = min(b[0] for b in boxes) * scale, min(b[1] for b in boxes) * scale
+        x1, y1 = max(b[2] for b in boxes) * scale, max(b[3] for b in boxes) * scale
+        coords += [(x0, y0), (x1, y1)]
+        labels += [2, 3]
+    else:
+        coords.append((0.0, 0.0))
+        labels.append(-1)
+    return coords, labels
+
+
+def sam_point_tensors(prompts: Iterable[dict], scale: float = 1.0):
+    """`sam_points` as the head's inputs: point_coords [1,N,2] and point_labels [1,N], float32."""
+    coords, labels = sam_points(prompts, scale)
+    return (
+        torch.tensor([coords], dtype=torch.float32).view(1, -1, 2),
+        torch.tensor([labels], dtype=torch.float32).view(1, -1),
+    )

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from smat_model.modeling.prompt_encoding import mask_average_pool, rasterize_prompts
+from smat_model.modeling.prompt_encoding import mask_average_pool, rasterize_prompts, sam_points
 
 
 def test_box_fills_its_rectangle_in_model_pixels():
@@ -41,3 +41,26 @@ def test_mask_average_pool_weights_by_coverage():
     weights = torch.tensor([[[[1.0, 0.5], [0.0, 0.0]]]])
     pooled = mask_average_pool(feats, weights)
     assert torch.allclose(pooled[0, 0], torch.tensor((1.0 + 1.5) / 1.5))
+
+
+# The same cases as test/core-sam-points.test.ts: the TypeScript runtime and training are twins.
+def test_sam_points_read_a_box_as_its_corners_without_padding():
+    coords, labels = sam_points([{"kind": "box", "x": 10, "y": 20, "width": 30, "height": 40}], 0.5)
+    assert coords == [(5, 10), (20, 30)] and labels == [2, 3]
+
+
+def test_sam_points_label_clicks_and_negative_clicks_and_pad_without_a_box():
+    prompts = [{"kind": "point", "x": 100, "y": 50}, {"kind": "point", "x": 10, "y": 10, "negative": True}]
+    coords, labels = sam_points(prompts, 2.0)
+    assert coords == [(200, 100), (20, 20), (0, 0)] and labels == [1, 0, -1]
+
+
+def test_sam_points_read_a_scribble_as_six_points_along_its_stroke():
+    coords, labels = sam_points([{"kind": "scribble", "points": [(0, 0), (50, 0), (50, 50)], "width": 4}], 1.0)
+    assert np.allclose(coords, [(0, 0), (20, 0), (40, 0), (50, 10), (50, 30), (50, 50), (0, 0)])
+    assert labels == [1] * 6 + [-1]
+
+
+def test_negative_clicks_are_no_part_of_the_prompt_mask():
+    alone, has = rasterize_prompts([{"kind": "point", "x": 32, "y": 32, "negative": True}], 1.0, 64)
+    assert not has and alone.sum() == 0

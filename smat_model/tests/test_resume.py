@@ -33,7 +33,7 @@ def test_weights_recovered_from_the_shipped_head_reproduce_it():
     head, state = recover_head(SHIPPED_HEAD)
     head.load_state_dict(state, strict=False)
     head.eval()
-    # The graph's shapes are fixed at the size model.json names (768 since 2026-11-30).
+    # The graph's shapes are fixed at the size model.json names (768 for the shipped graphs).
     with open(os.path.join(REPO, "models", "model.json")) as f:
         feats, image, mask = _inputs(size=json.load(f)["inputSize"])
     for has in (0.0, 1.0):

@@ -113,7 +113,7 @@ def test_a_carried_affinity_learns_at_the_heads_rate_and_a_new_one_at_its_own():
         affinity = {id(p) for p in model.head.candidate.prompt_affinity.parameters()}
         return [g["base"] for g in opt.param_groups if {id(p) for p in g["params"]} & affinity]
 
-    # Carried at its new-layer rate into a run on unseen samples, it drifted (model card).
+    # Carried at its new-layer rate into a run on unseen samples, it drifted (docs/training-log.md).
     assert affinity_rate({"prompt_affinity": True}) == [5e-5]
     assert affinity_rate({"prompt_affinity": False}) == [train_cached.NEW_LAYER_RATES["prompt_affinity"]]
     args.affinity_lr = 3e-3  # given on the command line, it wins either way
@@ -154,3 +154,43 @@ def test_a_pool_that_leaves_stage2_blocks_out_of_its_trunk_tunes_them(tmp_path, 
             ["--cache", str(tmp_path / "whole"), "--run", str(tmp_path / "refiner")]
             + ["--init-from", str(tmp_path / "run" / "last.pt")]
         )
+
+
+def test_sam_interaction_starts_from_sam_onnx_and_trains(tmp_path, data_root):
+    from smat_model.modeling.load_sam_weights import sam_state_from_onnx
+
+    build_cache(["--data", data_root, "--out", str(tmp_path / "cache"), "--size", "64", "--samples", "25"])
+    common = ["--data", data_root, "--cache", str(tmp_path / "cache"), "--run", str(tmp_path / "run")]
+    common += ["--size", "64", "--eval-every", "100000", "--threads", "2", "--tail-lr", "0"]
+    train_cached.main(common + ["--stop-after", "2", "--sam-interaction", "on"])
+    first = torch.load(tmp_path / "run" / "last.pt", map_location="cpu")
+    assert head_layout(first["head"])["sam_interaction"]
+    sam = sam_state_from_onnx()
+    moved = [k for k in sam if not torch.allclose(first["head"]["prompted.sam." + k], sam[k], atol=1e-3)]
+    assert not moved, f"two steps at SAM's low rate moved {moved[:3]} far from sam.onnx"
+    assert any(not torch.equal(first["head"]["prompted.sam." + k], sam[k]) for k in sam), "SAM did not train"
+    assert first["head"]["prompted.pooled_feature.weight"].abs().sum() > 0  # grew from zero
+    committed = torch.load(train_cached.COMMITTED_STATE, map_location="cpu")["encoder_tail"]
+    assert all(torch.equal(first["encoder_tail"][k], committed[k]) for k in committed)  # --tail-lr 0
+    # A resumed run keeps the interaction without being asked again.
+    train_cached.main(common + ["--stop-after", "1"])
+    second = torch.load(tmp_path / "run" / "last.pt", map_location="cpu")
+    assert head_layout(second["head"])["sam_interaction"] and second["step"] == first["step"] + 1
+
+
+def test_sam_prompts_read_a_cached_box_back_and_negative_clicks_stay_off_the_target():
+    size = 64
+    alpha = torch.zeros(4, size, size)
+    alpha[:, 20:40, 10:30] = 1.0
+    masks, has = torch.zeros(4, 2, size, size), torch.ones(4, 2)
+    masks[:, 0, 18:42, 8:33] = 1.0  # a duplicated target's box, as the cache stores it
+    has[0, 0] = 0.0  # an automatic variant
+    masks[0, 0] = 0.0
+    variants = train_cached.prompts_of_variants(np.random.default_rng(0), alpha, masks, has, (0.0, 1.0, 0.0))
+    assert variants[0][0] == []
+    assert variants[1][0] == [{"kind": "box", "x": 8.0, "y": 18.0, "width": 25.0, "height": 24.0}]
+    clicks = [p for row in variants for p in row[1]]
+    assert clicks and all(p["kind"] == "point" for p in clicks)
+    for p in clicks:
+        on_target = alpha[0, int(p["y"]), int(p["x"])] > 0.5
+        assert on_target != bool(p.get("negative")), p

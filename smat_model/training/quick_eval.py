@@ -11,7 +11,7 @@ from ..data.image_ops import letterbox, normalise
 from ..data.make_val_composites import PICKING_SEED
 from ..data.make_val_composites import main as make_val_composites
 from ..data.prompt_simulation import bbox, point_prompts
-from ..modeling.prompt_encoding import rasterize_prompts
+from ..modeling.prompt_encoding import rasterize_prompts, sam_point_tensors
 
 PICKING_COMPOSITES = os.path.join("runs", "pick-composites")
 
@@ -41,7 +41,8 @@ def evaluate_folder(model, folder: str, size: int, limit: int, kinds=("auto", "b
         gt_bin = a[valid] > 0.5
         for key in kinds:
             m, has = rasterize_prompts(variants[key], 1.0, size)
-            alpha, _ = model.head(feats, x, torch.from_numpy(m)[None, None], torch.tensor([float(has)]))
+            coords, labels = sam_point_tensors(variants[key])
+            alpha, _ = model.head(feats, x, torch.from_numpy(m)[None, None], torch.tensor([float(has)]), coords, labels)
             p = alpha[0, 0].numpy()[valid]
             inter, union = ((p > 0.5) & gt_bin).sum(), ((p > 0.5) | gt_bin).sum()
             stats[f"{key}_iou"].append(inter / union if union else 1.0)

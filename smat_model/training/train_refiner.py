@@ -9,7 +9,7 @@ crops (L1 + Laplacian, as the head) and writes `<run>/state.pt`: the starting st
 refiner added to its head, ready for `smat_model.export.export_onnx --checkpoint`; stopped with
 SIGTERM, it checkpoints and writes the state at the step reached. A starting state that already
 has a refiner (the committed one) is split: its refiner continues from its own step.
-The crops include prompted mattes although the head refines automatic ones only (model card).
+The crops include prompted mattes although the head refines automatic ones only (docs/training-log.md).
 
 The refiner reads ~33 px around each pixel, so 128-px crops train it as well as whole images at
 768 would, at a small fraction of a head step's cost.
@@ -83,7 +83,7 @@ def dump_crops(model, shard_file: str, out_file: str, seed: int, crop: int = CRO
 
 def load_crops(files):
     """All crops, prompted ones too, although only automatic mattes are refined: trained on the
-    automatic crops alone (a quarter of them), the refiner lowered ECSSD's automatic IoU (model card)."""
+    automatic crops alone (a quarter of them), the refiner lowered ECSSD's automatic IoU (docs/training-log.md)."""
     parts = [np.load(f) for f in files]
     return {k: np.concatenate([p[k] for p in parts]) for k in ("image", "logit", "alpha")}
 

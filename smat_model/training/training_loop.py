@@ -33,10 +33,10 @@ def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.A
     p.add_argument("--eval-every", type=int, default=eval_every)
     p.add_argument("--eval-limit", type=int, default=40, help="ECSSD photos per evaluation")
     # 20 composites were too few to pick by: a checkpoint that gained +0.03 10-point IoU on the
-    # first 20 lost 0.014 on the first 50 and 0.029 on all 100 (model card, eighth 2026-11-30 session).
+    # first 20 lost 0.014 on the first 50 and 0.029 on all 100 (docs/training-log.md, round 10).
     p.add_argument("--eval-composites", type=int, default=50, help="held-out composites per evaluation")
     # Apart from the validation composites: picked on the first 20 of those, the landed step 6600
-    # scored 0.762 10-point IoU there and 0.692 on all 100 (model card, ninth 2026-11-30 session).
+    # scored 0.762 10-point IoU there and 0.692 on all 100 (docs/training-log.md, round 11).
     p.add_argument(
         "--composites",
         default=PICKING_COMPOSITES,
