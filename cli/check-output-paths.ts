@@ -108,6 +108,14 @@ function checkWritable(flag: string, path: string, target: string, via: string):
   // Replacing is a rename over the old entry: over a device or a pipe that would swap the node
   // itself, not send it the bytes.
   if (stat && !stat.isFile()) throw new Error(`${flag} ${path}${via} is not a regular file: refusing to replace it`);
+  if (stat) {
+    // The rename would replace a read-only file too; its mode says the user wants it kept.
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new Error(`cannot write ${path}${via}: the file is read-only (permission denied)`);
+    }
+  }
   let dir = dirname(target);
   if (via && !existsSync(dir)) {
     throw new Error(`${flag} ${path} is a symbolic link to ${target}, whose folder ${dir} does not exist`);

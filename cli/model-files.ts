@@ -33,7 +33,7 @@ export interface ModelFiles {
 /**
  * model.json and the graphs it names, each graph checked against the size and SHA-256 that
  * model.json records: a damaged graph (a bad copy, a partial download, a flipped bit) still loads
- * and runs, and would give wrong or empty mattes without a word. Hashing the ~20 MB takes ~40 ms.
+ * and runs, and would give wrong or empty mattes without a word. Hashing the ~20 MB takes 15-70 ms.
  */
 export function readModelFiles(dir: string | undefined): ModelFiles {
   const modelDir = resolve(dir ?? defaultModelDir());

@@ -516,5 +516,8 @@ describe('no noise', () => {
     expect(r.stdout).toMatch(/^smat: cut objects out of photos/);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // --help and the README say the same about what -o may name.
+    expect(r.stdout).toMatch(/-o: a new or replaceable \.png file/);
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toMatch(/`-o` must be a new or replaceable `\.png` file/);
   }, 60_000);
 });
