@@ -2,13 +2,15 @@
 // are flushed to disk, and the temporary file is renamed over the output in one step. An
 // interrupt, a full disk or a crash therefore never leaves a truncated output and never destroys
 // the file being replaced: the output is either the old file, whole, or the new one, whole.
-// A SIGKILL or power loss can leave the hidden `.smat-*.tmp` file behind, never a damaged output.
+// A SIGKILL or power loss can leave the hidden `.smat-*.tmp` file behind, never a damaged output;
+// the next write into the folder removes it (cli/remove-stale-temp-files.ts).
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../core/errors';
 import { onInterrupt } from './interrupts';
 import { diskFullError, writeFault } from './fault-injection';
+import { removeStaleTempFiles } from './remove-stale-temp-files';
 
 /** Writes in pieces, so that a failure or a stall can happen part-way like a real disk's. */
 const CHUNK = 1 << 20;
@@ -33,6 +35,7 @@ export function writeFileAtomicallySync(path: string, bytes: Uint8Array): void {
  */
 function withTempFile(path: string, fill: (fd: number) => void | Promise<void>): Promise<void> | undefined {
   const dir = dirname(path);
+  removeStaleTempFiles(dir);
   // Short and fixed-length: the output's own name may already be near the 255-byte limit.
   const temp = join(dir, `.smat-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | null = null;

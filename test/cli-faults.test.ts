@@ -19,6 +19,7 @@ import {
   statSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,6 +254,16 @@ describe('an output is written whole or not at all', { timeout: 120_000 }, () =>
     // Nothing runs after SIGKILL: the partial bytes stay in the hidden temporary file, never in out.png.
     expect(readFileSync(out).equals(before)).toBe(true);
     expect(readdirSync(dir).filter((f) => !f.startsWith('.smat-'))).toEqual(['out.png', 'photo.png']);
+    const leftover = tempFiles(dir);
+    expect(leftover).toHaveLength(1);
+    // The next write into the folder removes a leftover whose process is gone, once it is an hour old.
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(dir, leftover[0]), hoursAgo, hoursAgo);
+    const again = await smat(['matte', 'photo.png', '-o', 'out.png', '--threads', '2', '-q'], { cwd: dir });
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(decodeImage(readFileSync(out)).width).toBe(600);
+    expect(tempFiles(dir)).toEqual([]);
   });
 });
 
