@@ -472,35 +472,43 @@ describe('smat eval keeps what it finished', { timeout: 60_000 }, () => {
     expectSame(before, snapshot(root));
   });
 
-  it.skipIf(!haveData)('Ctrl-C part-way writes the scores finished so far', async () => {
-    const { root } = evalSet('eval-sigint', 120);
+  it.skipIf(!haveData)('Ctrl-C or SIGTERM part-way writes the scores finished so far', async () => {
+    const { root } = evalSet('eval-interrupted', 120);
     const before = snapshot(root);
-    const r = await smat([...scoreArgs, '--json', 'scores.json'], {
-      cwd: root,
-      during: (child, output) => {
-        const poll = setInterval(() => {
-          if (/\[5\/120\]/.test(output.stdout)) {
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, 5);
-      },
-    });
-    expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/^smat: interrupted after \d+ of 120 images; the scores so far are in scores\.json\n$/);
-    const s = JSON.parse(readFileSync(join(root, 'scores.json'), 'utf8'));
-    expect(s.complete).toBe(false);
-    expect(s.interrupted).toBe('SIGINT');
-    expect(s.n).toBeGreaterThanOrEqual(5);
-    expect(s.n).toBeLessThan(120);
-    expect(s.perImage).toHaveLength(s.n);
-    expect(tempFiles(root)).toEqual([]);
-    before.set(
-      join(root, 'scores.json'),
-      createHash('sha256')
-        .update(readFileSync(join(root, 'scores.json')))
-        .digest('hex'),
-    );
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      const json = `scores-${signal}.json`;
+      const r = await smat([...scoreArgs, '--json', json], {
+        cwd: root,
+        during: (child, output) => {
+          const poll = setInterval(() => {
+            if (/\[5\/120\]/.test(output.stdout)) {
+              clearInterval(poll);
+              child.kill(signal);
+            }
+          }, 5);
+        },
+      });
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(
+        new RegExp(`^smat: interrupted after \\d+ of 120 images; the scores so far are in ${json}\n$`),
+      );
+      const s = JSON.parse(readFileSync(join(root, json), 'utf8'));
+      expect(s.complete).toBe(false);
+      expect(s.interrupted).toBe(signal);
+      expect(s.n).toBeGreaterThanOrEqual(5);
+      expect(s.n).toBeLessThan(120);
+      expect(s.perImage).toHaveLength(s.n);
+      expect(tempFiles(root)).toEqual([]);
+      before.set(
+        join(root, json),
+        createHash('sha256')
+          .update(readFileSync(join(root, json)))
+          .digest('hex'),
+      );
+    }
     expectSame(before, snapshot(root));
   });
 
