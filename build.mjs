@@ -24,6 +24,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zc } from 'node:zlib';
 import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
+import { readVerifiedModelFiles } from './tools/verify-model-files.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
@@ -127,6 +128,9 @@ function packAssets(models) {
   return assets;
 }
 
+/** A path inside the project relative to it, any other in full. */
+const shown = (path) => (relative(root, path).startsWith('..') ? path : relative(root, path));
+
 function readModels() {
   const configFile = join(modelsDir, 'model.json');
   const noModel = (missing) => {
@@ -147,7 +151,18 @@ function readModels() {
   const graphs = [config.encoder, config.head].map((f) => join(modelsDir, f));
   const missing = graphs.filter((f) => !existsSync(f));
   if (missing.length) return noModel(missing);
-  return { encoder: readFileSync(graphs[0]), head: readFileSync(graphs[1]), config };
+  // A damaged graph would be bundled and fail, or give wrong mattes, only inside Figma: the sizes
+  // and SHA-256 that model.json records (at export) must match before anything is built.
+  const { files, problems } = readVerifiedModelFiles(modelsDir, config, [config.encoder, config.head]);
+  if (problems.length) {
+    console.error(
+      `build: the model files in ${shown(modelsDir)} do not match ${shown(configFile)}:\n` +
+        problems.map((p) => `  - ${p}\n`).join('') +
+        'build: they are damaged or from another export: restore them, or re-export the model. Nothing was built.',
+    );
+    process.exit(1);
+  }
+  return { encoder: files.get(config.encoder), head: files.get(config.head), config };
 }
 
 /** `</script` inside inlined JS or JSON would end the element early. */

@@ -1,8 +1,8 @@
 // smat eval: score the model (or saved predictions) against ground-truth mattes, with prompts
 // simulated from the ground truth, so numbers are reproducible from the command line alone.
 import { readdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import { displaySize, encodeGreyPng, readImageHeader } from '../core/image-codecs';
@@ -14,11 +14,15 @@ import {
   type EvalPromptMode,
 } from '../core/prompts-from-mask';
 import { computeMetrics, meanMetrics, METRIC_KEYS, UNKNOWN_REGION_KEYS, type MatteMetrics } from '../core/metrics';
-import { errorMessage } from '../core/errors';
+import { errorMessage, InputFileError } from '../core/errors';
 import { parseArgs, flag, flagInt, UsageError } from './args';
 import { valueFlags } from './option-table';
-import { foldersOverlap, readBytes, readImageFile, writeBytes } from './files';
-import { createRunner } from './model-files';
+import { ensureDir, foldersOverlap, readBytes, readImageFile, realPathOf, writeBytes } from './files';
+import { checkOutputFile } from './check-output-paths';
+import { createRunner, defaultModelDir, readModelFiles } from './model-files';
+import { threadsOption } from './threads-option';
+import { onInterrupt } from './interrupts';
+import { writeFileAtomically, writeFileAtomicallySync } from './write-file-atomically';
 import type { SmatRunner } from '../core/smat-runner';
 
 export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR] --prompt auto|box|points:N|point1|scribble [--seed S] [--json FILE] [--pred DIR] [--save-pred DIR] [--limit N] [--models DIR] [--threads N]
@@ -27,7 +31,10 @@ export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR
   seeded uniform points inside it, point1 = the interior point farthest from its border,
   scribble = one stroke along the region's inner skeleton.
   --pred DIR scores the PNGs already there (alpha channel if RGBA, else the first) instead of
-  running the model; --save-pred DIR writes the model's alpha as grey PNGs.`;
+  running the model; --save-pred DIR writes the model's alpha as grey PNGs.
+  --json FILE is rewritten as images are scored (and on Ctrl-C), so a stopped run keeps what it
+  finished; it may not lie in a folder the command reads. An image whose file cannot be decoded
+  is skipped, named and counted, and the command then exits with status 1.`;
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png']);
 
@@ -50,7 +57,7 @@ interface EvalOptions {
   jsonPath?: string;
 }
 
-function parseEvalOptions(argv: string[]): EvalOptions {
+function parseEvalOptions(argv: string[], note: (line: string) => void): EvalOptions {
   const args = parseArgs(argv, {
     ...valueFlags('images gt trimaps prompt seed json pred save-pred limit models threads'),
     quiet: { value: false, alias: 'q' },
@@ -73,7 +80,7 @@ function parseEvalOptions(argv: string[]): EvalOptions {
     mode: parseEvalPromptMode(promptText),
     seed: flagInt(args, 'seed', 0) ?? 0,
     limit: flagInt(args, 'limit', 1),
-    threads: flagInt(args, 'threads', 1),
+    threads: threadsOption(args, note),
     quiet: args.switches.has('quiet'),
     modelsDir: flag(args, 'models'),
     jsonPath: flag(args, 'json'),
@@ -88,6 +95,14 @@ function checkFolders(o: EvalOptions): void {
     ['--trimaps', o.trimapDir],
   ] as const) {
     if (dir && !existsSync(dir)) throw new Error(`${name} directory not found: ${dir}`);
+  }
+  if (o.imagesDir && realPathOf(o.imagesDir) === realPathOf(o.gtDir)) {
+    throw new UsageError(
+      `--images and --gt are the same folder (${o.gtDir}): every ground truth would also be scored as a photo; give the photos and their mattes folders of their own`,
+    );
+  }
+  if (o.saveDir && existsSync(o.saveDir) && !statSync(o.saveDir).isDirectory()) {
+    throw new UsageError(`--save-pred ${o.saveDir} is a file: give a folder for the predictions`);
   }
   // --save-pred writes <name>.png: into (or inside) a folder being read it would replace ground
   // truth or inputs with predictions, and every later evaluation would score near-perfect.
@@ -106,11 +121,38 @@ function checkFolders(o: EvalOptions): void {
   }
 }
 
+/** --json may replace no file the command reads: it must lie outside every folder read. */
+function checkJsonOutput(o: EvalOptions): string | undefined {
+  if (!o.jsonPath) return undefined;
+  const folders = (
+    [
+      ['images', o.imagesDir],
+      ['ground-truth', o.gtDir],
+      ['prediction', o.predDir],
+      ['trimap', o.trimapDir],
+      ['model', o.predDir ? undefined : resolve(o.modelsDir ?? defaultModelDir())],
+    ] as const
+  ).flatMap(([what, path]) => (path ? [{ path, what }] : []));
+  return checkOutputFile({ flag: '--json', path: o.jsonPath }, { files: [], folders });
+}
+
 /** Samples are named by the image folder (or the prediction folder when scoring saved PNGs). */
 async function listSamples(o: EvalOptions): Promise<string[]> {
   const listDir = o.imagesDir ?? o.predDir!;
   const names = (await readdir(listDir)).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
   if (names.length === 0) throw new Error(`no PNG or JPEG files in ${listDir}`);
+  // a.png and a.jpg would both be scored against a.png's ground truth, counting it twice.
+  const byBase = new Map<string, string[]>();
+  for (const f of names) {
+    const base = basename(f, extname(f));
+    byBase.set(base, [...(byBase.get(base) ?? []), f]);
+  }
+  const twice = [...byBase.values()].filter((files) => files.length > 1).map((files) => files.join(' and '));
+  if (twice.length > 0) {
+    throw new Error(
+      `${twice.length} name(s) in ${listDir} stand for more than one file, all scored against one ground truth: ${listNames(twice, 3)}; keep one of each`,
+    );
+  }
   return o.limit !== undefined ? names.slice(0, o.limit) : names;
 }
 
@@ -172,32 +214,102 @@ function summarize(perImage: ImageScore[], o: EvalOptions): Record<string, unkno
   };
   for (const key of METRIC_KEYS) summary[key] = mean[key];
   for (const key of UNKNOWN_REGION_KEYS) if (mean[key] !== undefined) summary[key] = mean[key];
-  if (!o.predDir) summary.msPerImage = perImage.reduce((sum, s) => sum + s.ms!, 0) / perImage.length;
+  if (!o.predDir && perImage.length > 0)
+    summary.msPerImage = perImage.reduce((sum, s) => sum + s.ms!, 0) / perImage.length;
   summary.perImage = perImage;
   return summary;
 }
 
-export async function evalCommand(argv: string[], log: (line: string) => void): Promise<void> {
-  const o = parseEvalOptions(argv);
+/** A sample that could not be scored because one of its files is unusable. */
+interface Skipped {
+  name: string;
+  reason: string;
+}
+
+/**
+ * The --json file, kept current: rewritten after each image (at most every couple of seconds, so
+ * 1000 quick --pred scores do not mean 1000 rewrites), at the end, and on Ctrl-C / SIGTERM, so a
+ * stopped or failed run keeps every score it finished.
+ */
+class ResultsFile {
+  private lastWrite = 0;
+  constructor(
+    private readonly path: string | undefined,
+    private readonly state: () => Record<string, unknown>,
+  ) {}
+
+  async update(force = false): Promise<void> {
+    if (!this.path || (!force && performance.now() - this.lastWrite < 2000)) return;
+    this.lastWrite = performance.now();
+    await writeFileAtomically(this.path, this.bytes({}));
+  }
+
+  /** From a signal handler: nothing asynchronous runs after it. */
+  writeNow(extra: Record<string, unknown>): void {
+    if (this.path) writeFileAtomicallySync(this.path, this.bytes(extra));
+  }
+
+  private bytes(extra: Record<string, unknown>): Uint8Array {
+    return new TextEncoder().encode(`${JSON.stringify({ ...this.state(), ...extra }, null, 2)}\n`);
+  }
+}
+
+export async function evalCommand(
+  argv: string[],
+  log: (line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
+  const o = parseEvalOptions(argv, note);
   checkFolders(o);
+  const jsonTarget = checkJsonOutput(o);
+  // Now, so that an interrupt before the first rewrite can still write the file.
+  if (jsonTarget) await ensureDir(dirname(jsonTarget));
   const names = await listSamples(o);
   await checkInputs(names, o, o.predDir ? null : o.mode);
 
-  const runner: SmatRunner | null = o.predDir ? null : await createRunner(o.modelsDir, o.threads);
+  const runner: SmatRunner | null = o.predDir ? null : await createRunner(readModelFiles(o.modelsDir), o.threads);
   const perImage: ImageScore[] = [];
+  const skipped: Skipped[] = [];
+  let complete = false;
+  const results = new ResultsFile(jsonTarget, () => ({
+    ...summarize(perImage, o),
+    complete,
+    total: names.length,
+    skipped,
+  }));
+  const forget = onInterrupt((signal) => {
+    results.writeNow({ interrupted: signal });
+    process.stderr.write(
+      `smat: interrupted after ${perImage.length + skipped.length} of ${names.length} images${jsonTarget ? `; the scores so far are in ${o.jsonPath}` : ''}\n`,
+    );
+  });
   try {
     for (const [k, file] of names.entries()) {
-      const score = await scoreSample(runner, o, file);
-      perImage.push(score);
-      if (!o.quiet) log(progressLine(k, names.length, score));
+      try {
+        const score = await scoreSample(runner, o, file);
+        perImage.push(score);
+        if (!o.quiet) log(progressLine(k, names.length, score));
+      } catch (err) {
+        // A damaged file costs its own sample, not the run; anything else (the model failing) stops it.
+        if (!(err instanceof InputFileError)) throw err;
+        skipped.push({ name: file, reason: err.message });
+        note(`skipped ${file}: ${err.message}`);
+      }
+      await results.update();
     }
+    complete = true;
   } finally {
+    forget();
     await runner?.release();
+    await results.update(true);
   }
 
-  const summary = summarize(perImage, o);
-  log(formatTable(summary));
-  if (o.jsonPath) await writeBytes(o.jsonPath, new TextEncoder().encode(`${JSON.stringify(summary, null, 2)}\n`));
+  log(formatTable({ ...summarize(perImage, o), skipped: skipped.length }));
+  if (skipped.length > 0) {
+    throw new Error(
+      `${skipped.length} of ${names.length} images skipped (named above)${o.jsonPath ? `; ${o.jsonPath} holds the scores of the other ${perImage.length}` : ''}`,
+    );
+  }
 }
 
 /** At most `max` names, then how many more: error messages stay one readable line. */
@@ -302,6 +414,7 @@ function formatTable(summary: Record<string, unknown>): string {
     if (typeof v === 'number') rows.push([key, Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3)]);
   }
   if (typeof summary.msPerImage === 'number') rows.push(['ms/image', summary.msPerImage.toFixed(0)]);
+  if (typeof summary.skipped === 'number' && summary.skipped > 0) rows.push(['skipped', String(summary.skipped)]);
   const w = Math.max(...rows.map((r) => r[0].length));
   return [`${'metric'.padEnd(w)}  mean`, '-'.repeat(w + 14), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)].join(
     '\n',

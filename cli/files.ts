@@ -1,22 +1,32 @@
-// File access for the CLI, turning Node's errors into one-line messages a user can act on.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { accessSync, constants, existsSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+// File access for the CLI, turning Node's errors into one-line messages a user can act on. Reads
+// are bounded (cli/read-input-file.ts), writes atomic (cli/write-file-atomically.ts).
+import { mkdir } from 'node:fs/promises';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { decodeImageWithInfo, type DecodedImage } from '../core/image-codecs';
-import { errorMessage } from '../core/errors';
-import { UsageError } from './args';
+import { sniffImageFormat } from '../core/image-format';
+import { errorMessage, InputFileError } from '../core/errors';
+import { readInputFile } from './read-input-file';
+import { writeFileAtomically } from './write-file-atomically';
 
+/**
+ * The largest PNG or JPEG the CLI reads: a 64-megapixel image (the decoder's limit) stored as
+ * uncompressed 16-bit RGBA is 512 MB; anything bigger cannot be an image the command can use.
+ */
+export const MAX_IMAGE_FILE_BYTES = 600 * 1024 * 1024;
+
+/** Why the first bytes are not a PNG or JPEG, or null when they are one. */
+function notAnImage(head: Uint8Array): string | null {
+  const format = sniffImageFormat(head);
+  if (format === 'png' || format === 'jpeg') return null;
+  if (format === 'gif' || format === 'webp')
+    return `unsupported image format ${format.toUpperCase()}: only PNG and JPEG can be read`;
+  return 'unreadable image: the bytes are neither PNG nor JPEG';
+}
+
+/** The bytes of an image file, refused from its first bytes and its size before it is read whole. */
 export async function readBytes(path: string, what: string): Promise<Uint8Array> {
-  try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${what} not found: ${path}`);
-    if (code === 'EISDIR') throw new Error(`${what} is a directory, not a file: ${path}`);
-    if (code === 'EACCES') throw new Error(`${what} is not readable (permission denied): ${path}`);
-    throw new Error(`cannot read ${what} ${path}: ${errorMessage(err)}`);
-  }
+  return readInputFile(path, what, { maxBytes: MAX_IMAGE_FILE_BYTES, sniff: notAnImage, sniffBytes: 16 });
 }
 
 export async function readImageFile(path: string, what = 'image'): Promise<DecodedImage> {
@@ -24,7 +34,7 @@ export async function readImageFile(path: string, what = 'image'): Promise<Decod
   try {
     return decodeImageWithInfo(bytes);
   } catch (err) {
-    throw new Error(`${what} ${path}: ${errorMessage(err)}`);
+    throw new InputFileError(`${what} ${path}: ${errorMessage(err)}`);
   }
 }
 
@@ -41,13 +51,14 @@ export async function ensureDir(dir: string): Promise<void> {
   for (const d of missing) await mkdir(d);
 }
 
+/** Writes `bytes` to `path` atomically, creating missing folders; `path` was checked by check-output-paths. */
 export async function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
   try {
     await ensureDir(dirname(path));
-    await writeFile(path, bytes);
   } catch (err) {
-    throw new Error(`cannot write ${path}: ${errorMessage(err)}`);
+    throw new Error(`cannot create the folder for ${path}: ${errorMessage(err)}`);
   }
+  await writeFileAtomically(path, bytes);
 }
 
 /** True when both paths name the same existing file, however spelled: relative, `..`, symlinks, hard links. */
@@ -86,46 +97,4 @@ export function foldersOverlap(a: string, b: string): boolean {
     return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
   };
   return inside(ra, rb) || inside(rb, ra);
-}
-
-/**
- * Everything about the output file that can go wrong, checked before the model runs so a bad
- * `-o` costs no time and never replaces a file the command reads: the name must end in `.png`
- * (the bytes written are PNG), it must not be any of `inputs` under another spelling, and it must
- * be writable (an existing directory, a parent that is a file, or a read-only folder fail here).
- */
-export function checkOutputFile(path: string, inputs: Array<{ path: string; what: string }>): void {
-  if (extname(path).toLowerCase() !== '.png') {
-    throw new UsageError(`-o ${path}: the output is a PNG image, so its name must end in .png`);
-  }
-  for (const input of inputs) {
-    if (sameFile(path, input.path)) {
-      throw new Error(
-        `-o ${path} is the same file as the ${input.what} ${input.path}: refusing to overwrite it; choose another output name`,
-      );
-    }
-  }
-  let stat: Stats | undefined;
-  try {
-    stat = statSync(path);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isDirectory()) throw new Error(`-o ${path} is a directory; give a file name ending in .png`);
-  if (stat) {
-    try {
-      accessSync(path, constants.W_OK);
-    } catch {
-      throw new Error(`cannot write ${path}: permission denied`);
-    }
-    return;
-  }
-  let dir = dirname(resolve(path));
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) throw new Error(`cannot write ${path}: ${dir} is a file, not a folder`);
-  try {
-    accessSync(dir, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new Error(`cannot write ${path}: the folder ${dir} is not writable`);
-  }
 }

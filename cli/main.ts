@@ -10,6 +10,8 @@ const evalModule = () => import('./eval-command');
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  // Something the user caused and should know, that does not stop the command.
+  const note = (line: string) => process.stderr.write(`smat: note: ${line}\n`);
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
       log(
@@ -21,8 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       log(command === 'eval' ? (await evalModule()).EVAL_USAGE : MATTE_USAGE);
       return 0;
     }
-    if (command === 'matte') await matteCommand(rest, log);
-    else if (command === 'eval') await (await evalModule()).evalCommand(rest, log);
+    if (command === 'matte') await matteCommand(rest, log, note);
+    else if (command === 'eval') await (await evalModule()).evalCommand(rest, log, note);
     else throw new UsageError(`unknown command "${command}" (expected matte or eval)`);
     return 0;
   } catch (err) {

@@ -1,27 +1,37 @@
 // smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import type { MatteResult } from '../core/smat-runner';
 import { encodePng } from '../core/image-codecs';
-import { promptsInsideImage } from '../core/prompts';
-import { errorMessage, PromptOutsideImageError } from '../core/errors';
+import { promptsInsideImage, rasterizePrompts } from '../core/prompts';
+import { EmptyMatteError, PromptOutsideImageError } from '../core/errors';
 import { maskRunsToScribbles, paintedPixels } from '../core/scribble-mask';
-import { degenerateImageReason } from '../core/letterbox';
+import { degenerateImageReason, letterboxScale } from '../core/letterbox';
+import { emptyMatteReason, isEmptyMatte } from '../core/empty-matte';
+import type { SmatModelConfig } from '../core/model-config';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
-import { parseArgs, flag, flagInt, UsageError } from './args';
+import { parseArgs, flag, UsageError } from './args';
 import { parseBoxArg, parsePointArg } from './prompt-args';
-import { checkOutputFile, ensureDir, readImageFile, writeBytes } from './files';
-import { createRunner } from './model-files';
+import { readImageFile, writeBytes } from './files';
+import { checkOutputFile } from './check-output-paths';
+import { createRunner, defaultModelDir, readModelFiles, type ModelFiles } from './model-files';
+import { threadsOption } from './threads-option';
+import { onInterrupt } from './interrupts';
 
-export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--no-decontaminate] [--models DIR] [--threads N]
+export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--no-decontaminate] [--allow-empty] [--models DIR] [--threads N]
   No prompt: automatic (the salient object). Coordinates are source-image pixels.
-  -o: a new .png file (never the input or the scribble file); RGBA with straight alpha.
+  -o: a new or replaceable .png file (never the input, the scribble file or a model file); an
+  existing file is replaced only once the new one is complete, so it is never left damaged.
+  RGBA with straight alpha.
   --scribble: a PNG the size of the image; painted pixels (alpha > 0 where the alpha channel is
   used, else any non-black pixel: white strokes on black) are scribbles on the object.
   --mask-only: write an opaque grey mask (white = foreground) instead of the cut-out.
   --no-decontaminate: keep the photo's colour at soft edges (by default the cut-out gets the
-  subject's own colour there, without the old background's tint; transparent pixels are black).`;
+  subject's own colour there, without the old background's tint; transparent pixels are black).
+  --allow-empty: write the result even when nothing is cut out (otherwise that is an error).
+  --threads N: ORT threads, at most the machine's cores (a larger N is capped, with a note).`;
 
 interface MatteOptions {
   input: string;
@@ -33,10 +43,11 @@ interface MatteOptions {
   modelsDir?: string;
   maskOnly: boolean;
   decontaminate: boolean;
+  allowEmpty: boolean;
   quiet: boolean;
 }
 
-function parseMatteOptions(argv: string[]): MatteOptions {
+function parseMatteOptions(argv: string[], note: (line: string) => void): MatteOptions {
   const args = parseArgs(argv, {
     output: { value: true, alias: 'o' },
     box: { value: true, repeat: true },
@@ -44,6 +55,7 @@ function parseMatteOptions(argv: string[]): MatteOptions {
     scribble: { value: true },
     'mask-only': { value: false },
     'no-decontaminate': { value: false },
+    'allow-empty': { value: false },
     models: { value: true },
     threads: { value: true },
     quiet: { value: false, alias: 'q' },
@@ -60,11 +72,12 @@ function parseMatteOptions(argv: string[]): MatteOptions {
     input: args.positional[0],
     output,
     prompts: [...(args.flags.get('box') ?? []).map(parseBoxArg), ...(args.flags.get('point') ?? []).map(parsePointArg)],
-    threads: flagInt(args, 'threads', 1),
+    threads: threadsOption(args, note),
     scribblePath: flag(args, 'scribble'),
     modelsDir: flag(args, 'models'),
     maskOnly: args.switches.has('mask-only'),
     decontaminate: !args.switches.has('no-decontaminate'),
+    allowEmpty: args.switches.has('allow-empty'),
     quiet: args.switches.has('quiet'),
   };
 }
@@ -88,14 +101,6 @@ async function scribblePrompts(scribblePath: string, image: RgbaImage): Promise<
   return strokes;
 }
 
-async function ensureOutputFolder(output: string): Promise<void> {
-  try {
-    await ensureDir(dirname(output));
-  } catch (err) {
-    throw new Error(`cannot create the folder for ${output}: ${errorMessage(err)}`);
-  }
-}
-
 function summaryLine(o: MatteOptions, image: RgbaImage, result: MatteResult): string {
   const t = result.timings;
   return (
@@ -105,36 +110,85 @@ function summaryLine(o: MatteOptions, image: RgbaImage, result: MatteResult): st
   );
 }
 
-/** Runs the model and writes the cut-out (or the mask) as a PNG. */
-async function matteToFile(o: MatteOptions, image: RgbaImage, log: (line: string) => void): Promise<void> {
-  const runner = await createRunner(o.modelsDir, o.threads);
+/**
+ * Why the prompts, though inside the image, mark no pixel of the model's square (a box thinner
+ * than one model pixel): the model would run as if prompted by nothing and return an empty matte.
+ */
+function promptsMarkNothing(prompts: Prompt[], image: RgbaImage, config: SmatModelConfig): string | null {
+  const inside = promptsInsideImage(prompts, image.width, image.height);
+  if (inside.length === 0) return null;
+  const { mask } = rasterizePrompts(inside, image.width, image.height, config.inputSize, config);
+  if (mask.some((v) => v > 0)) return null;
+  const pixel = 1 / letterboxScale(image.width, image.height, config.inputSize);
+  return (
+    `the prompts mark no pixel of the model's ${config.inputSize}x${config.inputSize} view of this ${image.width}x${image.height} image: ` +
+    `one model pixel is ${Number(pixel.toPrecision(3))} image pixels here, so draw a box at least that wide and tall`
+  );
+}
+
+/** Runs the model and writes the cut-out (or the mask) as a PNG to `target` (-o with links followed). */
+async function matteToFile(
+  o: MatteOptions,
+  target: string,
+  image: RgbaImage,
+  model: ModelFiles,
+  log: (line: string) => void,
+): Promise<void> {
+  const runner = await createRunner(model, o.threads);
   try {
-    const degenerate = degenerateImageReason(image.width, image.height, runner.inputSize);
-    if (degenerate) throw new Error(`input image ${o.input}: ${degenerate}`);
     const result = await runner.matte(image, o.prompts);
+    const empty = isEmptyMatte(result.alpha);
+    if (empty && !o.allowEmpty) {
+      throw new EmptyMatteError(
+        `nothing was cut out, so ${o.output} was not written: ${emptyMatteReason(image, result.hasPrompt)} (--allow-empty writes it anyway)`,
+      );
+    }
     const rgba = o.maskOnly
       ? alphaAsLuminanceMask(result.alpha, image.width, image.height)
       : applyAlphaAsCutout(image, result.alpha, { decontaminate: o.decontaminate });
-    await writeBytes(o.output, encodePng(rgba));
-    if (!o.quiet) log(summaryLine(o, image, result));
+    await writeBytes(target, encodePng(rgba));
+    if (!o.quiet) log(`${summaryLine(o, image, result)}${empty ? ' (empty: nothing cut out)' : ''}`);
   } finally {
     await runner.release();
   }
 }
 
-export async function matteCommand(argv: string[], log: (line: string) => void): Promise<void> {
-  const o = parseMatteOptions(argv);
-  // Before reading or running anything: -o must be a writable .png that is none of the inputs.
-  checkOutputFile(o.output, [
-    { path: o.input, what: 'input image' },
-    ...(o.scribblePath ? [{ path: o.scribblePath, what: 'scribble mask' }] : []),
-  ]);
+export async function matteCommand(
+  argv: string[],
+  log: (line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
+  const o = parseMatteOptions(argv, note);
+  const modelDir = resolve(o.modelsDir ?? defaultModelDir());
+  // Before reading or running anything: -o must be a writable .png that is none of the files read.
+  const target = checkOutputFile(
+    { flag: '-o', path: o.output, ext: { ending: '.png', kind: 'a PNG image' } },
+    {
+      files: [
+        { path: o.input, what: 'input image' },
+        ...(o.scribblePath ? [{ path: o.scribblePath, what: 'scribble mask' }] : []),
+      ],
+      folders: [{ path: modelDir, what: 'model' }],
+    },
+  );
   const { image } = await readImageFile(o.input, 'input image');
   if (o.scribblePath) o.prompts.push(...(await scribblePrompts(o.scribblePath, image)));
   // Check before loading the models: a typo in a coordinate should fail fast.
   if (o.prompts.length > 0 && promptsInsideImage(o.prompts, image.width, image.height).length === 0) {
     throw new PromptOutsideImageError(`${image.width}x${image.height}`);
   }
-  await ensureOutputFolder(o.output);
-  await matteToFile(o, image, log);
+  const model = readModelFiles(modelDir);
+  const degenerate = degenerateImageReason(image.width, image.height, model.config.inputSize);
+  if (degenerate) throw new Error(`input image ${o.input}: ${degenerate}`);
+  const unmarked = promptsMarkNothing(o.prompts, image, model.config);
+  if (unmarked) throw new UsageError(unmarked);
+  const forget = onInterrupt((signal) => {
+    const kept = existsSync(target) ? ' (the existing file is unchanged)' : '';
+    process.stderr.write(`smat: interrupted (${signal}): ${o.output} was not written${kept}\n`);
+  });
+  try {
+    await matteToFile(o, target, image, model, log);
+  } finally {
+    forget();
+  }
 }

@@ -25,3 +25,23 @@ export class PromptOutsideImageError extends Error {
     this.name = 'PromptOutsideImageError';
   }
 }
+
+/**
+ * A file the command reads cannot be used (missing, not a regular file, too large, not an image,
+ * damaged). `smat eval` skips and counts a sample whose file fails this way instead of giving up
+ * the finished ones; anything else stops the run.
+ */
+export class InputFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputFileError';
+  }
+}
+
+/** The matte holds nothing (no pixel even half opaque); `reason` says why, when it is known. */
+export class EmptyMatteError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'EmptyMatteError';
+  }
+}

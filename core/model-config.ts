@@ -23,18 +23,38 @@ export interface SmatModelConfig extends PromptGeometry {
   [extra: string]: unknown;
 }
 
+/** Largest working size the runtime takes: the letterboxed tensors alone are 3*S*S floats. */
+const MAX_INPUT_SIZE = 4096;
+
+/** The encoder's stride (ARCHITECTURE.md: features are S/16 on a side). */
+const ENCODER_STRIDE = 16;
+
+/**
+ * Checks every value the runtime uses against the range it can work with, naming the field: a
+ * hand-edited or mismatched model.json otherwise runs and gives wrong mattes, or fails deep
+ * inside onnxruntime with a message about tensor indices.
+ */
 export function parseModelConfig(json: unknown): SmatModelConfig {
   if (typeof json !== 'object' || json === null) throw new Error('model.json: expected a JSON object');
   const cfg = json as Record<string, unknown>;
   const size = cfg.inputSize;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 16 || size % 16 !== 0) {
-    throw new Error(`model.json: inputSize must be a positive multiple of 16, got ${JSON.stringify(size)}`);
+  if (
+    typeof size !== 'number' ||
+    !Number.isInteger(size) ||
+    size < ENCODER_STRIDE ||
+    size > MAX_INPUT_SIZE ||
+    size % ENCODER_STRIDE !== 0
+  ) {
+    throw new Error(
+      `model.json: inputSize must be a multiple of ${ENCODER_STRIDE} from ${ENCODER_STRIDE} to ${MAX_INPUT_SIZE}, got ${JSON.stringify(size)}`,
+    );
   }
-  const positive = (name: string, integer: boolean): number => {
+  const inRange = (name: string, low: number, high: number, integer = false): number => {
     const v = cfg[name];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+    // `low` is exclusive: every one of these is a size or a fraction that must be above zero.
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= low || v > high || (integer && !Number.isInteger(v))) {
       throw new Error(
-        `model.json: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`,
+        `model.json: ${name} must be a positive ${integer ? 'integer' : 'number'} at most ${high}, got ${JSON.stringify(v)}`,
       );
     }
     return v;
@@ -47,24 +67,34 @@ export function parseModelConfig(json: unknown): SmatModelConfig {
     }
     return v;
   };
-  const triple = (name: string, fallback: readonly number[]): readonly number[] => {
+  const triple = (name: string, fallback: readonly number[], valid: (x: number) => boolean, what: string) => {
     const v = cfg[name];
     if (v === undefined) return fallback;
-    if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new Error(`model.json: ${name} must be three numbers`);
+    if (
+      !Array.isArray(v) ||
+      v.length !== 3 ||
+      !v.every((x) => typeof x === 'number' && Number.isFinite(x) && valid(x))
+    ) {
+      throw new Error(`model.json: ${name} must be three numbers ${what}, got ${JSON.stringify(v)}`);
     }
     return v as number[];
   };
-  const std = triple('std', IMAGENET_STD);
-  if (std.some((s) => s === 0)) throw new Error('model.json: std must not contain 0');
+  const featureSize = inRange('featureSize', 0, MAX_INPUT_SIZE, true);
+  if (featureSize * ENCODER_STRIDE !== size) {
+    throw new Error(
+      `model.json: featureSize must be inputSize / ${ENCODER_STRIDE} = ${size / ENCODER_STRIDE}, got ${featureSize}`,
+    );
+  }
   return {
     ...cfg,
     inputSize: size,
-    featureSize: positive('featureSize', true),
-    mean: triple('mean', IMAGENET_MEAN),
-    std,
-    pointRadiusFraction: positive('pointRadiusFraction', false),
-    minScribbleWidth: positive('minScribbleWidth', false),
+    featureSize,
+    // Pixel values are 0..255: a mean outside or a std of 0 (or above the whole range) is a typo.
+    mean: triple('mean', IMAGENET_MEAN, (x) => x >= 0 && x <= 255, 'from 0 to 255'),
+    std: triple('std', IMAGENET_STD, (x) => x > 0 && x <= 255, 'above 0 and at most 255'),
+    // A point's disc covers at most the whole square.
+    pointRadiusFraction: inRange('pointRadiusFraction', 0, 0.5),
+    minScribbleWidth: inRange('minScribbleWidth', 0, size),
     encoder: fileName('encoder'),
     head: fileName('head'),
   };

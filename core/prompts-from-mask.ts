@@ -12,11 +12,19 @@ export type EvalPromptMode =
   | { kind: 'scribble' };
 
 /** Parses the CLI spelling: auto | box | points:N | point1 | scribble. */
+/**
+ * More clicks than this is no longer a click prompt (each is a disc of 1/80 of the image), and a
+ * count in the millions would only spend minutes drawing points.
+ */
+export const MAX_EVAL_POINTS = 100;
+
 export function parseEvalPromptMode(text: string): EvalPromptMode {
   if (text === 'auto' || text === 'box' || text === 'point1' || text === 'scribble') return { kind: text };
   const m = /^points:(\d+)$/.exec(text);
-  if (m && Number(m[1]) >= 1) return { kind: 'points', count: Number(m[1]) };
-  throw new Error(`--prompt must be auto, box, points:N (N >= 1), point1 or scribble, got "${text}"`);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= MAX_EVAL_POINTS) return { kind: 'points', count: Number(m[1]) };
+  throw new Error(
+    `--prompt must be auto, box, points:N (N from 1 to ${MAX_EVAL_POINTS}), point1 or scribble, got "${text}"`,
+  );
 }
 
 export function formatEvalPromptMode(mode: EvalPromptMode): string {

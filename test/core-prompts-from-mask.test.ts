@@ -57,6 +57,7 @@ describe('prompts derived from ground truth', () => {
   it('parses the CLI modes and returns [] for auto or an empty region', () => {
     expect(parseEvalPromptMode('points:3')).toEqual({ kind: 'points', count: 3 });
     expect(() => parseEvalPromptMode('points:0')).toThrow(/--prompt/);
+    expect(() => parseEvalPromptMode('points:100000000')).toThrow(/points:N \(N from 1 to 100\)/);
     expect(() => parseEvalPromptMode('lasso')).toThrow(/--prompt/);
     expect(promptsFromMask({ kind: 'auto' }, mask, W, H)).toEqual([]);
     expect(promptsFromMask({ kind: 'point1' }, new Float32Array(4), 2, 2)).toEqual([]);

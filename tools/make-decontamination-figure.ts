@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRunner } from '../cli/model-files';
+import { createRunner, readModelFiles } from '../cli/model-files';
 import { applyAlphaAsCutout } from '../core/composite';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import type { RgbaImage } from '../core/rgba-image';
@@ -48,7 +48,7 @@ function sideBySide(left: RgbaImage, right: RgbaImage): RgbaImage {
 async function main() {
   const out = process.argv[2] ?? path.join(repo, 'docs', 'decontaminate-before-after.png');
   const photo = decodeImage(new Uint8Array(fs.readFileSync(path.join(repo, 'examples', 'astronaut.png'))));
-  const runner = await createRunner(undefined, 1);
+  const runner = await createRunner(readModelFiles(undefined), 1);
   try {
     const { alpha } = await runner.matte(photo, []);
     const before = onColourCropped(applyAlphaAsCutout(photo, alpha));

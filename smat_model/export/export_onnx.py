@@ -7,6 +7,7 @@ the size while every op still computes in fp32: WASM has no fp16 math, and WebGP
 `shader-f16` would reject fp16 ops.
 """
 import argparse
+import hashlib
 import json
 import os
 
@@ -87,6 +88,21 @@ def store_weights_as_fp16(path: str, min_elements: int = 16):
     onnx.save(model, path)
 
 
+def model_files_record(out_dir: str, names) -> dict:
+    """Each graph's size and SHA-256, for model.json's "files": the CLI (tools/verify-model-files.mjs)
+    and the plugin build refuse a graph that differs, because a damaged one still loads and runs
+    and gives wrong mattes without any error. List every file the runtime loads."""
+    record = {}
+    for name in names:
+        path = os.path.join(out_dir, name)
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        record[name] = {"bytes": os.path.getsize(path), "sha256": digest.hexdigest()}
+    return record
+
+
 def write_model_json(out_dir: str, size: int, extra=None):
     config = {
         "inputSize": size,
@@ -99,6 +115,8 @@ def write_model_json(out_dir: str, size: int, extra=None):
         "head": "smat-head.onnx",
         **(extra or {}),
     }
+    # Last, after the graphs are final (the fp16 rewrite changes their bytes).
+    config["files"] = model_files_record(out_dir, [config["encoder"], config["head"]])
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")

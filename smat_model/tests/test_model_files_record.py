@@ -1,0 +1,32 @@
+"""model.json's "files" record: what the CLI and the plugin build check every graph against."""
+
+import hashlib
+import json
+import os
+
+from smat_model.export.export_onnx import model_files_record, write_model_json
+from smat_model.tests.conftest import REPO
+
+
+def test_record_holds_each_files_size_and_sha256(tmp_path):
+    (tmp_path / "a.onnx").write_bytes(b"graph a")
+    (tmp_path / "b.onnx").write_bytes(bytes(range(256)) * 5000)
+    record = model_files_record(str(tmp_path), ["a.onnx", "b.onnx"])
+    assert record["a.onnx"] == {"bytes": 7, "sha256": hashlib.sha256(b"graph a").hexdigest()}
+    assert record["b.onnx"]["bytes"] == 1_280_000
+    assert record["b.onnx"]["sha256"] == hashlib.sha256(bytes(range(256)) * 5000).hexdigest()
+
+
+def test_model_json_records_the_graphs_it_names(tmp_path):
+    for name in ("smat-encoder.onnx", "smat-head.onnx"):
+        (tmp_path / name).write_bytes(name.encode())
+    write_model_json(str(tmp_path), 512)
+    config = json.loads((tmp_path / "model.json").read_text())
+    assert sorted(config["files"]) == sorted([config["encoder"], config["head"]])
+
+
+def test_the_committed_model_json_matches_the_committed_graphs():
+    models = os.path.join(REPO, "models")
+    with open(os.path.join(models, "model.json")) as f:
+        config = json.load(f)
+    assert config["files"] == model_files_record(models, list(config["files"]))
