@@ -25,10 +25,11 @@ import { onInterrupt } from './interrupts';
 import { writeFileAtomically, writeFileAtomicallySync } from './write-file-atomically';
 import type { SmatRunner } from '../core/smat-runner';
 
-export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR] --prompt auto|box|points:N|point1|scribble [--seed S] [--json FILE] [--pred DIR] [--save-pred DIR] [--limit N] [--models DIR] [--threads N]
+export const EVAL_USAGE = `usage: smat eval --images DIR --gt DIR [--trimaps DIR] --prompt auto|box|points:N|points:N+not:M|point1|scribble [--seed S] [--json FILE] [--pred DIR] [--save-pred DIR] [--limit N] [--models DIR] [--threads N]
   Ground truth: PNGs with the images' base names (first channel, 0..255 = alpha 0..1).
   Prompts come from the ground-truth region (alpha > 0.5): box = its bounding box, points:N = N
-  seeded uniform points inside it, point1 = the interior point farthest from its border,
+  seeded uniform points inside it (+not:M: and M "not this" clicks off it, near it), point1 = the
+  interior point farthest from its border,
   scribble = one stroke along the region's inner skeleton.
   --pred DIR scores the PNGs already there (alpha channel if RGBA, else the first) instead of
   running the model; --save-pred DIR writes the model's alpha as grey PNGs.
@@ -70,7 +71,7 @@ function parseEvalOptions(argv: string[], note: (line: string) => void): EvalOpt
   if (!imagesDir && !predDir)
     throw new UsageError('eval needs --images DIR (or --pred DIR to score saved predictions)');
   const promptText = flag(args, 'prompt');
-  if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|point1|scribble');
+  if (!promptText) throw new UsageError('eval needs --prompt auto|box|points:N|points:N+not:M|point1|scribble');
   return {
     gtDir,
     imagesDir,

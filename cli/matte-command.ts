@@ -1,11 +1,11 @@
-// smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
+// smat matte <image> -o <out.png> [--box x,y,w,h] [--point x,y]... [--exclude-point x,y]... [--scribble mask.png] [--mask-only] [--models DIR]
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import type { MatteResult } from '../core/smat-runner';
 import { encodePng } from '../core/image-codecs';
-import { promptsInsideImage, rasterizePrompts } from '../core/prompts';
+import { isNegativeClick, promptsInsideImage, rasterizePrompts } from '../core/prompts';
 import { EmptyMatteError, PromptOutsideImageError } from '../core/errors';
 import { maskRunsToScribbles, paintedPixels } from '../core/scribble-mask';
 import { degenerateImageReason, letterboxScale } from '../core/letterbox';
@@ -13,18 +13,20 @@ import { emptyMatteReason, isEmptyMatte } from '../core/empty-matte';
 import type { SmatModelConfig } from '../core/model-config';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { parseArgs, flag, UsageError } from './args';
-import { parseBoxArg, parsePointArg } from './prompt-args';
+import { parseBoxArg, parseExcludePointArg, parsePointArg } from './prompt-args';
 import { readImageFile, writeBytes } from './files';
 import { checkOutputFile } from './check-output-paths';
 import { createRunner, defaultModelDir, readModelFiles, type ModelFiles } from './model-files';
 import { threadsOption } from './threads-option';
 import { onInterrupt } from './interrupts';
 
-export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--scribble mask.png] [--mask-only] [--no-decontaminate] [--allow-empty] [--models DIR] [--threads N]
+export const MATTE_USAGE = `usage: smat matte <image.jpg|png> -o <out.png> [--box x,y,w,h] [--point x,y]... [--exclude-point x,y]... [--scribble mask.png] [--mask-only] [--no-decontaminate] [--allow-empty] [--models DIR] [--threads N]
   No prompt: automatic (the salient object). Coordinates are source-image pixels.
   -o: a new or replaceable .png file (never the input, the scribble file or a model file); an
   existing file is replaced only once the new one is complete, so it is never left damaged.
   RGBA with straight alpha.
+  --exclude-point x,y: a "not this" click, leaving out what is under it (needs a box, a --point
+  or a scribble on the object too).
   --scribble: a PNG the size of the image; painted pixels (alpha > 0 where the alpha channel is
   used, else any non-black pixel: white strokes on black) are scribbles on the object.
   --mask-only: write an opaque grey mask (white = foreground) instead of the cut-out.
@@ -52,6 +54,7 @@ function parseMatteOptions(argv: string[], note: (line: string) => void): MatteO
     output: { value: true, alias: 'o' },
     box: { value: true, repeat: true },
     point: { value: true, repeat: true },
+    'exclude-point': { value: true, repeat: true },
     scribble: { value: true },
     'mask-only': { value: false },
     'no-decontaminate': { value: false },
@@ -71,7 +74,11 @@ function parseMatteOptions(argv: string[], note: (line: string) => void): MatteO
   return {
     input: args.positional[0],
     output,
-    prompts: [...(args.flags.get('box') ?? []).map(parseBoxArg), ...(args.flags.get('point') ?? []).map(parsePointArg)],
+    prompts: [
+      ...(args.flags.get('box') ?? []).map(parseBoxArg),
+      ...(args.flags.get('point') ?? []).map(parsePointArg),
+      ...(args.flags.get('exclude-point') ?? []).map(parseExcludePointArg),
+    ],
     threads: threadsOption(args, note),
     scribblePath: flag(args, 'scribble'),
     modelsDir: flag(args, 'models'),
@@ -116,7 +123,8 @@ function summaryLine(o: MatteOptions, image: RgbaImage, result: MatteResult): st
  */
 function promptsMarkNothing(prompts: Prompt[], image: RgbaImage, config: SmatModelConfig): string | null {
   const inside = promptsInsideImage(prompts, image.width, image.height);
-  if (inside.length === 0) return null;
+  // "Not this" clicks mark no pixel by design; alone they are refused by the runner, in its words.
+  if (inside.length === 0 || inside.every(isNegativeClick)) return null;
   const { mask } = rasterizePrompts(inside, image.width, image.height, config.inputSize, config);
   if (mask.some((v) => v > 0)) return null;
   const pixel = 1 / letterboxScale(image.width, image.height, config.inputSize);

@@ -21,3 +21,9 @@ export function parsePointArg(text: string): PointPrompt {
   const [x, y] = numbers(text, 2, '--point', '120,80 (x,y)');
   return { kind: 'point', x, y };
 }
+
+/** A "not this" click: what is under it is left out of the matte. */
+export function parseExcludePointArg(text: string): PointPrompt {
+  const [x, y] = numbers(text, 2, '--exclude-point', '120,80 (x,y)');
+  return { kind: 'point', x, y, negative: true };
+}

@@ -7,28 +7,33 @@ import { squaredDistanceToOutside } from './distance-transform';
 export type EvalPromptMode =
   | { kind: 'auto' }
   | { kind: 'box' }
-  | { kind: 'points'; count: number }
+  /** `negatives`: "not this" clicks off the region, near it (points:N+not:M). */
+  | { kind: 'points'; count: number; negatives: number }
   | { kind: 'point1' }
   | { kind: 'scribble' };
 
-/** Parses the CLI spelling: auto | box | points:N | point1 | scribble. */
 /**
  * More clicks than this is no longer a click prompt (each is a disc of 1/80 of the image), and a
  * count in the millions would only spend minutes drawing points.
  */
 export const MAX_EVAL_POINTS = 100;
 
+/** Parses the CLI spelling: auto | box | points:N | points:N+not:M | point1 | scribble. */
 export function parseEvalPromptMode(text: string): EvalPromptMode {
   if (text === 'auto' || text === 'box' || text === 'point1' || text === 'scribble') return { kind: text };
-  const m = /^points:(\d+)$/.exec(text);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= MAX_EVAL_POINTS) return { kind: 'points', count: Number(m[1]) };
+  const m = /^points:(\d+)(?:\+not:(\d+))?$/.exec(text);
+  const inRange = (v: number) => v >= 1 && v <= MAX_EVAL_POINTS;
+  if (m && inRange(Number(m[1])) && (m[2] === undefined || inRange(Number(m[2])))) {
+    return { kind: 'points', count: Number(m[1]), negatives: m[2] === undefined ? 0 : Number(m[2]) };
+  }
   throw new Error(
-    `--prompt must be auto, box, points:N (N from 1 to ${MAX_EVAL_POINTS}), point1 or scribble, got "${text}"`,
+    `--prompt must be auto, box, points:N or points:N+not:M (N and M from 1 to ${MAX_EVAL_POINTS}), point1 or scribble, got "${text}"`,
   );
 }
 
 export function formatEvalPromptMode(mode: EvalPromptMode): string {
-  return mode.kind === 'points' ? `points:${mode.count}` : mode.kind;
+  if (mode.kind !== 'points') return mode.kind;
+  return mode.negatives > 0 ? `points:${mode.count}+not:${mode.negatives}` : `points:${mode.count}`;
 }
 
 function regionOf(alpha: ArrayLike<number>): Uint8Array {
@@ -67,6 +72,15 @@ export function randomPointsInMask(
 ): PointPrompt[] {
   const idx: number[] = [];
   for (let i = 0; i < width * height; i++) if (alpha[i] > 0.5) idx.push(i);
+  return seededSample(idx, count, seed).map((i) => ({
+    kind: 'point',
+    x: (i % width) + 0.5,
+    y: Math.floor(i / width) + 0.5,
+  }));
+}
+
+/** Up to `count` distinct entries of `idx`, drawn uniformly (seeded); `idx` is reordered. */
+function seededSample(idx: number[], count: number, seed: number): number[] {
   const rand = seededRandom(seed);
   const n = Math.min(count, idx.length);
   // Partial Fisher-Yates: the first n entries end up a uniform sample without replacement.
@@ -74,7 +88,38 @@ export function randomPointsInMask(
     const j = k + Math.floor(rand() * (idx.length - k));
     [idx[k], idx[j]] = [idx[j], idx[k]];
   }
-  return idx.slice(0, n).map((i) => ({ kind: 'point', x: (i % width) + 0.5, y: Math.floor(i / width) + 0.5 }));
+  return idx.slice(0, n);
+}
+
+/**
+ * `count` "not this" clicks off the region, near it: inside its bounding box grown by a quarter of
+ * its size on each side, where a user marks a neighbour or background the matte took (training's
+ * `negative_clicks` draws them the same way).
+ */
+export function randomPointsNearMask(
+  alpha: ArrayLike<number>,
+  width: number,
+  height: number,
+  count: number,
+  seed = 0,
+): PointPrompt[] {
+  const box = boxFromMask(alpha, width, height);
+  if (!box) return [];
+  const gx = box.width / 4,
+    gy = box.height / 4;
+  const x0 = Math.max(0, Math.floor(box.x - gx)),
+    x1 = Math.min(width, Math.ceil(box.x + box.width + gx));
+  const y0 = Math.max(0, Math.floor(box.y - gy)),
+    y1 = Math.min(height, Math.ceil(box.y + box.height + gy));
+  const idx: number[] = [];
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) if (!(alpha[y * width + x] > 0.5)) idx.push(y * width + x);
+  return seededSample(idx, count, seed).map((i) => ({
+    kind: 'point',
+    x: (i % width) + 0.5,
+    y: Math.floor(i / width) + 0.5,
+    negative: true,
+  }));
 }
 
 /** The region pixel farthest from the region's border (image edges count as border). */
@@ -180,7 +225,11 @@ export function promptsFromMask(
     const b = boxFromMask(alpha, width, height);
     return b ? [b] : [];
   }
-  if (mode.kind === 'points') return randomPointsInMask(alpha, width, height, mode.count, seed);
+  if (mode.kind === 'points') {
+    const clicks = randomPointsInMask(alpha, width, height, mode.count, seed);
+    if (mode.negatives === 0 || clicks.length === 0) return clicks;
+    return [...clicks, ...randomPointsNearMask(alpha, width, height, mode.negatives, seed + 1)];
+  }
   if (mode.kind === 'scribble') {
     const s = skeletonScribbleOfMask(alpha, width, height);
     return s ? [s] : [];

@@ -130,6 +130,16 @@ describe('smat matte', { timeout: 60_000 }, () => {
     expectOneLineError(await smat(['matte', coffee!, '-o', join(tmp, 'x.png'), '--point', '5']), /malformed --point/);
   });
 
+  it.skipIf(!coffee)('refuses "not this" clicks alone, writing nothing', async () => {
+    const out = join(tmp, 'only-negative.png');
+    expectOneLineError(
+      await smat(['matte', coffee!, '-o', out, '--exclude-point', '100,100']),
+      /"not this" clicks: add a box, a click or a stroke/,
+    );
+    expect(existsSync(out)).toBe(false);
+    expectOneLineError(await smat(['matte', coffee!, '-o', out, '--exclude-point', '1']), /malformed --exclude-point/);
+  });
+
   it.skipIf(!coffee)('fails when every prompt lies outside the image', async () => {
     expectOneLineError(
       await smat(['matte', coffee!, '-o', join(tmp, 'x.png'), '--box', '700,0,50,50', '--point', '-3,-3']),

@@ -5,6 +5,7 @@ import {
   parseEvalPromptMode,
   promptsFromMask,
   randomPointsInMask,
+  randomPointsNearMask,
   skeletonScribbleOfMask,
 } from '../core/prompts-from-mask';
 import { squaredDistanceToOutside } from '../core/distance-transform';
@@ -31,6 +32,28 @@ describe('prompts derived from ground truth', () => {
     expect(randomPointsInMask(mask, W, H, 5, 8)).not.toEqual(a);
   });
 
+  it('"not this" clicks lie off the region, near it, and follow the clicks on it', () => {
+    const prompts = promptsFromMask({ kind: 'points', count: 3, negatives: 4 }, mask, W, H, 7);
+    expect(prompts.slice(0, 3)).toEqual(randomPointsInMask(mask, W, H, 3, 7));
+    const negatives = prompts.slice(3);
+    expect(negatives).toHaveLength(4);
+    for (const p of negatives) {
+      expect(p).toMatchObject({ kind: 'point', negative: true });
+      if (p.kind !== 'point') continue;
+      expect(mask[Math.floor(p.y) * W + Math.floor(p.x)]).toBeLessThanOrEqual(0.5);
+    }
+    // Near it: a small region in a large mask keeps them within its box grown by a quarter per side.
+    const big = new Float32Array(200 * 200);
+    for (let y = 80; y < 120; y++) for (let x = 60; x < 100; x++) big[y * 200 + x] = 1;
+    for (const p of randomPointsNearMask(big, 200, 200, 50, 3)) {
+      expect(p.x).toBeGreaterThanOrEqual(50);
+      expect(p.x).toBeLessThanOrEqual(110);
+      expect(p.y).toBeGreaterThanOrEqual(70);
+      expect(p.y).toBeLessThanOrEqual(130);
+    }
+    expect(promptsFromMask({ kind: 'points', count: 3, negatives: 4 }, new Float32Array(W * H), W, H)).toEqual([]);
+  });
+
   it('point1 is the interior point farthest from the border', () => {
     const p = interiorPointOfMask(mask, W, H)!;
     // The bar is 10 wide: its centre columns are 8 and 9, well away from the thin foot.
@@ -55,9 +78,11 @@ describe('prompts derived from ground truth', () => {
   });
 
   it('parses the CLI modes and returns [] for auto or an empty region', () => {
-    expect(parseEvalPromptMode('points:3')).toEqual({ kind: 'points', count: 3 });
+    expect(parseEvalPromptMode('points:3')).toEqual({ kind: 'points', count: 3, negatives: 0 });
+    expect(parseEvalPromptMode('points:5+not:2')).toEqual({ kind: 'points', count: 5, negatives: 2 });
     expect(() => parseEvalPromptMode('points:0')).toThrow(/--prompt/);
-    expect(() => parseEvalPromptMode('points:100000000')).toThrow(/points:N \(N from 1 to 100\)/);
+    expect(() => parseEvalPromptMode('points:5+not:0')).toThrow(/--prompt/);
+    expect(() => parseEvalPromptMode('points:100000000')).toThrow(/N and M from 1 to 100/);
     expect(() => parseEvalPromptMode('lasso')).toThrow(/--prompt/);
     expect(promptsFromMask({ kind: 'auto' }, mask, W, H)).toEqual([]);
     expect(promptsFromMask({ kind: 'point1' }, new Float32Array(4), 2, 2)).toEqual([]);

@@ -22,6 +22,8 @@ RUNS = [
     ("composites", "box"),
     ("composites", "points:10"),
     ("composites", "scribble"),
+    # Five clicks on the target and two "not this" clicks near it, off it (a neighbour, background).
+    ("composites", "points:5+not:2"),
 ]
 # `mad` is mean |alpha - gt|: the table calls it MAE, as salient-object papers do.
 KEYS = ["iou", "mad", "sad", "mse", "grad", "conn"]
