@@ -3,8 +3,12 @@
 The ONNX file has BatchNorm folded into every Conv, so the convolutions here carry plain biases.
 Window-attention biases are kept as the expanded [heads, N, N] tables the ONNX stores, which do
 not depend on the input size: that is what lets this encoder run at any size (a multiple of 32).
+
+`Backbone` is the contract the rest of the model relies on (the head, the feature cache, the
+trainer, the export): another encoder that meets it replaces this one by changing this module and
+`build.build_encoder` alone. SAM's interaction, though, arrives trained on this encoder's features.
 """
-from typing import List
+from typing import List, Protocol
 
 import torch
 import torch.nn as nn
@@ -114,11 +118,36 @@ class LayerNorm2d(nn.Module):
         return self.weight[:, None, None] * x + self.bias[:, None, None]
 
 
-class TinyViTEncoder(nn.Module):
-    """Image [B,3,H,W] (ImageNet-normalised 0..255, H and W multiples of 32) -> features [B,256,H/16,W/16]."""
+class Backbone(Protocol):
+    """Image [B,3,H,W] -> features [B, out_channels, H/stride, W/stride], split in two: the trunk
+    stays frozen and its output is what the feature cache stores; the tail is tuned with the head
+    and checkpoints store its weights as `encoder_tail` (keys starting with `tail_prefixes()`)."""
 
-    out_channels = 256
-    stride = 16
+    out_channels: int  # feature channels: the head's HeadConfig.feature_dim
+    stride: int  # input pixels per feature cell, along each side
+    trunk_channels: int  # channels of the trunk's output, as the cache stores it
+    tuned_stage2_blocks: int  # how far the split moves into the trunk (0: the default split)
+
+    def trunk(self, x):
+        ...
+
+    def tail(self, x):
+        ...
+
+    def tail_modules(self) -> List[nn.Module]:
+        ...
+
+    def tail_prefixes(self) -> List[str]:
+        ...
+
+
+class TinyViTEncoder(nn.Module):
+    """The backbone (`Backbone`): image [B,3,H,W] (ImageNet-normalised 0..255, H and W multiples of
+    32) -> features [B,256,H/16,W/16]."""
+
+    out_channels = 256  # SAM's neck width
+    stride = 16  # SAM keeps the last stage at stride 16
+    trunk_channels = 160  # stage 2's width
     # The tuned part after stage 2: checkpoints store it as `encoder_tail`, keyed by these attribute
     # names (and by `stage2.<i>` for the stage-2 blocks the tail takes over, see `tuned_stage2_blocks`).
     tail_names = ("merge2", "stage3", "neck")
@@ -133,16 +162,17 @@ class TinyViTEncoder(nn.Module):
         self.stage0 = nn.Sequential(MBConv(64), MBConv(64))
         self.merge0 = PatchMerging(64, 128, 2)
         self.stage1 = nn.Sequential(*[TinyViTBlock(128, 4, 7) for _ in range(2)])
-        self.merge1 = PatchMerging(128, 160, 2)
-        self.stage2 = nn.Sequential(*[TinyViTBlock(160, 5, 14) for _ in range(self.STAGE2_BLOCKS)])
+        width, out = self.trunk_channels, self.out_channels
+        self.merge1 = PatchMerging(128, width, 2)
+        self.stage2 = nn.Sequential(*[TinyViTBlock(width, 5, 14) for _ in range(self.STAGE2_BLOCKS)])
         # SAM keeps the last stage at stride 16, so this merge does not downsample.
-        self.merge2 = PatchMerging(160, 320, 1)
+        self.merge2 = PatchMerging(width, 320, 1)
         self.stage3 = nn.Sequential(*[TinyViTBlock(320, 10, 7) for _ in range(2)])
         self.neck = nn.Sequential(
-            nn.Conv2d(320, 256, 1, bias=False),
-            LayerNorm2d(256),
-            nn.Conv2d(256, 256, 3, padding=1, bias=False),
-            LayerNorm2d(256),
+            nn.Conv2d(320, out, 1, bias=False),
+            LayerNorm2d(out),
+            nn.Conv2d(out, out, 3, padding=1, bias=False),
+            LayerNorm2d(out),
         )
 
     def forward(self, x):

