@@ -1,2 +1,2 @@
-"""Shipping the model: export_onnx writes the ONNX graphs, validate scores them with `smat eval`,
-recover_from_onnx reads weights back out of a shipped graph, onnx_runner runs a graph from Python."""
+"""Shipping the model: export_onnx writes the ONNX graphs and model.json, validate scores them with
+`smat eval`, onnx_runner runs a graph from Python."""

@@ -18,6 +18,8 @@ from onnx import helper, numpy_helper
 
 from ..data.image_ops import IMAGENET_MEAN, IMAGENET_STD
 from ..modeling.build import build_smat
+from ..modeling.config import HeadConfig
+from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
 
 OPSET = 17
@@ -27,7 +29,8 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     image = torch.zeros(1, 3, size, size)
-    feats = torch.zeros(1, 256, size // 16, size // 16)
+    grid = size // model.encoder.stride
+    feats = torch.zeros(1, model.encoder.out_channels, grid, grid)
     mask = torch.zeros(1, 1, size, size)
     has = torch.zeros(1)
     enc_path = os.path.join(out_dir, "smat-encoder.onnx")
@@ -42,19 +45,15 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
             opset_version=OPSET,
             do_constant_folding=True,
         )
-        inputs, names, dynamic = (feats, image, mask, has), ["features", "image", "prompt_mask", "has_prompt"], {}
-        if model.head.prompted is not None:
-            # SAM's point prompts: a click and its padding point here; any number at run time.
-            inputs += (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
-            names += ["point_coords", "point_labels"]
-            dynamic = {"point_coords": {1: "points"}, "point_labels": {1: "points"}}
+        # SAM's point prompts: a click and its padding point here; any number at run time.
+        points = (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
         torch.onnx.export(
             model.head,
-            inputs,
+            (feats, image, mask, has, *points),
             head_path,
-            input_names=names,
+            input_names=["features", "image", "prompt_mask", "has_prompt", "point_coords", "point_labels"],
             output_names=["alpha", "similarity"],
-            dynamic_axes=dynamic,
+            dynamic_axes={"point_coords": {1: "points"}, "point_labels": {1: "points"}},
             opset_version=OPSET,
             do_constant_folding=True,
         )
@@ -103,16 +102,19 @@ def model_files_record(out_dir: str, names) -> dict:
     return record
 
 
-def write_model_json(out_dir: str, size: int, extra=None):
+def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=None):
+    """model.json: what the runtime needs to feed the graphs, the head configuration they were
+    built with (`headConfig`, as checkpoints store it), and the graphs' record (`files`)."""
     config = {
         "inputSize": size,
-        "featureSize": size // 16,
+        "featureSize": size // TinyViTEncoder.stride,
         "mean": IMAGENET_MEAN,
         "std": IMAGENET_STD,
         "pointRadiusFraction": POINT_RADIUS_FRACTION,
         "minScribbleWidth": MIN_SCRIBBLE_WIDTH,
         "encoder": "smat-encoder.onnx",
         "head": "smat-head.onnx",
+        "headConfig": head_config.to_dict(),
         **(extra or {}),
     }
     # Last, after the graphs are final (the fp16 rewrite changes their bytes).
@@ -122,9 +124,10 @@ def write_model_json(out_dir: str, size: int, extra=None):
         f.write("\n")
 
 
-def write_resume_state(state: dict, path: str):
+def write_resume_state(state: dict, config: HeadConfig, path: str):
     kept = ("head", "encoder_tail", "step", "samples_seen", "scores", "refiner_steps", "refiner_opt")
     keep = {k: state[k] for k in kept if k in state}
+    keep["config"] = config.to_dict()  # states from before the record carry the default one
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     torch.save(keep, path)
     print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB (fp32 weights, step {keep.get('step')})")
@@ -143,7 +146,7 @@ def main(argv=None):
         "is committed with the graphs, so the next run resumes from the shipped model)",
     )
     args = p.parse_args(argv)
-    model = build_smat(args.checkpoint)
+    model = build_smat(checkpoint=args.checkpoint)
     enc, head = export_graphs(model, args.out, args.size, fp16=not args.fp32)
     extra = {}
     if args.checkpoint:
@@ -152,8 +155,8 @@ def main(argv=None):
         if "refiner_steps" in state:  # trained apart, on crops, after the rest froze
             extra["edgeRefinerSteps"] = state["refiner_steps"]
         if args.resume_state:
-            write_resume_state(state, args.resume_state)
-    write_model_json(args.out, args.size, extra)
+            write_resume_state(state, model.head.config, args.resume_state)
+    write_model_json(args.out, args.size, model.head.config, extra)
     for f in (enc, head):
         print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")
 

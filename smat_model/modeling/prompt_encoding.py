@@ -10,6 +10,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .config import SCRIBBLE_POINTS
+
 POINT_RADIUS_FRACTION = 1.0 / 80.0
 MIN_SCRIBBLE_WIDTH = 3.0
 
@@ -62,11 +64,6 @@ def mask_average_pool(features: torch.Tensor, weights: torch.Tensor) -> torch.Te
     return (features * weights).sum(dim=(2, 3)) / total
 
 
-# Points SAM's interaction reads from a scribble: enough to trace a stroke's turns, few enough to
-# stay a handful of tokens.
-SCRIBBLE_POINTS = 6
-
-
 def _along_polyline(points, count: int):
     """`count` points evenly spaced by arc length along a polyline, both ends included."""
     pts = np.asarray(points, np.float64).reshape(-1, 2)
@@ -79,11 +76,11 @@ def _along_polyline(points, count: int):
     return list(zip(np.interp(at, cum, pts[:, 0]), np.interp(at, cum, pts[:, 1])))
 
 
-def sam_points(prompts: Iterable[dict], scale: float):
+def sam_points(prompts: Iterable[dict], scale: float, scribble_points: int = SCRIBBLE_POINTS):
     """Prompts -> SAM's point prompts in model pixels: ([(x, y), ...], [label, ...]).
 
     A box gives its two corners (labels 2, 3; several boxes, the rectangle around them), a click 1
-    (0 when `negative`), a scribble points along its stroke (1); without a box a padding point
+    (0 when `negative`), a scribble `scribble_points` points along its stroke (1); without a box a padding point
     (-1) ends the list, as SAM was trained. core/prompts.ts is the TypeScript twin."""
     coords, labels, boxes = [], [], []
     for p in prompts:
@@ -93,7 +90,7 @@ def sam_points(prompts: Iterable[dict], scale: float):
             coords.append((p["x"] * scale, p["y"] * scale))
             labels.append(0 if p.get("negative") else 1)
         elif p["kind"] == "scribble":
-            for x, y in _along_polyline(p["points"], SCRIBBLE_POINTS):
+            for x, y in _along_polyline(p["points"], scribble_points):
                 coords.append((x * scale, y * scale))
                 labels.append(1)
     if boxes:
@@ -107,9 +104,9 @@ def sam_points(prompts: Iterable[dict], scale: float):
     return coords, labels
 
 
-def sam_point_tensors(prompts: Iterable[dict], scale: float = 1.0):
+def sam_point_tensors(prompts: Iterable[dict], scale: float = 1.0, scribble_points: int = SCRIBBLE_POINTS):
     """`sam_points` as the head's inputs: point_coords [1,N,2] and point_labels [1,N], float32."""
-    coords, labels = sam_points(prompts, scale)
+    coords, labels = sam_points(prompts, scale, scribble_points)
     return (
         torch.tensor([coords], dtype=torch.float32).view(1, -1, 2),
         torch.tensor([labels], dtype=torch.float32).view(1, -1),

@@ -5,6 +5,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .candidate import CandidateSimilarity
+from .config import HeadConfig
 from .decoder import SimilarityGuidedDecoder
 from .prompt_encoding import downsample_prompt, mask_average_pool
 from .sam_interaction import SamInteraction
@@ -18,7 +19,7 @@ class PromptedSimilarity(nn.Module):
     The pooled-feature token starts as SAM's padding token (its projection is zero), a token SAM
     was trained to ignore, so training starts at SAM's own behaviour."""
 
-    def __init__(self, dim: int = 256):
+    def __init__(self, dim: int):
         super().__init__()
         self.sam = SamInteraction(dim)
         self.pooled_feature = nn.Linear(dim, dim)
@@ -34,60 +35,49 @@ class PromptedSimilarity(nn.Module):
 
 
 class SMatHead(nn.Module):
-    def __init__(
-        self,
-        feat_dim: int = 256,
-        mixer_layers: int = 0,
-        dense_prompt: bool = False,
-        detail_prompt: bool = False,
-        prompt_affinity: bool = True,
-        prompt_reader: bool = False,
-        edge_refiner: int = 8,
-        sam_interaction: bool = True,
-    ):
-        super().__init__()
-        self.candidate = CandidateSimilarity(
-            feat_dim,
-            mixer_layers=mixer_layers,
-            dense_prompt=dense_prompt,
-            prompt_affinity=prompt_affinity,
-            prompt_reader=prompt_reader,
-        )
-        self.prompted = PromptedSimilarity(feat_dim) if sam_interaction else None
-        self.decoder = SimilarityGuidedDecoder(feat_dim, detail_prompt=detail_prompt, edge_refiner=edge_refiner)
+    """Features + image + prompt -> alpha and the similarity map at the features' resolution.
 
-    def forward(self, features, image, prompt_mask, has_prompt, point_coords=None, point_labels=None):
+    The prompt arrives twice: as a mask (`prompt_mask` [B,1,H,W], its coverage of each feature cell
+    is what the decoder and the pooled-feature token read) and as SAM's points (`point_coords`
+    [B,N,2] in model pixels, `point_labels` [B,N]; `prompt_encoding.sam_points`). `has_prompt` [B]
+    is 0 for an automatic matte, whose points are SAM's padding point alone."""
+
+    def __init__(self, config: HeadConfig = None):
+        super().__init__()
+        self.config = config or HeadConfig()
+        self.candidate = CandidateSimilarity(self.config)
+        self.prompted = PromptedSimilarity(self.config.feature_dim)
+        self.decoder = SimilarityGuidedDecoder(self.config)
+
+    def forward(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
         weights, similarity, similarity_logit = self.similarity(
             features, image, prompt_mask, has_prompt, point_coords, point_labels
         )
-        alpha = self.decoder(features, similarity, similarity_logit, weights, image, prompt_mask, has_prompt)
+        alpha = self.decoder(features, similarity, similarity_logit, weights, image, has_prompt)
         return alpha, similarity
 
-    def similarity(self, features, image, prompt_mask, has_prompt, point_coords=None, point_labels=None):
+    def similarity(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
         """The prompt's per-cell coverage, the similarity map at the features' resolution and its
-        logit (at 1/4 of the input with SAM's interaction, else at the features' resolution).
+        logit at 1/4 of the input (SAM's mask resolution).
 
-        Automatic mattes keep the saliency candidate (the class-token role); prompted ones take
-        SAM's interaction when the head has it."""
+        Automatic mattes take the saliency candidate (the class-token role), prompted ones SAM's
+        interaction."""
         weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        similarity, logit = self.candidate(features, weights, has_prompt)
-        if self.prompted is None:
-            return weights, similarity, logit
-        if point_coords is None or point_labels is None:
-            raise ValueError("this head reads the prompts as points too: pass point_coords and point_labels")
+        automatic, automatic_logit = self.candidate(features)
         sam_logit = self.prompted(features, weights, point_coords, point_labels, int(image.shape[-1]))
         has = has_prompt.view(-1, 1, 1, 1)
         fine = sam_logit.shape[-2:]
-        logit = has * sam_logit + (1 - has) * F.interpolate(logit, size=fine, mode="bilinear", align_corners=False)
+        automatic_logit = F.interpolate(automatic_logit, size=fine, mode="bilinear", align_corners=False)
+        logit = has * sam_logit + (1 - has) * automatic_logit
         sam_similarity = F.adaptive_avg_pool2d(torch.sigmoid(sam_logit), features.shape[-2:])
-        return weights, has * sam_similarity + (1 - has) * similarity, logit
+        return weights, has * sam_similarity + (1 - has) * automatic, logit
 
-    def unrefined_logit(self, features, image, prompt_mask, has_prompt, point_coords=None, point_labels=None):
+    def unrefined_logit(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
         """The decoder's alpha logit before the edge refiner (the refiner's training input)."""
         weights, similarity, similarity_logit = self.similarity(
             features, image, prompt_mask, has_prompt, point_coords, point_labels
         )
-        return self.decoder.unrefined_logit(features, similarity, similarity_logit, weights, image, prompt_mask)
+        return self.decoder.unrefined_logit(features, similarity, similarity_logit, weights, image)
 
 
 class SMat(nn.Module):
@@ -96,5 +86,5 @@ class SMat(nn.Module):
         self.encoder = encoder
         self.head = head
 
-    def forward(self, image, prompt_mask, has_prompt, point_coords=None, point_labels=None):
+    def forward(self, image, prompt_mask, has_prompt, point_coords, point_labels):
         return self.head(self.encoder(image), image, prompt_mask, has_prompt, point_coords, point_labels)

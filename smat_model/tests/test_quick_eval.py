@@ -8,20 +8,15 @@ import numpy as np
 from PIL import Image
 
 from smat_model.data import make_val_composites
-from smat_model.export.recover_from_onnx import recover_head
-from smat_model.modeling.build import build_encoder
-from smat_model.modeling.smat import SMat
-from smat_model.paths import MODELS_DIR
+from smat_model.modeling.build import build_smat
 from smat_model.training.quick_eval import PICKING_COMPOSITES, evaluate_and_log
-from smat_model.training.train_cached import parse_args
+from smat_model.training.train_head import COMMITTED_STATE, parse_args
 
 
 def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
     composites = tmp_path / "composites"
     make_val_composites.main(["--data", data_root, "--out", str(composites), "--count", "2"])
-    head, state = recover_head(f"{MODELS_DIR}/smat-head.onnx")
-    head.load_state_dict(state, strict=False)
-    model = SMat(build_encoder(), head)
+    model = build_smat(checkpoint=COMMITTED_STATE)
     args = argparse.Namespace(
         data=data_root, size=128, eval_limit=4, eval_composites=2, composites=str(composites), run=str(tmp_path)
     )
@@ -30,7 +25,7 @@ def test_score_is_the_mean_iou_over_ecssd_and_composites(tmp_path, data_root):
     assert set(ious) <= set(scores)
     assert all(0.0 <= scores[k] <= 1.0 for k in ious)
     assert abs(score - sum(scores[k] for k in ious) / len(ious)) < 1e-12
-    # The box drawn around a composite's own target finds it with the shipped model.
+    # The box drawn around a composite's own target finds it with the committed state.
     assert scores["comp_box_iou"] > 0.3
     logged = json.loads((tmp_path / "eval.jsonl").read_text().splitlines()[-1])
     assert logged["step"] == 7 and logged["comp_points_iou"] == scores["comp_points_iou"]

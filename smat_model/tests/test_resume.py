@@ -1,26 +1,27 @@
-"""Training resumes from what is committed: the shipped head graph's weights can be recovered
-exactly, new layers start as identities, and the cached pool is reproducible from its seeds."""
-import json
-import os
-
+"""Training resumes from what is committed: a state of an earlier head loads by dropping exactly
+its retired layers, layers it lacks start from sam.onnx or at zero, every state records the head
+configuration, and the cached pool is reproducible from its seeds."""
 import numpy as np
+import pytest
 import torch
 
 from smat_model.data.data_root import DataRoot
 from smat_model.data.sample_factory import SampleFactory
-from smat_model.export.onnx_runner import run_onnx
-from smat_model.export.recover_from_onnx import recover_head
-from smat_model.modeling.build import head_layout
-from smat_model.modeling.candidate import PromptAffinity, PromptReader
-from smat_model.modeling.decoder import without_detail_prompt
+from smat_model.modeling.build import RETIRED_PREFIXES, build_smat, config_of, load_head_state
+from smat_model.modeling.config import HeadConfig
+from smat_model.modeling.load_sam_weights import sam_state_from_onnx
+from smat_model.modeling.prompt_encoding import sam_point_tensors
 from smat_model.modeling.smat import SMatHead
 from smat_model.training.feature_cache import SHARD, CachedPool, build_shard, shard_path
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHIPPED_HEAD = os.path.join(REPO, "models", "smat-head.onnx")
+from smat_model.training.train_head import COMMITTED_STATE
 
 
-def _inputs(size=512, seed=0):
+@pytest.fixture(scope="module")
+def committed():
+    return torch.load(COMMITTED_STATE, map_location="cpu")
+
+
+def _inputs(size=128, seed=0):
     g = torch.Generator().manual_seed(seed)
     feats = torch.randn(1, 256, size // 16, size // 16, generator=g)
     image = torch.randn(1, 3, size, size, generator=g)
@@ -29,157 +30,86 @@ def _inputs(size=512, seed=0):
     return feats, image, mask
 
 
-def test_weights_recovered_from_the_shipped_head_reproduce_it():
-    head, state = recover_head(SHIPPED_HEAD)
-    head.load_state_dict(state, strict=False)
-    head.eval()
-    # The graph's shapes are fixed at the size model.json names (768 for the shipped graphs).
-    with open(os.path.join(REPO, "models", "model.json")) as f:
-        feats, image, mask = _inputs(size=json.load(f)["inputSize"])
-    for has in (0.0, 1.0):
-        with torch.no_grad():
-            alpha, sim = head(feats, image, mask * has, torch.tensor([has]))
-        out = run_onnx(
-            SHIPPED_HEAD,
-            {
-                "features": feats.numpy(),
-                "image": image.numpy(),
-                "prompt_mask": (mask * has).numpy(),
-                "has_prompt": np.array([has], np.float32),
-            },
-        )
-        assert np.abs(out["alpha"] - alpha.numpy()).max() < 1e-4
-        assert np.abs(out["similarity"] - sim.numpy()).max() < 1e-4
+def test_the_committed_state_loads_with_sam_from_sam_onnx_and_the_pooled_token_at_zero(committed):
+    # As committed before SAM's interaction (the file may already hold it: its keys are taken out).
+    earlier = {k: v for k, v in committed["head"].items() if not k.startswith("prompted.")}
+    earlier["candidate.prompt_affinity.temperature"] = torch.tensor(10.0)  # a retired layer, kept or not
+    head = SMatHead(config_of(committed))
+    torch.nn.init.normal_(head.prompted.pooled_feature.weight)
+    started = load_head_state(head, earlier, COMMITTED_STATE)
+    assert started == {"prompted.sam.": "from sam.onnx", "prompted.pooled_feature.": "at zero"}
+    loaded = head.state_dict()
+    assert all(torch.equal(loaded["prompted.sam." + k], v) for k, v in sam_state_from_onnx().items())
+    assert all(p.abs().sum() == 0 for p in head.prompted.pooled_feature.parameters())
+    # Every other weight is the state's own, the retired layers' aside.
+    assert all(torch.equal(loaded[k], v) for k, v in earlier.items() if not k.startswith(RETIRED_PREFIXES))
+    # The file as committed loads the same way, its own SAM weights included when it has them.
+    head = SMatHead(config_of(committed))
+    load_head_state(head, committed["head"], COMMITTED_STATE)
+    loaded = head.state_dict()
+    assert all(torch.equal(loaded[k], v) for k, v in committed["head"].items() if not k.startswith(RETIRED_PREFIXES))
 
 
-def test_a_new_token_mixer_starts_as_the_identity():
+def test_a_state_without_the_pooled_token_or_the_refiner_starts_them_with_no_effect(committed):
     torch.manual_seed(0)
-    plain = SMatHead(mixer_layers=0).eval()
-    mixed = SMatHead(mixer_layers=2).eval()
-    missing, unexpected = mixed.load_state_dict(plain.state_dict(), strict=False)
-    assert not unexpected and missing and all(("mixer" in k) or ("dense_prompt" in k) for k in missing)
-    feats, image, mask = _inputs(128)
-    with torch.no_grad():
-        a0, s0 = plain(feats, image, mask, torch.tensor([1.0]))
-        a1, s1 = mixed(feats, image, mask, torch.tensor([1.0]))
-    assert torch.allclose(a0, a1, atol=1e-6) and torch.allclose(s0, s1, atol=1e-6)
-
-
-def _grown_head_gives_the_same_output(plain: SMatHead, grown: SMatHead, new_layer: str, start=None):
-    """Loads `plain` into `grown`, whose only extra weights are `new_layer`'s; both run on one input."""
-    missing, unexpected = grown.load_state_dict(plain.state_dict(), strict=False)
-    assert not unexpected and missing and all(new_layer in k for k in missing)
-    if start:
-        start(grown)
-    feats, image, mask = _inputs(128)
-    with torch.no_grad():
-        a0, s0 = plain.eval()(feats, image, mask, torch.tensor([1.0]))
-        a1, s1 = grown.eval()(feats, image, mask, torch.tensor([1.0]))
-    return torch.equal(a0, a1) and torch.equal(s0, s1)
-
-
-def test_a_new_prompt_affinity_starts_with_no_effect():
-    torch.manual_seed(0)
-    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False}
-    assert _grown_head_gives_the_same_output(
-        SMatHead(**layout), SMatHead(**layout, prompt_affinity=True), "prompt_affinity"
-    )
-
-
-def test_prompt_affinity_scores_each_token_by_the_closest_prompted_token():
-    torch.manual_seed(0)
-    affinity = PromptAffinity()
-    affinity.weight_from_coverage.bias.data[:] = torch.tensor([1.0, 0.0])  # added logit = affinity
-    keys = torch.nn.functional.normalize(torch.randn(2, 16, 4, 4), dim=1)
-    keys[:, :, 3, 3] = keys[:, :, 0, 0]  # an unprompted token that looks exactly like a clicked one
-    weights = torch.zeros(2, 1, 4, 4)
-    weights[:, :, 0, 0] = 0.5  # two clicks of different looks
-    weights[:, :, 2, 1] = 0.5
-    added = affinity(keys, weights, torch.tensor([1.0, 0.0]))
-    clicked_look = added[0, 0, 3, 3].item()
-    unrelated = torch.cat([added[0, 0, 1, 1:3], added[0, 0, 0, 2:]])
-    assert clicked_look > 0.9 and (unrelated < 0.6).all()
-    assert torch.equal(added[1], torch.zeros_like(added[1]))  # no prompt: nothing added
-
-
-def test_a_new_prompt_reader_starts_with_no_effect_and_as_a_copy_of_the_automatic_path():
-    torch.manual_seed(0)
-    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
-    grown = SMatHead(**layout, prompt_reader=True)
-    candidate = grown.candidate
-
-    assert _grown_head_gives_the_same_output(
-        SMatHead(**layout), grown, "prompt_reader", lambda head: head.candidate.start_prompt_reader()
-    )
-    assert torch.equal(candidate.prompt_reader.query, candidate.saliency_query)
-    assert torch.equal(candidate.prompt_reader.read.q.weight, candidate.updates[0].q.weight)
-
-
-def test_the_prompt_reader_reads_only_the_prompted_tokens():
-    torch.manual_seed(0)
-    reader = PromptReader(32, 4).eval()
-    torch.nn.init.eye_(reader.inject.weight)
-    tokens = torch.randn(1, 16, 32)
-    weights = torch.zeros(1, 1, 4, 4)
-    weights[:, :, 1:3, 1:3] = 1.0  # a box over the four middle cells
-    changed = tokens.clone()
-    outside = weights.flatten() == 0
-    changed[:, outside] = torch.randn(1, int(outside.sum()), 32) * 5
-    inside_changed = tokens.clone()
-    inside_changed[:, ~outside] = torch.randn(1, int((~outside).sum()), 32)
-    with torch.no_grad():
-        read = reader(tokens, weights)
-        assert torch.allclose(read, reader(changed, weights), atol=1e-2)
-        assert not torch.allclose(read, reader(inside_changed, weights), atol=1e-1)
-
-
-def test_a_new_edge_refiner_starts_with_no_effect():
-    torch.manual_seed(0)
-    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
-    assert _grown_head_gives_the_same_output(SMatHead(**layout), SMatHead(**layout, edge_refiner=8), "decoder.refiner")
-
-
-def test_a_saved_head_names_the_layout_that_loads_it_strictly():
-    off = {"prompt_reader": False, "edge_refiner": 0}
-    for layout in (
-        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": False, **off},
-        {"mixer_layers": 2, "dense_prompt": True, "detail_prompt": True, "prompt_affinity": False, **off},
-        {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True, **off},
-        {
-            "mixer_layers": 0,
-            "dense_prompt": False,
-            "detail_prompt": False,
-            "prompt_affinity": True,
-            "prompt_reader": True,
-            "edge_refiner": 0,
-        },
-        {**off, "mixer_layers": 0, "dense_prompt": False, "detail_prompt": False, "prompt_affinity": True}
-        | {"edge_refiner": 8},
-    ):
-        state = SMatHead(**layout).state_dict()
-        assert head_layout(state) == layout
-        SMatHead(**head_layout(state)).load_state_dict(state)  # strict: no key missing or left over
-
-
-def test_dropping_the_detail_prompt_keeps_everything_the_decoder_read_from_the_image():
-    torch.manual_seed(0)
-    with_prompt = SMatHead(mixer_layers=0, dense_prompt=False).eval()
-    for p in with_prompt.parameters():  # trained-looking weights, not the zero-initialised last layer
+    full = SMatHead()
+    load_head_state(full, committed["head"], "committed")
+    for p in full.prompted.pooled_feature.parameters():  # a trained-looking token
         p.data.normal_(0, 0.05)
-    without = SMatHead(mixer_layers=0, dense_prompt=False, detail_prompt=False).eval()
-    without.load_state_dict(without_detail_prompt(with_prompt.state_dict()))
-    feats, image, mask = _inputs(128)
+    state = full.state_dict()
+    without = {k: v for k, v in state.items() if not k.startswith(("prompted.pooled_feature.", "decoder.refiner."))}
+    head = SMatHead()
+    torch.nn.init.normal_(head.prompted.pooled_feature.weight)
+    started = load_head_state(head, without, "a state without them")
+    assert set(started) == {"prompted.pooled_feature.", "decoder.refiner."}
+    assert all(p.abs().sum() == 0 for p in head.prompted.pooled_feature.parameters())
+    assert head.decoder.refiner.correction.weight.abs().sum() == 0
+    # With the token at zero and no refiner correction, the head is the one without them.
+    torch.nn.init.zeros_(full.prompted.pooled_feature.weight)
+    torch.nn.init.zeros_(full.prompted.pooled_feature.bias)
+    torch.nn.init.zeros_(full.decoder.refiner.correction.weight)
+    torch.nn.init.zeros_(full.decoder.refiner.correction.bias)
+    feats, image, mask = _inputs()
+    coords, labels = sam_point_tensors([{"kind": "point", "x": 40, "y": 30}])
     with torch.no_grad():
-        # The full-resolution mask is the only input dropped: fed the same coverage (through
-        # has_prompt = 0 and an empty mask) the two heads agree exactly.
-        empty = torch.zeros_like(mask)
-        a0, _ = with_prompt(feats, image, empty, torch.tensor([0.0]))
-        a1, _ = without(feats, image, empty, torch.tensor([0.0]))
-        assert torch.allclose(a0, a1, atol=1e-6)
-        # With a prompt, only the decoder's full-resolution reading of it differs.
-        b0, s0 = with_prompt(feats, image, mask, torch.tensor([1.0]))
-        b1, s1 = without(feats, image, mask, torch.tensor([1.0]))
-        assert torch.equal(s0, s1) and not torch.allclose(b0, b1)
+        for has in (0.0, 1.0):
+            a0, _ = full.eval()(feats, image, mask, torch.tensor([has]), coords, labels)
+            a1, _ = head.eval()(feats, image, mask, torch.tensor([has]), coords, labels)
+            assert torch.allclose(a0, a1, atol=1e-6)
+
+
+def test_retired_layers_are_dropped_and_any_other_unknown_or_missing_key_is_refused(committed):
+    state = dict(SMatHead().state_dict())
+    retired = {p + "weight": torch.zeros(3) for p in RETIRED_PREFIXES}
+    load_head_state(SMatHead(), {**state, **retired}, "a state with retired layers")
+    with pytest.raises(ValueError, match="candidate.something_new.weight"):
+        load_head_state(SMatHead(), {**state, "candidate.something_new.weight": torch.zeros(3)}, "x")
+    with pytest.raises(ValueError, match="lacks head weights.*candidate.sim_key.weight"):
+        load_head_state(SMatHead(), {k: v for k, v in state.items() if k != "candidate.sim_key.weight"}, "x")
+    partial = {k: v for k, v in state.items() if k != "prompted.sam.mask_decoder.output_tokens"}
+    with pytest.raises(ValueError, match="some of prompted.sam"):
+        load_head_state(SMatHead(), partial, "x")
+
+
+def test_build_smat_builds_the_shipped_head_and_a_checkpoint_in_its_saved_config(tmp_path, committed):
+    assert SMatHead().config == HeadConfig() == config_of(committed)
+    state = {**committed, "config": HeadConfig(edge_refiner_width=4).to_dict()}
+    state["head"] = {k: v for k, v in committed["head"].items() if not k.startswith("decoder.refiner.")}
+    torch.save(state, tmp_path / "narrow.pt")
+    model = build_smat(checkpoint=str(tmp_path / "narrow.pt"))
+    assert model.head.config.edge_refiner_width == 4
+    assert model.head.decoder.refiner.correction.weight.shape[1] == 4
+    with pytest.raises(ValueError, match="was saved by a head with"):
+        build_smat(HeadConfig(), str(tmp_path / "narrow.pt"))
+
+
+def test_head_config_round_trips_and_refuses_what_it_does_not_know():
+    config = HeadConfig(decoder_widths=(64, 48, 32, 16, 8), scribble_points=4)
+    assert HeadConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ValueError, match="mixer_layers"):
+        HeadConfig.from_dict({**config.to_dict(), "mixer_layers": 1})
+    with pytest.raises(ValueError, match="backbone gives 256"):
+        HeadConfig(feature_dim=320)
 
 
 def test_cache_shards_are_rebuilt_identically_from_their_seed(tmp_path, data_root, encoder):
@@ -188,7 +118,7 @@ def test_cache_shards_are_rebuilt_identically_from_their_seed(tmp_path, data_roo
     again = build_shard(encoder, factory, seed=7, auto_fraction=0.5)
     for key in first:
         assert np.array_equal(first[key], again[key]), key
-    assert first["trunk"].shape == (SHARD, 160, 4, 4)
+    assert first["trunk"].shape == (SHARD, encoder.trunk_channels, 4, 4)
     assert first["image"].shape == (SHARD, 3, 64, 64)
     # Trunk + tail on the cached trunk output equals the whole encoder on the image.
     image = torch.from_numpy(first["image"][:1].astype(np.float32))
@@ -201,5 +131,5 @@ def test_cache_shards_are_rebuilt_identically_from_their_seed(tmp_path, data_roo
     pool = CachedPool(str(tmp_path))
     assert pool.refresh() == SHARD
     image, trunk, alpha, masks, has = pool.batch(np.random.default_rng(0), 3)
-    assert image.shape == (3, 3, 64, 64) and trunk.shape == (3, 160, 4, 4)
+    assert image.shape == (3, 3, 64, 64) and trunk.shape == (3, encoder.trunk_channels, 4, 4)
     assert alpha.shape == (3, 64, 64) and masks.shape[:2] == (3, 2) and has.shape == (3, 2)

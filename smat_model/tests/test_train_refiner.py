@@ -6,7 +6,9 @@ import signal
 import numpy as np
 import torch
 
-from smat_model.modeling.build import REFINER_PREFIX, build_smat, head_layout
+from smat_model.modeling.build import REFINER_PREFIX, build_smat
+from smat_model.modeling.config import HeadConfig
+from smat_model.modeling.prompt_encoding import sam_point_tensors
 from smat_model.modeling.smat import SMatHead
 from smat_model.training import train_refiner
 from smat_model.training.feature_cache import main as build_cache
@@ -14,18 +16,18 @@ from smat_model.training.feature_cache import main as build_cache
 
 def test_a_trained_refiner_changes_automatic_mattes_only():
     torch.manual_seed(0)
-    layout = {"mixer_layers": 0, "dense_prompt": False, "detail_prompt": False}
-    plain, refined = SMatHead(**layout).eval(), SMatHead(**layout, edge_refiner=8).eval()
-    refined.load_state_dict(plain.state_dict(), strict=False)
+    plain, refined = SMatHead().eval(), SMatHead().eval()
+    refined.load_state_dict(plain.state_dict())  # the refiner starts with no correction
     torch.nn.init.normal_(refined.decoder.refiner.correction.weight, std=0.5)
-    feats, image = torch.randn(2, 256, 8, 8), torch.randn(2, 3, 128, 128)
-    mask = torch.zeros(2, 1, 128, 128)
-    mask[1, :, 30:90, 40:100] = 1
-    has_prompt = torch.tensor([0.0, 1.0])
+    feats, image = torch.randn(1, 256, 8, 8), torch.randn(1, 3, 128, 128)
+    mask = torch.zeros(1, 1, 128, 128)
+    mask[:, :, 30:90, 40:100] = 1
+    box = [{"kind": "box", "x": 40, "y": 30, "width": 60, "height": 60}]
     with torch.no_grad():
-        before, after = plain(feats, image, mask, has_prompt)[0], refined(feats, image, mask, has_prompt)[0]
-    assert (after[0] - before[0]).abs().max() > 1e-3
-    assert torch.equal(after[1], before[1])
+        for has, prompts, changes in ((0.0, [], True), (1.0, box, False)):
+            inputs = (feats, image, mask * has, torch.tensor([has]), *sam_point_tensors(prompts))
+            before, after = plain(*inputs)[0], refined(*inputs)[0]
+            assert ((after - before).abs().max() > 1e-3) == changes
 
 
 def test_crops_centre_on_the_band_and_stay_inside_the_image():
@@ -50,20 +52,24 @@ def test_trains_only_the_refiner_and_never_restarts_it(tmp_path, data_root):
     without = {**committed, "head": {k: v for k, v in committed["head"].items() if not _is_refiner(k)}}
     torch.save(without, tmp_path / "without.pt")
 
-    # A state without a refiner gains one, from zero, of the width asked for.
+    # A state without a refiner gains one, from zero, of the width its head configuration names.
     run = tmp_path / "new"
-    new = common + ["--run", str(run), "--init-from", str(tmp_path / "without.pt"), "--width", "12"]
+    new = common + ["--run", str(run), "--init-from", str(tmp_path / "without.pt")]
     train_refiner.main(new + ["--steps", "2"])
     assert len(list((run / "crops").glob("*.npz"))) == 2  # one per pool shard
     refined = torch.load(run / "state.pt", map_location="cpu")
-    assert head_layout(refined["head"]) == {**head_layout(without["head"]), "edge_refiner": 12}
+    assert refined["config"] == HeadConfig().to_dict()
+    assert set(refined["head"]) == set(without["head"]) | {k for k in SMatHead().state_dict() if _is_refiner(k)}
     assert all(torch.equal(refined["head"][k], v) for k, v in without["head"].items())
     assert all(torch.equal(refined["encoder_tail"][k], v) for k, v in without["encoder_tail"].items())
     assert refined["head"]["decoder.refiner.correction.weight"].abs().sum() > 0, "it did not move from zero"
     # The same command resumes from the run's own checkpoint: two more steps, not two from zero.
     train_refiner.main(new + ["--steps", "4"])
     assert torch.load(run / "refiner-last.pt")["step"] == 4 and torch.load(run / "state.pt")["refiner_steps"] == 4
-    assert build_smat(str(run / "state.pt")).head.decoder.refiner is not None  # strict load of the grown head
+    grown = build_smat(checkpoint=str(run / "state.pt")).head.decoder.refiner
+    assert torch.equal(
+        grown.correction.weight, torch.load(run / "state.pt")["head"]["decoder.refiner.correction.weight"]
+    )
 
     # The committed state's refiner continues from its own step and weights, on the same frozen network.
     run = tmp_path / "continued"
@@ -71,7 +77,7 @@ def test_trains_only_the_refiner_and_never_restarts_it(tmp_path, data_root):
     train_refiner.main(common + ["--run", str(run), "--steps", str(done + 2)])
     continued = torch.load(run / "state.pt", map_location="cpu")
     assert continued["refiner_steps"] == done + 2
-    assert head_layout(continued["head"]) == head_layout(committed["head"])
+    assert set(continued["head"]) == set(committed["head"])
     assert all(torch.equal(continued["head"][k], v) for k, v in without["head"].items())
     moved = [not torch.equal(continued["head"][k], v) for k, v in committed["head"].items() if _is_refiner(k)]
     assert moved and any(moved)

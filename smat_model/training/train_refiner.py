@@ -1,34 +1,35 @@
-"""Train the full-resolution edge refiner on crops, with the rest of the network frozen.
+"""The refiner stage: train the full-resolution edge refiner on crops, with the rest of the network frozen.
 
-    python3 -m smat_model.training.train_refiner --cache runs/cache768 --run runs/refiner
+    npm run train -- --stage refiner --cache runs/cache768 --run runs/refiner
 
 Stage 1 runs the frozen tail and head of the starting state over the cached pool once and keeps
 crops around the soft band and the head's mistakes (image, unrefined logit, true alpha), one file
 per pool shard, so a stopped run resumes where it was. Stage 2 trains only the refiner on those
-crops (L1 + Laplacian, as the head) and writes `<run>/state.pt`: the starting state with the
-refiner added to its head, ready for `smat_model.export.export_onnx --checkpoint`; stopped with
-SIGTERM, it checkpoints and writes the state at the step reached. A starting state that already
-has a refiner (the committed one) is split: its refiner continues from its own step.
-The crops include prompted mattes although the head refines automatic ones only (docs/training-log.md).
+crops (L1 + Laplacian, as the head) on the loop every stage shares (`training_loop.py`) and writes
+`<run>/state.pt`: the starting state with the refiner added to its head, ready for
+`smat_model.export.export_onnx --checkpoint`; stopped with SIGTERM, it checkpoints and writes the
+state at the step reached. A starting state that already has a refiner (the committed one) is
+split: its refiner continues from its own step. The prompted variants' prompts are drawn as the
+head stage draws them. The crops include prompted mattes although the head refines automatic ones
+only (docs/training-log.md).
 
 The refiner reads ~33 px around each pixel, so 128-px crops train it as well as whole images at
 768 would, at a small fraction of a head step's cost.
 """
-import argparse
 import glob
 import os
-import signal
 import time
 
 import numpy as np
 import torch
 
-from ..modeling.build import REFINER_PREFIX, build_smat, head_layout
-from ..modeling.edge_refiner import REFINER_WIDTH, EdgeRefiner
+from ..modeling.build import REFINER_PREFIX, build_smat, config_of
+from ..modeling.edge_refiner import EdgeRefiner
+from ..modeling.prompt_encoding import sam_point_tensors
 from .feature_cache import pool_trunk_split, trunk_split_of
 from .losses import alpha_losses
-from .train_cached import COMMITTED_STATE, check_trunk_split
-from .training_loop import lr_at
+from .train_head import COMMITTED_STATE, check_trunk_split, prompts_of_variants
+from .training_loop import TrainingLoop, training_argument_parser
 
 CROP = 128
 # Crops centred on a pixel of the band (soft true alpha, or the head unsure or wrong), then one anywhere.
@@ -68,10 +69,12 @@ def dump_crops(model, shard_file: str, out_file: str, seed: int, crop: int = CRO
         image = torch.from_numpy(shard["image"][i : i + 1].astype(np.float32))
         feats = model.encoder.tail(torch.from_numpy(shard["trunk"][i : i + 1].astype(np.float32)))
         truth = shard["alpha"][i].astype(np.float32)
-        for v in range(shard["prompt_masks"].shape[1]):
-            mask = torch.from_numpy(shard["prompt_masks"][i, v][None, None].astype(np.float32))
-            has = torch.tensor([float(shard["has_prompt"][i, v])])
-            logit = model.head.unrefined_logit(feats, image, mask, has)[0, 0].numpy()
+        masks = torch.from_numpy(shard["prompt_masks"][i : i + 1].astype(np.float32))
+        has = torch.from_numpy(shard["has_prompt"][i : i + 1].astype(np.float32))
+        variants = prompts_of_variants(rng, torch.from_numpy(truth[None]), masks, has)[0]
+        for v, prompts in enumerate(variants):
+            points = sam_point_tensors(prompts, scribble_points=model.head.config.scribble_points)
+            logit = model.head.unrefined_logit(feats, image, masks[:, v : v + 1], has[:, v], *points)[0, 0].numpy()
             for y, x in crop_corners(rng, band_of(truth, 1 / (1 + np.exp(-logit))), crop):
                 images.append(shard["image"][i, :, y : y + crop, x : x + crop])
                 logits.append(logit[y : y + crop, x : x + crop].astype(np.float16))
@@ -123,22 +126,16 @@ class Unrefined(torch.nn.Module):
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = training_argument_parser(__doc__, size=768, eval_every=250, steps=3000)
+    p.set_defaults(run="runs/refiner", checkpoint_minutes=2.0)
     p.add_argument("--cache", default="runs/cache768", help="pools written by `npm run train:cache`, comma-separated")
-    p.add_argument("--run", default="runs/refiner")
     p.add_argument("--init-from", default=COMMITTED_STATE, help="the frozen network the refiner corrects")
     p.add_argument("--shards", type=int, default=None, help="use at most this many shards per pool")
     p.add_argument("--crop", type=int, default=CROP, help="crop side in pixels (at least the refiner's reach)")
     p.add_argument("--val-share", type=float, default=0.1, help="share of each pool's shards held out")
-    p.add_argument(
-        "--width", type=int, default=REFINER_WIDTH, help="the channels of a new refiner (a carried one keeps its own)"
-    )
-    p.add_argument("--steps", type=int, default=3000, help="the refiner's total steps (its schedule's length)")
-    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--batch", type=int, default=24, help="crops per step")
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--crops-only", action="store_true", help="stop after stage 1")
-    p.add_argument("--threads", type=int, default=2)
     return p.parse_args(argv)
 
 
@@ -169,9 +166,10 @@ def ensure_crops(model, args, crop_dir: str):
 
 
 def starting_refiner(args, state: dict, carried: dict, last: str):
-    """The refiner and its optimiser at their step: this run's checkpoint, else the carried
-    refiner, else a new one (zero correction) of `--width` channels."""
-    refiner = EdgeRefiner(head_layout(state["head"])["edge_refiner"] or args.width)
+    """The refiner, its optimiser and (step, crops seen): this run's checkpoint, else the carried
+    refiner, else a new one (zero correction) of the width the state's head configuration names."""
+    config = config_of(state)
+    refiner = EdgeRefiner(config.edge_refiner_width, config.edge_refiner_dilations)
     opt = torch.optim.AdamW(refiner.parameters(), lr=args.lr, weight_decay=1e-4)
     if os.path.exists(last):
         saved = torch.load(last)
@@ -186,40 +184,38 @@ def starting_refiner(args, state: dict, carried: dict, last: str):
     return refiner, opt, saved["step"]
 
 
-def train_on_crops(args, refiner, opt, step: int, train: dict, val: dict, last: str) -> int:
-    """Stage 2, to `--steps` or until SIGTERM/SIGINT; checkpoints at every evaluation and when
-    stopped, so the same command continues. Returns the step reached."""
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
-
-    def save():
-        torch.save({"refiner": refiner.state_dict(), "opt": opt.state_dict(), "step": step}, last)
-
+def train_on_crops(args, refiner, opt, step: int, train: dict, val: dict, last: str, config: dict = None) -> int:
+    """Stage 2 on the shared loop, to `--steps` or until SIGTERM/SIGINT; checkpoints to `last`
+    every few minutes and when stopped, so the same command continues. Returns the step reached."""
     rng = np.random.default_rng(step)
-    started = time.time()
-    while step < args.steps and not stop:
-        for g in opt.param_groups:
-            g["lr"] = lr_at(step, args.steps, args.lr)
+
+    def loss_at(_):
         index = np.sort(rng.choice(len(train["image"]), args.batch, replace=False))
         image, logit, truth = batch_of(train, index)
         # Flips: edges have no preferred side.
         if rng.random() < 0.5:
             image, logit, truth = image.flip(-1), logit.flip(-1), truth.flip(-1)
         loss, l1, lap, _ = refiner_loss(refiner, image, logit, truth)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        step += 1
-        if step % 50 == 0:
-            print(f"step {step} | {time.time() - started:.0f} s | l1 {l1:.4f} lap {lap:.4f}", flush=True)
-        if step % args.eval_every == 0 or step == args.steps:
-            print(f"held-out at step {step}: {validation_scores(refiner, val)}", flush=True)
-            save()
-    if stop:
-        save()
-        print(f"stopped at step {step}; the same command continues from {last}", flush=True)
-    return step
+        return loss, {"l1": l1, "lap": lap}, len(index)
+
+    def evaluate(at):
+        scores = validation_scores(refiner, val)
+        print(f"held-out at step {at}: {scores}", flush=True)
+        return -scores["l1"] - scores["lap"], scores
+
+    loop = TrainingLoop(
+        args,
+        refiner,
+        opt,
+        refiner.parameters(),
+        lambda: {"refiner": refiner.state_dict(), **({"config": config} if config else {})},
+        step,
+        evaluate=evaluate,
+        last=last,
+        clip=None,  # the crops' losses are bounded; the refiner trained unclipped from the start
+    )
+    loop.run(loss_at)
+    return loop.step
 
 
 def main(argv=None):
@@ -232,9 +228,8 @@ def main(argv=None):
     for pool in args.cache.split(","):
         check_trunk_split(state, args.init_from, pool_trunk_split(pool))
     base, carried = split_refiner(state)
-    base_file = os.path.join(args.run, "base-state.pt")
-    torch.save(base, base_file)
-    train_files, val_files = ensure_crops(build_smat(base_file).eval(), args, crop_dir)
+    # The refiner's input is the unrefined logit, so the network it corrects runs without it.
+    train_files, val_files = ensure_crops(build_smat(checkpoint=args.init_from).eval(), args, crop_dir)
     if args.crops_only:
         return
     if not train_files:
@@ -245,9 +240,10 @@ def main(argv=None):
     last = os.path.join(args.run, "refiner-last.pt")
     refiner, opt, step = starting_refiner(args, state, carried, last)
     print(f"unrefined held-out: {validation_scores(Unrefined(), val)}", flush=True)
-    step = train_on_crops(args, refiner, opt, step, train, val, last)
+    config = config_of(state).to_dict()
+    step = train_on_crops(args, refiner, opt, step, train, val, last, config)
     head = {**base["head"], **{REFINER_PREFIX + k: v for k, v in refiner.state_dict().items()}}
-    refined = {**base, "head": head, "refiner_steps": step, "refiner_opt": opt.state_dict()}
+    refined = {**base, "config": config, "head": head, "refiner_steps": step, "refiner_opt": opt.state_dict()}
     torch.save(refined, os.path.join(args.run, "state.pt"))
     print(f"wrote {os.path.join(args.run, 'state.pt')}", flush=True)
 

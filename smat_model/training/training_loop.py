@@ -1,5 +1,6 @@
-"""The loop both trainers share: optimiser step, progress line, periodic evaluation with best.pt,
-checkpoints every few minutes and on SIGTERM/SIGINT, so any run can be stopped and resumed."""
+"""The loop every training stage shares (head and refiner): optimiser step on a schedule, progress
+line, periodic evaluation with best.pt, checkpoints every few minutes and on SIGTERM/SIGINT, so any
+run can be stopped and resumed with the same command."""
 import argparse
 import os
 import signal
@@ -20,23 +21,23 @@ def lr_at(step, total, base):
     return base * 0.5 * (1 + np.cos(np.pi * min(1.0, (step - WARMUP_STEPS) / max(1, total - WARMUP_STEPS))))
 
 
-def training_argument_parser(doc: str, size: int, eval_every: int) -> argparse.ArgumentParser:
-    """The options both trainers share; most of them are read by TrainingLoop."""
+def training_argument_parser(doc: str, size: int, eval_every: int, steps: int = 20000) -> argparse.ArgumentParser:
+    """The options every stage shares; most of them are read by TrainingLoop."""
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
     p.add_argument("--run", default="runs/main")
     p.add_argument("--size", type=int, default=size, help="training input size (square)")
-    p.add_argument("--steps", type=int, default=20000, help="length of the cosine schedule, in steps")
+    p.add_argument("--steps", type=int, default=steps, help="length of the cosine schedule, in steps")
     p.add_argument("--stop-after", type=int, default=None, help="stop this invocation after this many steps")
     p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
     p.add_argument("--images-per-step", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=eval_every)
     p.add_argument("--eval-limit", type=int, default=40, help="ECSSD photos per evaluation")
     # 20 composites were too few to pick by: a checkpoint that gained +0.03 10-point IoU on the
-    # first 20 lost 0.014 on the first 50 and 0.029 on all 100 (docs/training-log.md, round 10).
+    # first 20 lost 0.014 on the first 50 and 0.029 on all 100 (docs/training-log.md).
     p.add_argument("--eval-composites", type=int, default=50, help="held-out composites per evaluation")
-    # Apart from the validation composites: picked on the first 20 of those, the landed step 6600
-    # scored 0.762 10-point IoU there and 0.692 on all 100 (docs/training-log.md, round 11).
+    # Apart from the validation composites: a checkpoint picked on the first 20 of those scored
+    # 0.762 10-point IoU there and 0.692 on all 100 (docs/training-log.md).
     p.add_argument(
         "--composites",
         default=PICKING_COMPOSITES,
@@ -56,11 +57,18 @@ def prepare_run(args):
 
 
 class TrainingLoop:
-    def __init__(self, args, model, opt, params, state_of, step=0, best=-1.0, samples_seen=0):
-        """`state_of()` returns the weights to checkpoint (a dict); `params` are the ones clipped."""
+    def __init__(
+        self, args, model, opt, params, state_of, step=0, best=-1.0, samples_seen=0, evaluate=None, last=None, clip=1.0
+    ):
+        """`state_of()` returns the weights to checkpoint (a dict); `params` are the ones clipped to
+        norm `clip` (None: not clipped). `evaluate(step)` returns (score, scores), higher is better;
+        by default the quick score of the whole model (`quick_eval.py`). `last`: the checkpoint the
+        same command resumes from (default <run>/last.pt)."""
         self.args, self.model, self.opt, self.params, self.state_of = args, model, opt, list(params), state_of
         self.step, self.best, self.samples_seen = step, best, samples_seen
-        self.last = os.path.join(args.run, "last.pt")
+        self.evaluate = evaluate or (lambda step: evaluate_and_log(self.model, args, step, self.samples_seen))
+        self.last = last or os.path.join(args.run, "last.pt")
+        self.clip = clip
         self.stop = False
 
     def save(self, path, extra=None):
@@ -100,7 +108,8 @@ class TrainingLoop:
             loss, parts, samples = loss_at(self.step)
             self.opt.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+            if self.clip is not None:
+                torch.nn.utils.clip_grad_norm_(self.params, self.clip)
             self.opt.step()
             self.step += 1
             window_n += samples
@@ -108,14 +117,11 @@ class TrainingLoop:
             running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
             if self.step % 20 == 0:
                 rate = window_n / (time.time() - window_t)
-                print(
-                    f"step {self.step} | {rate:.2f} samples/s | loss {running:.4f} (l1 {parts['l1']:.4f} "
-                    f"lap {parts['lap']:.4f} sim {parts['sim']:.4f}){describe()}",
-                    flush=True,
-                )
+                terms = " ".join(f"{k} {v:.4f}" for k, v in parts.items())
+                print(f"step {self.step} | {rate:.2f} samples/s | loss {running:.4f} ({terms}){describe()}", flush=True)
                 window_t, window_n = time.time(), 0
             if self.step % args.eval_every == 0:
-                score, scores = evaluate_and_log(self.model, args, self.step, self.samples_seen)
+                score, scores = self.evaluate(self.step)
                 if score > self.best:
                     self.best = score
                     self.save(os.path.join(args.run, "best.pt"), {"scores": scores})
