@@ -19,6 +19,11 @@ describe('parseModelConfig', () => {
     expect([cfg.encoder, cfg.head]).toEqual([shipped.encoder, shipped.head]);
   });
 
+  it('carries the head configuration the export records (headConfig) along untouched', () => {
+    const headConfig = { feature_dim: 256, edge_refiner_width: 8, scribble_points: 6 };
+    expect(parseModelConfig({ ...shipped, headConfig }).headConfig).toEqual(headConfig);
+  });
+
   it('refuses a model.json without the constants the runtime needs', () => {
     for (const key of ['featureSize', 'pointRadiusFraction', 'minScribbleWidth', 'encoder', 'head']) {
       expect(() => parseModelConfig(without(key)), key).toThrow(new RegExp(`model.json: ${key}`));

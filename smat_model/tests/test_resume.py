@@ -93,6 +93,10 @@ def test_retired_layers_are_dropped_and_any_other_unknown_or_missing_key_is_refu
 
 def test_build_smat_builds_the_shipped_head_and_a_checkpoint_in_its_saved_config(tmp_path, committed):
     assert SMatHead().config == HeadConfig() == config_of(committed)
+    shipped = build_smat().head  # untrained, on SAM's pretrained interaction
+    assert shipped.config == HeadConfig()
+    loaded = shipped.state_dict()
+    assert all(torch.equal(loaded["prompted.sam." + k], v) for k, v in sam_state_from_onnx().items())
     state = {**committed, "config": HeadConfig(edge_refiner_width=4).to_dict()}
     state["head"] = {k: v for k, v in committed["head"].items() if not k.startswith("decoder.refiner.")}
     torch.save(state, tmp_path / "narrow.pt")

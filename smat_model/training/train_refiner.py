@@ -126,8 +126,7 @@ class Unrefined(torch.nn.Module):
 
 
 def parse_args(argv=None):
-    p = training_argument_parser(__doc__, size=768, eval_every=250, steps=3000)
-    p.set_defaults(run="runs/refiner", checkpoint_minutes=2.0)
+    p = training_argument_parser(__doc__, run="runs/refiner", steps=3000, eval_every=250, checkpoint_minutes=2.0)
     p.add_argument("--cache", default="runs/cache768", help="pools written by `npm run train:cache`, comma-separated")
     p.add_argument("--init-from", default=COMMITTED_STATE, help="the frozen network the refiner corrects")
     p.add_argument("--shards", type=int, default=None, help="use at most this many shards per pool")
@@ -141,8 +140,7 @@ def parse_args(argv=None):
 
 def split_refiner(state: dict):
     """(the state without its refiner, the refiner's own weights or {}): the network it corrects
-    stays frozen, and a carried refiner (the committed one, once landed) continues instead of
-    starting from zero."""
+    stays frozen, and a carried refiner (the committed one) continues instead of starting from zero."""
     carried = {k[len(REFINER_PREFIX) :]: v for k, v in state["head"].items() if k.startswith(REFINER_PREFIX)}
     base = {**state, "head": {k: v for k, v in state["head"].items() if not k.startswith(REFINER_PREFIX)}}
     return base, carried
@@ -166,7 +164,7 @@ def ensure_crops(model, args, crop_dir: str):
 
 
 def starting_refiner(args, state: dict, carried: dict, last: str):
-    """The refiner, its optimiser and (step, crops seen): this run's checkpoint, else the carried
+    """The refiner, its optimiser and its step: this run's checkpoint, else the carried
     refiner, else a new one (zero correction) of the width the state's head configuration names."""
     config = config_of(state)
     refiner = EdgeRefiner(config.edge_refiner_width, config.edge_refiner_dilations)

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import torch
 
-from .quick_eval import PICKING_COMPOSITES, evaluate_and_log
+from .quick_eval import evaluate_and_log
 
 WARMUP_STEPS = 200
 
@@ -21,31 +21,16 @@ def lr_at(step, total, base):
     return base * 0.5 * (1 + np.cos(np.pi * min(1.0, (step - WARMUP_STEPS) / max(1, total - WARMUP_STEPS))))
 
 
-def training_argument_parser(doc: str, size: int, eval_every: int, steps: int = 20000) -> argparse.ArgumentParser:
-    """The options every stage shares; most of them are read by TrainingLoop."""
+def training_argument_parser(doc: str, run: str, steps: int, eval_every: int, checkpoint_minutes: float = 5.0):
+    """The options of the loop every stage runs on (TrainingLoop reads them); a stage adds its own."""
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.environ.get("SMAT_DATA", "../shared/data"))
-    p.add_argument("--run", default="runs/main")
-    p.add_argument("--size", type=int, default=size, help="training input size (square)")
+    p.add_argument("--run", default=run, help="the run's folder: checkpoints, best.pt, logs")
     p.add_argument("--steps", type=int, default=steps, help="length of the cosine schedule, in steps")
     p.add_argument("--stop-after", type=int, default=None, help="stop this invocation after this many steps")
     p.add_argument("--hours", type=float, default=None, help="stop this invocation after this long")
-    p.add_argument("--images-per-step", type=int, default=2)
     p.add_argument("--eval-every", type=int, default=eval_every)
-    p.add_argument("--eval-limit", type=int, default=40, help="ECSSD photos per evaluation")
-    # 20 composites were too few to pick by: a checkpoint that gained +0.03 10-point IoU on the
-    # first 20 lost 0.014 on the first 50 and 0.029 on all 100 (docs/training-log.md).
-    p.add_argument("--eval-composites", type=int, default=50, help="held-out composites per evaluation")
-    # Apart from the validation composites: a checkpoint picked on the first 20 of those scored
-    # 0.762 10-point IoU there and 0.692 on all 100 (docs/training-log.md).
-    p.add_argument(
-        "--composites",
-        default=PICKING_COMPOSITES,
-        help="held-out composites for the quick score (the default set is written when missing)",
-    )
-    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    p.add_argument("--checkpoint-minutes", type=float, default=checkpoint_minutes)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
     return p
 
 
