@@ -17,9 +17,10 @@ import torch
 from onnx import helper, numpy_helper
 
 from ..data.image_ops import IMAGENET_MEAN, IMAGENET_STD
-from ..modeling.build import build_smat
+from ..modeling.build import SAM_PREFIX, build_smat
 from ..modeling.config import HeadConfig
 from ..modeling.image_encoder import TinyViTEncoder
+from ..modeling.load_sam_weights import sam_state_from_onnx
 from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
 
 OPSET = 17
@@ -124,10 +125,24 @@ def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=Non
         f.write("\n")
 
 
-def write_resume_state(state: dict, config: HeadConfig, path: str):
-    kept = ("head", "encoder_tail", "step", "samples_seen", "scores", "refiner_steps", "refiner_opt")
+def resume_head_state(head) -> dict:
+    """The head's weights for the committed state: SAM's, while still those of sam.onnx, are left
+    to sam.onnx (a state without them starts SAM from there), so the file stays small."""
+    state = head.state_dict()
+    pretrained = sam_state_from_onnx()
+    sam = {k[len(SAM_PREFIX) :]: v for k, v in state.items() if k.startswith(SAM_PREFIX)}
+    if sam.keys() == pretrained.keys() and all(torch.equal(sam[k], pretrained[k]) for k in sam):
+        return {k: v for k, v in state.items() if not k.startswith(SAM_PREFIX)}
+    return state
+
+
+def write_resume_state(state: dict, head, path: str):
+    """The checkpoint's fp32 weights without optimizer state; the head's as loaded (retired layers
+    dropped, layers the checkpoint lacked as they started)."""
+    kept = ("encoder_tail", "step", "samples_seen", "scores", "refiner_steps", "refiner_opt")
     keep = {k: state[k] for k in kept if k in state}
-    keep["config"] = config.to_dict()  # states from before the record carry the default one
+    keep["head"] = resume_head_state(head)
+    keep["config"] = head.config.to_dict()
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     torch.save(keep, path)
     print(f"{path}: {os.path.getsize(path) / 1e6:.1f} MB (fp32 weights, step {keep.get('step')})")
@@ -155,7 +170,7 @@ def main(argv=None):
         if "refiner_steps" in state:  # trained apart, on crops, after the rest froze
             extra["edgeRefinerSteps"] = state["refiner_steps"]
         if args.resume_state:
-            write_resume_state(state, model.head.config, args.resume_state)
+            write_resume_state(state, model.head, args.resume_state)
     write_model_json(args.out, args.size, model.head.config, extra)
     for f in (enc, head):
         print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")

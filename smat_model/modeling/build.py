@@ -11,6 +11,7 @@ from .load_sam_weights import sam_state_from_onnx
 from .smat import SMat, SMatHead
 
 REFINER_PREFIX = "decoder.refiner."  # the edge refiner's weights in a head state
+SAM_PREFIX = "prompted.sam."  # SAM's pretrained interaction in a head state
 
 # Layers of earlier heads that this head no longer has, dropped when such a state loads: the token
 # mixer, the dense prompt and the prompt reader lost their ablations, and SAM's interaction replaced
@@ -25,7 +26,7 @@ RETIRED_PREFIXES = (
 # the pooled-feature token and the edge refiner at their zero start (no effect until trained).
 # Any other missing key is an error.
 STARTED_IF_MISSING = {
-    "prompted.sam.": "from sam.onnx",
+    SAM_PREFIX: "from sam.onnx",
     "prompted.pooled_feature.": "at zero",
     REFINER_PREFIX: "at zero",
 }
@@ -61,7 +62,7 @@ def load_head_state(head: SMatHead, head_state: dict, source: str = "the state")
         if len(absent) != sum(k.startswith(prefix) for k in head.state_dict()):
             raise ValueError(f"{source} has some of {prefix}* but not {absent}")
         module = head.get_submodule(prefix.rstrip("."))
-        if prefix == "prompted.sam.":
+        if prefix == SAM_PREFIX:
             module.load_state_dict(sam_state_from_onnx(), strict=True)
         elif prefix == "prompted.pooled_feature.":
             for p in module.parameters():
