@@ -1,20 +1,18 @@
-// The model behind the panel: one runner on the chosen backend, with the WebGPU -> WASM fallback.
-// Pure orchestration: the runner factory is injected (ui/ort-runtime.ts in the plugin, fakes in tests).
+// The panel's runner: core's SmatRunner on the chosen backend, moved to WASM when WebGPU fails.
+// Pure orchestration: the runner factory is injected (ui/web-runner-factory.ts in the plugin, fakes in tests).
 import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
-import type { EncodeResult, MatteResult } from '../core/smat-runner';
+import type { MatteOptions, MatteResult, MatteStage } from '../core/smat-runner';
 import { errorMessage } from '../core/errors';
-import { now } from '../core/now';
 import { backendLabel, type Backend } from './backend';
 import { isGpuError } from './is-gpu-error';
+import { durationText, withTimeout } from './with-timeout';
 
 export type { MatteResult };
 
-/** What the engine needs from core's SmatRunner (SmatRunner satisfies it). */
+/** What the panel needs from core's SmatRunner (SmatRunner satisfies it). */
 export interface RunnerLike {
-  encode(image: RgbaImage, cacheKey: string): Promise<EncodeResult>;
-  matte(image: RgbaImage, prompts: Prompt[], opts: { cacheKey?: string }): Promise<MatteResult>;
-  warmUp(): Promise<unknown>;
+  matte(image: RgbaImage, prompts: Prompt[], opts: MatteOptions): Promise<MatteResult>;
   release(): Promise<unknown>;
 }
 
@@ -26,35 +24,41 @@ export interface RunnerHandle {
 
 export type RunnerFactory = (backend: Backend) => Promise<RunnerHandle>;
 
-export interface EngineOptions {
+export interface FallbackOptions {
   /**
-   * A bad GPU driver can leave session creation or the warm-up run pending forever; past this many
-   * ms WebGPU counts as failed and the engine starts on WASM. Shader compilation on a first run
-   * takes seconds, so this is generous.
+   * A bad GPU driver can leave session creation or the first run (where WebGPU compiles its
+   * shaders) pending forever; past this many ms WebGPU counts as failed and the runner moves to
+   * WASM. Shader compilation takes seconds, so this is generous.
    */
   gpuStartTimeoutMs?: number;
 }
 
 export const DEFAULT_GPU_START_TIMEOUT_MS = 60_000;
 
-export type EngineEvent =
+export type RunnerEvent =
   | { type: 'backend'; backend: Backend }
   | { type: 'notice'; message: string }
-  | { type: 'phase'; phase: 'encoding' | 'matting' };
+  | { type: 'stage'; stage: MatteStage };
 
-export class MatteEngine {
+/** WebGPU's first run never finished: the GPU's fault, whatever the run was about. */
+class FirstRunTimeout extends Error {}
+
+export class FallbackRunner {
   backend: Backend;
   private runner: RunnerLike | null = null;
   private deviceLost: string | null = null;
+  /** Bumped by each start: what a given-up start or run delivers late is dropped. */
   private generation = 0;
+  /** The WebGPU runner has not finished a run yet: its first one compiles the shaders. */
+  private gpuUntried = false;
 
   private readonly gpuStartTimeoutMs: number;
 
   constructor(
     private readonly factory: RunnerFactory,
     preferred: Backend,
-    private readonly emit: (e: EngineEvent) => void = () => {},
-    options: EngineOptions = {},
+    private readonly emit: (e: RunnerEvent) => void = () => {},
+    options: FallbackOptions = {},
   ) {
     this.backend = preferred;
     this.gpuStartTimeoutMs = options.gpuStartTimeoutMs ?? DEFAULT_GPU_START_TIMEOUT_MS;
@@ -65,9 +69,10 @@ export class MatteEngine {
   }
 
   /**
-   * Creates the sessions and warms them up. Any failure to start WebGPU (an error or the timeout)
-   * falls back to WASM: nothing about the user's images is involved yet, so it can only be the
-   * backend. A WASM failure throws.
+   * Creates the sessions, and runs nothing: the user's first job is the first run (WASM needs no
+   * warm-up, and a throw-away run on WebGPU only moved its shader compilation earlier). Any failure
+   * to create WebGPU sessions (an error or the timeout) falls back to WASM: nothing about the
+   * user's images is involved yet, so it can only be the backend. A WASM failure throws.
    */
   async load(): Promise<void> {
     try {
@@ -80,21 +85,19 @@ export class MatteEngine {
 
   /**
    * Mattes one image. `cacheKey` (the Figma image hash) lets a second run on the same image reuse
-   * the encoder output. If the GPU fails (a GPU error, or the device is lost) mid-run, the sessions
-   * are re-created on WASM and the run is repeated there; any other error is the run's own and is
-   * thrown as it is, staying on WebGPU.
+   * the encoder output. If the GPU fails (a GPU error, the device is lost, or the first run never
+   * finishes) the sessions are re-created on WASM and the run is repeated there; any other error is
+   * the run's own and is thrown as it is, staying on WebGPU.
    */
   async matte(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
     if (this.deviceLost && this.backend === 'webgpu') {
       await this.fallBack(`the GPU device was lost (${this.deviceLost})`);
     }
     try {
-      return await this.run(image, prompts, cacheKey);
+      return await this.runGuarded(image, prompts, cacheKey);
     } catch (err) {
-      if (this.backend !== 'webgpu' || (!this.deviceLost && !isGpuError(err))) throw err;
-      const why = this.deviceLost
-        ? `the GPU device was lost (${this.deviceLost})`
-        : `WebGPU failed (${errorMessage(err)})`;
+      const why = this.gpuFailure(err);
+      if (!why) throw err;
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey);
     }
@@ -106,44 +109,54 @@ export class MatteEngine {
     if (r) await r.release().catch(() => {});
   }
 
+  /** Why `err` is WebGPU's failure, in the user's words; null when it is the run's own. */
+  private gpuFailure(err: unknown): string | null {
+    if (this.backend !== 'webgpu') return null;
+    if (this.deviceLost) return `the GPU device was lost (${this.deviceLost})`;
+    if (err instanceof FirstRunTimeout) return `WebGPU did not finish its first run (${err.message})`;
+    return isGpuError(err) ? `WebGPU failed (${errorMessage(err)})` : null;
+  }
+
+  /** A run; WebGPU's first one, which compiles the shaders, under the start's time limit. */
+  private async runGuarded(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
+    if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey);
+    const ms = this.gpuStartTimeoutMs;
+    const result = await withTimeout(
+      this.run(image, prompts, cacheKey),
+      ms,
+      () => new FirstRunTimeout(`timed out after ${durationText(ms)}`),
+    );
+    this.gpuUntried = false;
+    return result;
+  }
+
   private async run(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
     const runner = this.runner;
     if (!runner) throw new Error('the model is not loaded');
-    this.emit({ type: 'phase', phase: 'encoding' });
-    const t0 = now();
-    const encoded = await runner.encode(image, cacheKey);
-    const encodeMs = now() - t0;
-    this.emit({ type: 'phase', phase: 'matting' });
-    const result = await runner.matte(image, prompts, { cacheKey });
+    const gen = this.generation;
+    const result = await runner.matte(image, prompts, {
+      cacheKey,
+      onStage: (stage) => {
+        if (gen === this.generation) this.emit({ type: 'stage', stage });
+      },
+    });
     if (this.deviceLost && this.backend === 'webgpu') {
       // The device went away during the run: its outputs cannot be trusted.
       throw new Error(`GPU device lost: ${this.deviceLost}`);
     }
-    // Preprocessing and the encoder ran in encode() above (matte() then found them cached):
-    // report them as part of this run.
-    const t = result.timings;
-    return {
-      ...result,
-      timings: {
-        ...t,
-        preprocessMs: encoded.preprocessMs,
-        encoderMs: encoded.encoderMs,
-        totalMs: t.totalMs + encodeMs,
-        encoderCached: encoded.cached,
-      },
-    };
+    return result;
   }
 
   private async start(backend: Backend): Promise<void> {
     const gen = ++this.generation;
     this.deviceLost = null;
-    const starting = this.createAndWarmUp(backend, gen);
+    const starting = this.create(backend, gen);
     if (backend !== 'webgpu') return starting;
     const ms = this.gpuStartTimeoutMs;
-    await withTimeout(starting, ms, `timed out after ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}`);
+    await withTimeout(starting, ms, () => new Error(`timed out after ${durationText(ms)}`));
   }
 
-  private async createAndWarmUp(backend: Backend, gen: number): Promise<void> {
+  private async create(backend: Backend, gen: number): Promise<void> {
     const handle = await this.factory(backend);
     if (gen !== this.generation) {
       // Gave up on this start (timeout) and moved on: free what arrived late.
@@ -152,11 +165,11 @@ export class MatteEngine {
     }
     this.backend = backend;
     this.runner = handle.runner;
+    this.gpuUntried = backend === 'webgpu';
     this.emit({ type: 'backend', backend });
     handle.lost?.then((reason) => {
       if (gen === this.generation) this.deviceLost = reason || 'unknown reason';
     });
-    await handle.runner.warmUp();
   }
 
   private async fallBack(why: string): Promise<void> {
@@ -168,20 +181,4 @@ export class MatteEngine {
     this.emit({ type: 'notice', message: `${why}; switched to ${backendLabel('wasm')}.` });
     await this.start('wasm');
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
