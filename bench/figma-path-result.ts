@@ -53,13 +53,14 @@ export function summarise(opts: {
   loadAtStart: number[];
 }): FigmaPathResult {
   const { sessions, peers } = opts;
+  const whole = (list: Sample[]) => list.map((s) => ({ ms: round(s.ms), load1: s.load1 }));
   const samples = {
-    coldMs: sessions.map((s) => s.cold),
-    warmMs: sessions.flatMap((s) => s.warm),
-    repromptMs: sessions.flatMap((s) => s.reprompt),
-    applyMs: sessions.flatMap((s) => s.apply),
-    isnetWasmMs: peers?.isnet ?? [],
-    samWasmMs: peers?.sam ?? [],
+    coldMs: whole(sessions.map((s) => s.cold)),
+    warmMs: whole(sessions.flatMap((s) => s.warm)),
+    repromptMs: whole(sessions.flatMap((s) => s.reprompt)),
+    applyMs: whole(sessions.flatMap((s) => s.apply)),
+    isnetWasmMs: whole(peers?.isnet ?? []),
+    samWasmMs: whole(peers?.sam ?? []),
   };
   return {
     date: new Date().toISOString(),
