@@ -76,8 +76,11 @@ export interface MatteResult {
   timings: MatteTimings;
 }
 
-/** The step a run is in, for a progress display: the encoder only runs when its output is not cached. */
-export type MatteStage = 'encoding' | 'matting';
+/**
+ * The step a run is in: the encoder (only when its output is not cached), the head, then the
+ * upsampling and clean-up at the photo's resolution, which run on the CPU whatever the backend.
+ */
+export type MatteStage = 'encoding' | 'matting' | 'upsampling';
 
 export interface MatteOptions {
   /** Identifies the image for the feature cache; without it the cache matches the same RgbaImage object only. */
@@ -136,7 +139,7 @@ export class SmatRunner {
     this.assertAlive();
     const t0 = now();
     const S = this.config.inputSize;
-    // Refusals come before the encoder: they cost the user nothing but the words.
+    // Refused before the encoder runs, so that a refusal costs no inference.
     const raster = rasterizePrompts(prompts, image.width, image.height, S, this.config);
     const { inside } = raster;
     if (prompts.length > 0 && inside.length === 0) throw new PromptOutsideImageError();
@@ -159,6 +162,7 @@ export class SmatRunner {
     }
     const headMs = rasterMs + now() - tHead;
 
+    options.onStage?.('upsampling');
     const tPost = now();
     const { box } = enc;
     const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);

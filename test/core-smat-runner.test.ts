@@ -111,7 +111,10 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
       cacheKey: 'same',
       onStage: (s) => stages[1].push(s),
     });
-    expect(stages).toEqual([['encoding', 'matting'], ['matting']]);
+    expect(stages).toEqual([
+      ['encoding', 'matting', 'upsampling'],
+      ['matting', 'upsampling'],
+    ]);
     expect(first.timings.encoderCached).toBe(false);
     expect(first.timings.encoderMs).toBeGreaterThan(0);
     expect(second.timings.encoderCached).toBe(true);

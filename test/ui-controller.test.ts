@@ -65,6 +65,7 @@ function setup(
                 calls.push(`encode:${key}`);
               }
               o.onStage?.('matting');
+              o.onStage?.('upsampling');
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
               if (opts.matteError) throw opts.matteError;
               return {

@@ -10,8 +10,10 @@ interface FakeOptions {
   failCreate?: Backend[];
   /** matte() on this backend throws on the n-th call (1-based). */
   failMatteOn?: { backend: Backend; call: number; error?: string };
-  /** matte() on this backend takes `ms` on the n-th call; without `ms` it never settles until `releaseHung()`. */
+  /** The head on this backend takes `ms` on the n-th call; without `ms` it never settles until `releaseHung()`. */
   slowMatteOn?: { backend: Backend; call: number; ms?: number };
+  /** The upsampling after the graphs takes `ms` on the n-th call. */
+  slowUpsamplingOn?: { call: number; ms: number };
   /** Resolve the lost promise of this backend during the n-th matte call. */
   loseDeviceOn?: number;
   /** The factory (create) of these backends never settles until `releaseHung()` is called. */
@@ -47,6 +49,9 @@ function fakeFactory(opts: FakeOptions = {}) {
         if (opts.failMatteOn && opts.failMatteOn.backend === backend && opts.failMatteOn.call === matteCalls) {
           throw new Error(opts.failMatteOn.error ?? 'GPU exploded');
         }
+        onStage?.('upsampling');
+        if (opts.slowUpsamplingOn?.call === matteCalls)
+          await new Promise((r) => setTimeout(r, opts.slowUpsamplingOn?.ms));
         return {
           alpha: new Float32Array([1, 0]),
           width: 2,
@@ -94,7 +99,7 @@ describe('FallbackRunner', () => {
     await runner.matte(image, [], 'a');
     await runner.matte(image, [], 'a');
     const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage);
-    expect(stages).toEqual(['encoding', 'matting', 'matting']);
+    expect(stages).toEqual(['encoding', 'matting', 'upsampling', 'matting', 'upsampling']);
   });
 
   it('falls back to WASM when WebGPU sessions cannot be created, and tells the user', async () => {
@@ -136,7 +141,15 @@ describe('FallbackRunner', () => {
       'create:wasm',
       'matte:wasm',
     ]);
-    expect(notices()).toEqual(['WebGPU did not finish its first run (timed out after 20 ms); switched to WASM (CPU).']);
+    expect(notices()).toEqual(['WebGPU did not finish its first run (no answer in 20 ms); switched to WASM (CPU).']);
+  });
+
+  it("the first WebGPU run's upsampling, on the CPU, has no time limit", async () => {
+    const { runner, notices } = runnerWith({ slowUpsamplingOn: { call: 1, ms: 60 } }, 'webgpu', 20);
+    await runner.load();
+    await runner.matte(image, [], 'a');
+    expect(runner.backend).toBe('webgpu');
+    expect(notices()).toEqual([]);
   });
 
   it('only the first WebGPU run has the time limit: a later slow run stays on WebGPU', async () => {

@@ -138,7 +138,8 @@ export class Controller {
       const runner = new FallbackRunner(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
         else if (e.type === 'notice') this.dispatch({ type: 'notice', message: e.message });
-        else if (e.type === 'stage' && this.active)
+        // Upsampling finishes the matte: the panel keeps saying "matting" until the result shows.
+        else if (e.type === 'stage' && e.stage !== 'upsampling' && this.active)
           this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.stage });
       });
       await runner.load();

@@ -26,9 +26,9 @@ export type RunnerFactory = (backend: Backend) => Promise<RunnerHandle>;
 
 export interface FallbackOptions {
   /**
-   * A bad GPU driver can leave session creation or the first run (where WebGPU compiles its
-   * shaders) pending forever; past this many ms WebGPU counts as failed and the runner moves to
-   * WASM. Shader compilation takes seconds, so this is generous.
+   * A bad GPU driver can leave session creation or a graph's first run (where WebGPU compiles its
+   * shaders) pending forever; past this many ms for either, WebGPU counts as failed and the runner
+   * moves to WASM. Shader compilation takes seconds, so this is generous.
    */
   gpuStartTimeoutMs?: number;
 }
@@ -117,27 +117,49 @@ export class FallbackRunner {
     return isGpuError(err) ? `WebGPU failed (${errorMessage(err)})` : null;
   }
 
-  /** A run; WebGPU's first one, which compiles the shaders, under the start's time limit. */
+  /**
+   * A run; on WebGPU's first one, which compiles the shaders, each graph has the start's time
+   * limit. The upsampling after them runs on the CPU and takes as long as the photo is large, so
+   * it has none.
+   */
   private async runGuarded(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
     if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey);
     const ms = this.gpuStartTimeoutMs;
-    const result = await withTimeout(
-      this.run(image, prompts, cacheKey),
-      ms,
-      () => new FirstRunTimeout(`timed out after ${durationText(ms)}`),
-    );
-    this.gpuUntried = false;
-    return result;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let expire!: (error: Error) => void;
+    const expired = new Promise<never>((_resolve, reject) => (expire = reject));
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => expire(new FirstRunTimeout(`no answer in ${durationText(ms)}`)), ms);
+    };
+    arm();
+    try {
+      const running = this.run(image, prompts, cacheKey, (stage) =>
+        stage === 'upsampling' ? clearTimeout(timer) : arm(),
+      );
+      const result = await Promise.race([running, expired]);
+      this.gpuUntried = false;
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  private async run(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
+  private async run(
+    image: RgbaImage,
+    prompts: Prompt[],
+    cacheKey: string,
+    onStage: (stage: MatteStage) => void = () => {},
+  ): Promise<MatteResult> {
     const runner = this.runner;
     if (!runner) throw new Error('the model is not loaded');
     const gen = this.generation;
     const result = await runner.matte(image, prompts, {
       cacheKey,
       onStage: (stage) => {
-        if (gen === this.generation) this.emit({ type: 'stage', stage });
+        if (gen !== this.generation) return;
+        onStage(stage);
+        this.emit({ type: 'stage', stage });
       },
     });
     if (this.deviceLost && this.backend === 'webgpu') {
