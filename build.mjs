@@ -44,7 +44,7 @@ const distDir = resolve(root, options.out ?? 'dist');
 const modelsDir = resolve(root, options.models ?? process.env.SMAT_MODELS_DIR ?? 'models');
 mkdirSync(distDir, { recursive: true });
 
-// Two onnxruntime-web binaries; the UI asks for the one its backend needs (ui/ort-runtime.ts):
+// Two onnxruntime-web binaries; the UI asks for the one its backend needs (ui/web-runner-factory.ts):
 // the WASM-only build, and the asyncify one behind `onnxruntime-web/webgpu` that carries both the
 // WebGPU and the WASM execution providers. Only a secure context has WebGPU and a `data:` URL
 // iframe - how Figma hosts the UI - is not one, so by default code.js carries the WASM-only

@@ -30,6 +30,8 @@ import { runForeground, type ForegroundRunOptions } from './foreground';
 import { foregroundRuns, limitLabel, parseBenchArgs, type BenchArgs } from './run-args';
 import { mergePrevious } from './merge-previous';
 import { machineSnapshot } from './machine';
+import { markedSection } from './markdown-section';
+import { FIGMA_PATH_SECTION } from './figma-path-report';
 import type { SmatRunner } from '../core/smat-runner';
 
 type OurModels = ReturnType<typeof findOurModels>;
@@ -69,8 +71,12 @@ function writeResultsJson(file: string, results: BenchResults): void {
   fs.writeFileSync(file, `${JSON.stringify(results, null, 1)}\n`);
 }
 
+/** RESULTS.md from results.json, keeping the section `npm run bench:figma` wrote into it. */
 function writeMarkdown(out: string, results: BenchResults): void {
-  fs.writeFileSync(path.join(out, 'RESULTS.md'), resultsMarkdown(results));
+  const file = path.join(out, 'RESULTS.md');
+  const figma = fs.existsSync(file) ? markedSection(fs.readFileSync(file, 'utf8'), FIGMA_PATH_SECTION) : null;
+  const text = resultsMarkdown(results);
+  fs.writeFileSync(file, figma ? `${text.trimEnd()}\n\n${figma}\n` : text);
 }
 
 /** Resolves to an error line instead of throwing: without Chromium only chart.svg is written. */

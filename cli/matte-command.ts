@@ -5,7 +5,7 @@ import type { Prompt } from '../core/prompt-types';
 import type { RgbaImage } from '../core/rgba-image';
 import type { MatteResult } from '../core/smat-runner';
 import { encodePng } from '../core/image-codecs';
-import { isNegativeClick, promptsInsideImage, rasterizePrompts } from '../core/prompts';
+import { promptsInsideImage, rasterizePrompts } from '../core/prompts';
 import { EmptyMatteError, PromptOutsideImageError } from '../core/errors';
 import { maskRunsToScribbles, paintedPixels } from '../core/scribble-mask';
 import { degenerateImageReason, letterboxScale } from '../core/letterbox';
@@ -122,11 +122,9 @@ function summaryLine(o: MatteOptions, image: RgbaImage, result: MatteResult): st
  * than one model pixel): the model would run as if prompted by nothing and return an empty matte.
  */
 function promptsMarkNothing(prompts: Prompt[], image: RgbaImage, config: SmatModelConfig): string | null {
-  const inside = promptsInsideImage(prompts, image.width, image.height);
-  // "Not this" clicks mark no pixel by design; alone they are refused by the runner, in its words.
-  if (inside.length === 0 || inside.every(isNegativeClick)) return null;
-  const { mask } = rasterizePrompts(inside, image.width, image.height, config.inputSize, config);
-  if (mask.some((v) => v > 0)) return null;
+  const { mask, hasPrompt } = rasterizePrompts(prompts, image.width, image.height, config.inputSize, config);
+  // "Not this" clicks mark no pixel by design; alone (or none inside) they are refused by the runner, in its words.
+  if (!hasPrompt || mask.some((v) => v > 0)) return null;
   const pixel = 1 / letterboxScale(image.width, image.height, config.inputSize);
   return (
     `the prompts mark no pixel of the model's ${config.inputSize}x${config.inputSize} view of this ${image.width}x${image.height} image: ` +

@@ -11,8 +11,10 @@ import { clamp01 } from './clamp01';
 export interface RasterizedPrompts {
   /** [size*size] row-major, 1 inside the union of the prompts, 0 elsewhere. */
   mask: Float32Array;
-  /** False when no prompt touches the image: the head then runs in automatic mode (has_prompt = 0). */
+  /** False when no prompt other than "not this" clicks touches the image: the head then runs in automatic mode (has_prompt = 0). */
   hasPrompt: boolean;
+  /** The prompts that touch the image, "not this" clicks included (promptsInsideImage): what the rest of the run reads. */
+  inside: Prompt[];
 }
 
 /** Point radius in model pixels: a fixed fraction of the working size, as in training. */
@@ -33,15 +35,16 @@ export function rasterizePrompts(
   geometry: PromptGeometry,
 ): RasterizedPrompts {
   const mask = new Float32Array(size * size);
+  const inside = promptsInsideImage(prompts, srcWidth, srcHeight);
   // A negative click says what to leave out, so it is no part of the mask of what to keep.
-  const inside = promptsInsideImage(prompts, srcWidth, srcHeight).filter((p) => !isNegativeClick(p));
+  const keep = inside.filter((p) => !isNegativeClick(p));
   const scale = letterboxScale(srcWidth, srcHeight, size);
-  for (const prompt of inside) {
+  for (const prompt of keep) {
     if (prompt.kind === 'box') fillBox(mask, size, normaliseBox(prompt), scale);
     else if (prompt.kind === 'point') fillCapsule(mask, size, [prompt], scale, pointRadius(size, geometry));
     else fillCapsule(mask, size, prompt.points, scale, scribbleRadius(prompt.width, scale, geometry));
   }
-  return { mask, hasPrompt: inside.length > 0 };
+  return { mask, hasPrompt: keep.length > 0, inside };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { RgbaImage } from './rgba-image';
 import type { SmatModelConfig } from './model-config';
 import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
-import { isNegativeClick, promptsInsideImage, rasterizePrompts } from './prompts';
+import { rasterizePrompts } from './prompts';
 import { samPoints } from './sam-points';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
 import { boxPromptBounds, fadeAlphaOutsideRect } from './fade-alpha-outside-box';
@@ -56,6 +56,7 @@ export interface MatteTimings {
   preprocessMs: number;
   /** 0 when the cached features were reused. */
   encoderMs: number;
+  /** Rasterising the prompts and running the head. */
   headMs: number;
   postprocessMs: number;
   totalMs: number;
@@ -75,16 +76,17 @@ export interface MatteResult {
   timings: MatteTimings;
 }
 
+/**
+ * The step a run is in: the encoder (only when its output is not cached), the head, then the
+ * upsampling and clean-up at the photo's resolution, which run on the CPU whatever the backend.
+ */
+export type MatteStage = 'encoding' | 'matting' | 'upsampling';
+
 export interface MatteOptions {
   /** Identifies the image for the feature cache; without it the cache matches the same RgbaImage object only. */
   cacheKey?: string;
-}
-
-/** What encode() did: both times are 0 when the cached features were reused. */
-export interface EncodeResult {
-  cached: boolean;
-  preprocessMs: number;
-  encoderMs: number;
+  /** Told as each step starts. */
+  onStage?: (stage: MatteStage) => void;
 }
 
 interface Encoded {
@@ -133,25 +135,20 @@ export class SmatRunner {
     return this.config.inputSize;
   }
 
-  /** Runs the encoder unless the last encoded image has the same cache key (or is the same object). */
-  async encode(image: RgbaImage, cacheKey?: string): Promise<EncodeResult> {
-    const { enc, cached } = await this.encodeInternal(image, cacheKey);
-    return cached
-      ? { cached, preprocessMs: 0, encoderMs: 0 }
-      : { cached, preprocessMs: enc.preprocessMs, encoderMs: enc.encoderMs };
-  }
-
   async matte(image: RgbaImage, prompts: Prompt[], options: MatteOptions = {}): Promise<MatteResult> {
     this.assertAlive();
     const t0 = now();
-    const inside = promptsInsideImage(prompts, image.width, image.height);
-    if (prompts.length > 0 && inside.length === 0) throw new PromptOutsideImageError();
-    if (inside.length > 0 && inside.every(isNegativeClick)) throw new OnlyNegativeClicksError();
-    const { enc, cached } = await this.encodeInternal(image, options.cacheKey);
     const S = this.config.inputSize;
+    // Refused before the encoder runs, so that a refusal costs no inference.
+    const raster = rasterizePrompts(prompts, image.width, image.height, S, this.config);
+    const { inside } = raster;
+    if (prompts.length > 0 && inside.length === 0) throw new PromptOutsideImageError();
+    if (inside.length > 0 && !raster.hasPrompt) throw new OnlyNegativeClicksError();
+    const rasterMs = now() - t0;
+    const { enc, cached } = await this.encoded(image, options.cacheKey, options.onStage);
 
+    options.onStage?.('matting');
     const tHead = now();
-    const raster = rasterizePrompts(inside, image.width, image.height, S, this.config);
     const out = await this.headSession.run(
       this.headFeeds(enc.features, enc.imageTensor, raster, inside, enc.box.scale),
     );
@@ -163,8 +160,9 @@ export class SmatRunner {
         `head gave a similarity map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
       );
     }
-    const headMs = now() - tHead;
+    const headMs = rasterMs + now() - tHead;
 
+    options.onStage?.('upsampling');
     const tPost = now();
     const { box } = enc;
     const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
@@ -206,16 +204,6 @@ export class SmatRunner {
     return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
 
-  /** One dummy pass through both graphs: WebGPU compiles its shaders on the first run. */
-  async warmUp(): Promise<void> {
-    this.assertAlive();
-    const S = this.config.inputSize;
-    const image = new this.ort.Tensor('float32', new Float32Array(3 * S * S), [1, 3, S, S]);
-    const { features } = await this.encoderSession.run({ image });
-    const raster = { mask: new Float32Array(S * S), hasPrompt: false };
-    await this.headSession.run(this.headFeeds(features, image, raster, [], 1));
-  }
-
   /** The head's inputs; a head on SAM's interaction also reads the prompts as SAM's points. */
   private headFeeds(
     features: OrtTensorLike,
@@ -252,9 +240,11 @@ export class SmatRunner {
     await Promise.all([this.encoderSession.release(), this.headSession.release()]);
   }
 
-  private async encodeInternal(
+  /** The encoder's output for `image`: the cached one when the last image had the same cache key (or is the same object). */
+  private async encoded(
     image: RgbaImage,
     cacheKey: string | undefined,
+    onStage: MatteOptions['onStage'],
   ): Promise<{ enc: Encoded; cached: boolean }> {
     this.assertAlive();
     const hit = this.cached;
@@ -267,6 +257,7 @@ export class SmatRunner {
       return { enc: hit, cached: true };
     }
     this.cached = null;
+    onStage?.('encoding');
     const S = this.config.inputSize;
     const tPre = now();
     const box = letterbox(image, S, this.config.mean, this.config.std);

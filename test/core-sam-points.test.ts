@@ -64,7 +64,11 @@ describe('negative clicks in the prompt mask', () => {
     const alone = rasterizePrompts([negative], 100, 100, 64, G);
     expect(alone.hasPrompt).toBe(false);
     expect(alone.mask.some((v) => v > 0)).toBe(false);
-    const withClick = rasterizePrompts([negative, { kind: 'point', x: 10, y: 10 }], 100, 100, 64, G);
+    // Still inside the image: what tells "only not this" apart from "nothing on the image".
+    expect(alone.inside).toEqual([negative]);
+    const outsideClick = { kind: 'point' as const, x: 500, y: 10 };
+    const withClick = rasterizePrompts([negative, { kind: 'point', x: 10, y: 10 }, outsideClick], 100, 100, 64, G);
+    expect(withClick.inside).toEqual([negative, { kind: 'point', x: 10, y: 10 }]);
     expect(withClick.hasPrompt).toBe(true);
     expect(withClick.mask[Math.floor(50 * 0.64) * 64 + Math.floor(50 * 0.64)]).toBe(0);
     expect(withClick.mask[6 * 64 + 6]).toBe(1);

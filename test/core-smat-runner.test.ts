@@ -99,13 +99,22 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     expect(binaryIou(result.alpha, target)).toBeGreaterThan(0.85);
   }, 120_000);
 
-  it('a second prompt on the same image re-runs only the head', async () => {
+  it('a second prompt on the same image re-runs only the head, and says so as it goes', async () => {
     const { image, gt } = loadSample(names[0]);
     runner.clearCache();
-    const first = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], { cacheKey: 'same' });
+    const stages: string[][] = [[], []];
+    const first = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], {
+      cacheKey: 'same',
+      onStage: (s) => stages[0].push(s),
+    });
     const second = await runner.matte(image, [{ kind: 'point', x: image.width / 2, y: image.height / 2 }], {
       cacheKey: 'same',
+      onStage: (s) => stages[1].push(s),
     });
+    expect(stages).toEqual([
+      ['encoding', 'matting', 'upsampling'],
+      ['matting', 'upsampling'],
+    ]);
     expect(first.timings.encoderCached).toBe(false);
     expect(first.timings.encoderMs).toBeGreaterThan(0);
     expect(second.timings.encoderCached).toBe(true);

@@ -135,6 +135,18 @@ describe('reading the selection', () => {
 });
 
 describe('jobs', () => {
+  it("answers the panel's request for the model at once, not after a run it is still preparing", async () => {
+    const sent: string[][] = [];
+    const session = new MatteSession(scene.figma, { sendAssets: (names) => sent.push([...names]) });
+    scene.figma.select(scene.photo);
+    const run = session.receive({ type: 'run', mode: 'auto' });
+    void session.receive({ type: 'assets-request', names: ['ort-wasm', 'encoder'] });
+    expect(sent).toEqual([['ort-wasm', 'encoder']]);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+    await run;
+    expect(ofType(scene.figma, 'job')).toHaveLength(1);
+  });
+
   it('one job per image, one at a time, with index/count; "done" at the end', async () => {
     const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 640, height: 480 });
     scene.figma.select(scene.photo, second);

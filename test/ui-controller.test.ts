@@ -6,7 +6,7 @@ import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
 import { PromptOutsideImageError } from '../core/errors';
 import { Controller } from '../ui/controller';
-import type { RunnerHandle } from '../ui/engine';
+import type { RunnerHandle } from '../ui/fallback-runner';
 import { statusLine } from '../ui/state';
 
 // 8x8 photo (the smallest the model takes); the fake model says every row is foreground, soft,
@@ -55,13 +55,17 @@ function setup(
         config: TEST_CONFIG,
         factory: async (): Promise<RunnerHandle> => ({
           runner: {
-            encode: async (_img, key) => {
-              calls.push(`encode:${key}`);
+            matte: async (img, prompts, o) => {
+              // Like SmatRunner: the encoder runs only for an image key it has not seen last.
+              const key = o.cacheKey ?? '';
               const cached = encodedKeys.has(key);
               encodedKeys.add(key);
-              return cached ? { cached, preprocessMs: 0, encoderMs: 0 } : { cached, preprocessMs: 1, encoderMs: 10 };
-            },
-            matte: async (img, prompts, o) => {
+              if (!cached) {
+                o.onStage?.('encoding');
+                calls.push(`encode:${key}`);
+              }
+              o.onStage?.('matting');
+              o.onStage?.('upsampling');
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
               if (opts.matteError) throw opts.matteError;
               return {
@@ -72,16 +76,15 @@ function setup(
                 similaritySize: 1,
                 hasPrompt: prompts.length > 0,
                 timings: {
-                  preprocessMs: 1,
-                  encoderMs: 10,
+                  preprocessMs: cached ? 0 : 1,
+                  encoderMs: cached ? 0 : 10,
                   headMs: 2,
                   postprocessMs: 3,
-                  totalMs: 16,
-                  encoderCached: false,
+                  totalMs: cached ? 5 : 16,
+                  encoderCached: cached,
                 },
               };
             },
-            warmUp: async () => void calls.push('warmup'),
             release: async () => {},
           },
         }),
@@ -130,7 +133,7 @@ describe('Controller (panel side effects)', () => {
     await started;
     expect(ctrl.state.model.status).toBe('ready');
     await until(() => ctrl.state.job?.phase === 'review');
-    expect(calls).toEqual(['warmup', 'encode:hash-1', 'matte:1:hash-1:8x8']);
+    expect(calls).toEqual(['encode:hash-1', 'matte:1:hash-1:8x8']);
     expect(ctrl.display.cutout?.width).toBe(8);
     expect(ctrl.state.job?.timings?.cached).toBe(0);
     expect(ctrl.state.job?.timings?.head).toBe(2);
@@ -307,7 +310,7 @@ describe('Controller (panel side effects)', () => {
     expect(ctrl.state.job?.prompts).toEqual([box]);
     expect(ctrl.display.cutout).toBeNull(); // the old matte is not shown (or applied) any more
     await until(() => ctrl.state.job?.phase === 'review');
-    expect(calls.slice(-2)).toEqual(['encode:hash-1', 'matte:1:hash-1:8x8']);
+    expect(calls.slice(-2)).toEqual(['matte:2:hash-1:8x8', 'matte:1:hash-1:8x8']);
     expect(ctrl.state.job?.timings?.cached).toBe(1);
 
     await ctrl.apply();

@@ -1,5 +1,6 @@
 // Which ORT execution provider the UI runs on. Pure: takes the navigator-like object as input.
 import { errorMessage } from '../core/errors';
+import { withTimeout } from './with-timeout';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -37,7 +38,8 @@ export async function detectBackend(opts: DetectOptions): Promise<BackendChoice>
     };
   }
   try {
-    const adapter = await withTimeout(opts.gpu.requestAdapter(), opts.timeoutMs ?? 3000);
+    const ms = opts.timeoutMs ?? 3000;
+    const adapter = await withTimeout(opts.gpu.requestAdapter(), ms, () => new Error(`timed out after ${ms} ms`));
     if (!adapter) return { backend: 'wasm', reason: 'no WebGPU adapter available' };
     // A software adapter (SwiftShader and the like) runs the model far slower than WASM does.
     const a = adapter as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } };
@@ -57,22 +59,6 @@ export function backendLabel(backend: Backend): string {
 /** ORT session options for a backend. ORT always keeps its CPU kernels for ops WebGPU lacks. */
 export function executionProviders(backend: Backend): string[] {
   return backend === 'webgpu' ? ['webgpu'] : ['wasm'];
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** Reads a backend override (`webgpu` | `wasm`); the playground injects `<meta name="smat-backend">`. */

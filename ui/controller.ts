@@ -10,7 +10,7 @@ import { resamplePlanes } from '../core/resample';
 import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
 import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
-import { MatteEngine, type RunnerFactory } from './engine';
+import { FallbackRunner, type RunnerFactory } from './fallback-runner';
 import { emptyMatteMessage, isEmptyMatte } from './empty-matte';
 import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
@@ -85,7 +85,8 @@ function panelTimings(t: MatteTimings): Record<string, number> {
 export class Controller {
   state: UiState = initialState;
   display: DisplayImages = { source: null, cutout: null, mask: null, version: 0 };
-  engine: MatteEngine | null = null;
+  /** The model, once loaded; on WebGPU or WASM. */
+  runner: FallbackRunner | null = null;
   /** Known once the model's files have arrived; null before. */
   modelConfig: SmatModelConfig | null = null;
   private listeners = new Set<() => void>();
@@ -131,17 +132,18 @@ export class Controller {
       this.dispatch({
         type: 'model-progress',
         progress: 0.7,
-        label: `Starting ${backendLabel(choice.backend)} and warming up…`,
+        label: `Starting ${backendLabel(choice.backend)}…`,
       });
       await this.yieldToPaint();
-      const engine = new MatteEngine(factory, choice.backend, (e) => {
+      const runner = new FallbackRunner(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
         else if (e.type === 'notice') this.dispatch({ type: 'notice', message: e.message });
-        else if (e.type === 'phase' && this.active)
-          this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.phase });
+        // Upsampling finishes the matte: the panel keeps saying "matting" until the result shows.
+        else if (e.type === 'stage' && e.stage !== 'upsampling' && this.active)
+          this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.stage });
       });
-      await engine.load();
-      this.engine = engine;
+      await runner.load();
+      this.runner = runner;
       this.dispatch({ type: 'model-ready' });
     } catch (err) {
       this.dispatch({ type: 'model-failed', error: errorMessage(err) });
@@ -376,23 +378,23 @@ export class Controller {
     const active = this.active;
     if (!job || job.jobId !== jobId || !active || active.jobId !== jobId) return;
     const { source } = active;
-    const engine = this.engine!;
+    const runner = this.runner!;
     try {
       const prompts = job.mode === 'prompts' ? job.prompts : [];
-      const result = await engine.matte(source, prompts, job.imageHash || jobId);
+      const result = await runner.matte(source, prompts, job.imageHash || jobId);
       if (this.active !== active) return; // skipped meanwhile
       this.active.alpha = result.alpha;
       this.mark('matted');
       this.makePreviews(source, result.alpha);
       this.mark('previews');
-      // Without a model.json (never, once the engine runs) a cell is taken as one pixel.
+      // Without a model.json (never, once the model runs) a cell is taken as one pixel.
       const cells = this.modelConfig?.featureSize ?? Math.max(source.width, source.height);
       const empty = isEmptyMatte(result.alpha, source.width, source.height, cells);
       this.dispatch({
         type: 'result',
         jobId,
         timings: panelTimings(result.timings),
-        backend: engine.backend as Backend,
+        backend: runner.backend as Backend,
         emptyMatte: empty ? emptyMatteMessage(job.mode, job.nodeName) : null,
       });
       this.mark('review');

@@ -8,7 +8,7 @@ import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
 import { Controller } from './controller';
-import { destroyGpuDeviceForTesting, ortRunnerFactory, runtimeAssetFor } from './ort-runtime';
+import { destroyGpuDeviceForTesting, runtimeAssetFor, webRunnerFactory } from './web-runner-factory';
 import { browserDecodeForDisplay } from './preview';
 
 /** Figma delivers `{pluginMessage}` to the iframe and takes `{pluginMessage}` from it. */
@@ -75,7 +75,7 @@ const ctrl = new Controller({
       wasm = await runtimeBytes;
     } catch (err) {
       // A build made for data: URL hosting carries only the WASM-only runtime (build.mjs); the
-      // engine then reports that WebGPU could not start and runs on WASM.
+      // panel's runner then reports that WebGPU could not start and runs on WASM.
       if (!(err instanceof AssetMissingError) || runtime === 'ort-wasm') throw err;
       runtime = 'ort-wasm';
       wasm = await receiver.request([runtime])[runtime];
@@ -88,7 +88,7 @@ const ctrl = new Controller({
     } catch (err) {
       throw new Error(`the model configuration is corrupt (${errorMessage(err)})`);
     }
-    return { factory: ortRunnerFactory({ runtime, wasm, encoder, head, config }), config };
+    return { factory: webRunnerFactory({ runtime, wasm, encoder, head, config }), config };
   },
 });
 

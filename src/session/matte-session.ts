@@ -1,7 +1,15 @@
 // The sandbox side of the protocol in core/messages.ts. One batch at a time; its jobs go to the UI
 // one by one, and the next one only after the UI answered the last with 'apply' or 'skip'.
 import { errorMessage } from '../../core/errors';
-import type { ApplyMessage, FailedMessage, JobMessage, MatteMode, SandboxToUi, UiToSandbox } from '../../core/messages';
+import type {
+  ApplyMessage,
+  AssetName,
+  FailedMessage,
+  JobMessage,
+  MatteMode,
+  SandboxToUi,
+  UiToSandbox,
+} from '../../core/messages';
 import type { SandboxApi } from '../figma-api';
 import { writeMatteResult } from '../write-back/write-matte-result';
 import { findRefineTargets } from './find-refine-targets';
@@ -13,6 +21,13 @@ export type RunRequest = { mode: MatteMode } | { mode: 'refine' };
 
 interface ActiveJob extends PreparedJob {
   jobId: string;
+}
+
+export interface SessionHooks {
+  /** figma.closePlugin. */
+  closePlugin?: () => void;
+  /** Streams the runtime and the model to the UI (src/assets/stream-assets.ts). */
+  sendAssets?: (names: readonly AssetName[]) => void;
 }
 
 export class MatteSession {
@@ -29,7 +44,7 @@ export class MatteSession {
 
   constructor(
     private readonly api: SandboxApi,
-    private readonly closePlugin: () => void = () => {},
+    private readonly hooks: SessionHooks = {},
   ) {}
 
   /** A menu command or relaunch button: runs as soon as the UI says it is ready. */
@@ -42,8 +57,17 @@ export class MatteSession {
 
   /** Anything the UI posted: checked here, so a malformed message is reported and never half-handled. */
   receive(raw: unknown): Promise<void> {
+    const parsed = parseUiMessage(raw);
+    // Answered at once, not behind a batch being prepared: the panel can show nothing without the model.
+    if (parsed.ok && parsed.message.type === 'assets-request') {
+      try {
+        this.hooks.sendAssets?.(parsed.message.names);
+      } catch (error) {
+        this.reportBug(error);
+      }
+      return Promise.resolve();
+    }
     return this.enqueue(async () => {
-      const parsed = parseUiMessage(raw);
       if (parsed.ok) return this.handle(parsed.message);
       this.post({ type: 'error', message: parsed.error });
       // The UI may now wait for an answer that will never come: end the job the message was about
@@ -60,12 +84,14 @@ export class MatteSession {
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(task).catch((error: unknown) => {
-      // Last line of defence: an unexpected bug must reach the user, not vanish in a rejected promise.
-      this.post({ type: 'error', message: errorMessage(error) });
-    });
+    const next = this.chain.then(task).catch((error: unknown) => this.reportBug(error));
     this.chain = next;
     return next;
+  }
+
+  /** Last line of defence: an unexpected bug must reach the user, not vanish in a rejected promise. */
+  private reportBug(error: unknown): void {
+    this.post({ type: 'error', message: errorMessage(error) });
   }
 
   private async handle(message: UiToSandbox): Promise<void> {
@@ -91,10 +117,10 @@ export class MatteSession {
         this.fail(message);
         return;
       case 'close':
-        this.closePlugin();
+        this.hooks.closePlugin?.();
         return;
       case 'assets-request':
-        // Answered in main.ts before the session sees messages; nothing to do with jobs.
+        // Answered in receive(), ahead of the job messages.
         return;
     }
   }

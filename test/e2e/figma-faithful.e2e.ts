@@ -6,15 +6,14 @@
 //   the model's own output (onnxruntime-node, same image and prompts) at IoU >= 0.99.
 // Prints, per hosting mode, command -> model ready and job -> written node.
 //   npm run test:e2e   (builds dist/ first when it is stale; SMAT_E2E_HOSTINGS=data-url for one mode)
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Frame } from 'playwright-core';
 import * as ortNode from 'onnxruntime-node';
-import { decodeImage, encodePng } from '../../core/image-codecs';
+import { decodeImage } from '../../core/image-codecs';
 import { parseModelConfig } from '../../core/model-config';
 import type { BoxPrompt, Prompt } from '../../core/prompt-types';
-import { resamplePlanes } from '../../core/resample';
 import type { RgbaImage } from '../../core/rgba-image';
 import { SmatRunner, type OrtModuleLike } from '../../core/smat-runner';
 import type { FakePluginHost } from '../fake-figma/fake-plugin-host';
@@ -23,6 +22,7 @@ import { startPluginRun, type PluginRun } from './figma-plugin-run';
 import type { UiHosting } from './figma-ui-host-page';
 import { CHROMIUM, CHROMIUM_ARGS, codeHasModel, codePath, dataDir, ensureBuilt, root } from './harness';
 import { iouAgainstAlpha, straightAlphaReport } from './matte-checks';
+import { addPhotoNode, imageHashOf, loadPhoto, type Photo } from './photo-nodes';
 import type { PluginUiGlobals } from './page-globals';
 import { rendererPeakMemoryMiB } from './renderer-peak-memory';
 
@@ -33,44 +33,6 @@ const HOSTINGS = (process.env.SMAT_E2E_HOSTINGS ?? 'data-url,srcdoc').split(',')
 const uiPath = ensureBuilt();
 const hasModel = codeHasModel(codePath);
 if (!hasModel) console.warn('figma-faithful e2e: dist/code.js carries no model (models/ empty): skipped');
-
-interface Photo {
-  name: string;
-  bytes: Uint8Array;
-  image: RgbaImage;
-}
-
-function resizeTo(image: RgbaImage, w: number, h: number): RgbaImage {
-  const out = resamplePlanes(Float32Array.from(image.data), image.width, image.height, w, h, 4);
-  const data = new Uint8Array(w * h * 4);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(out[i])));
-  return { width: w, height: h, data };
-}
-
-/** A photo from the data folder, optionally brought to `size` x `size` (as a PNG, losslessly). */
-function photo(path: string, size?: number): Photo {
-  if (!existsSync(path)) throw new Error(`missing photo ${path} (set SMAT_DATA)`);
-  const original = new Uint8Array(readFileSync(path));
-  if (!size) return { name: path.split('/').pop()!, bytes: original, image: decodeImage(original) };
-  const image = resizeTo(decodeImage(original), size, size);
-  const bytes = encodePng(image);
-  return {
-    name: `${path
-      .split('/')
-      .pop()!
-      .replace(/\.\w+$/, '')}-${size}.png`,
-    bytes,
-    image: decodeImage(bytes),
-  };
-}
-
-/** An image layer showing `p` at its own pixel size (FILL), so node space = image pixels. */
-function addPhotoNode(host: FakePluginHost, p: Photo): FakeShapeNode {
-  const node = host.shape('RECTANGLE', p.name, p.image.width, p.image.height);
-  const { hash } = host.storeImage(p.bytes, p.image.width, p.image.height);
-  node.fills = [{ type: 'IMAGE', imageHash: hash, scaleMode: 'FILL' }];
-  return node;
-}
 
 async function press(frame: Frame, testId: string): Promise<void> {
   await frame.waitForSelector(`[data-testid=${testId}]:not([disabled])`, { timeout: 300_000 });
@@ -130,10 +92,6 @@ function expectNoErrorsOrRequests(run: PluginRun): void {
   expect(run.ui.errors).toEqual([]);
 }
 
-function hashOf(node: FakeShapeNode): string {
-  return (node.fills as ImagePaint[])[0].imageHash!;
-}
-
 const report: string[] = [];
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -146,9 +104,9 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
   const cupBox: BoxPrompt = { kind: 'box', x: 170, y: 15, width: 265, height: 310 };
 
   beforeAll(async () => {
-    photoA = photo(join(dataDir, 'examples/astronaut.png'), 1000);
-    photoB = photo(join(dataDir, 'ecssd-val/images/0042.jpg'), 1000);
-    cup = photo(join(dataDir, 'examples/coffee.png'));
+    photoA = loadPhoto(join(dataDir, 'examples/astronaut.png'), 1000);
+    photoB = loadPhoto(join(dataDir, 'ecssd-val/images/0042.jpg'), 1000);
+    cup = loadPhoto(join(dataDir, 'examples/coffee.png'));
     const models = join(root, 'models');
     runner = await SmatRunner.create({
       ort: ortNode as unknown as OrtModuleLike,
@@ -194,7 +152,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         const chunks = run.log.filter((m) => m.msg.type === 'asset-chunk');
         const requested = run.log.find((m) => m.msg.type === 'assets-request')!;
 
-        const first = await matteAndApply(run, hashOf(a));
+        const first = await matteAndApply(run, imageHashOf(a));
         const iouA = iouAgainstAlpha(first.png, refA);
         const straightA = straightAlphaReport(first.png, photoA.image, first.decontaminate);
 
@@ -202,7 +160,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         run.host.select(b);
         const tRun = run.now();
         await press(run.frame, 'run-auto');
-        const second = await matteAndApply(run, hashOf(b), tRun);
+        const second = await matteAndApply(run, imageHashOf(b), tRun);
         const iouB = iouAgainstAlpha(second.png, refB);
         const straightB = straightAlphaReport(second.png, photoB.image, second.decontaminate);
 
@@ -210,7 +168,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
           `  ${hosting} Auto Matte: code.js parse+run ${run.vm.evalMs.toFixed(0)} ms (VM heap ${(memoryAfterEval.heapBytes / 1048576).toFixed(0)} MiB after it, ` +
           `${(run.vm.memory().heapBytes / 1048576).toFixed(0)} MiB at the end); command -> ui-ready ${sec(uiReady.t)}; ` +
           `assets requested ${sec(requested.t)} -> last of ${chunks.length} pieces sent ${sec(chunks[chunks.length - 1].t)}; ` +
-          `command -> model ready ${sec(model.t)} (UI: assets in ${sec(model.ui.receiveMs)}, then sessions + warm-up ${sec(model.ui.startMs)}); first job -> written node ${sec(first.writtenT - first.jobT)} (job sent at ${sec(first.jobT)}, waits for the model); ` +
+          `command -> model ready ${sec(model.t)} (UI: assets in ${sec(model.ui.receiveMs)}, then ORT sessions ${sec(model.ui.startMs)}); first job -> written node ${sec(first.writtenT - first.jobT)} (job sent at ${sec(first.jobT)}, waits for the model); ` +
           `warm job -> written node ${sec(second.writtenT - second.jobT)}; IoU vs direct model ${iouA.toFixed(4)}, ${iouB.toFixed(4)}; ` +
           `renderer peak RSS ${rendererPeakMemoryMiB().max} MiB`;
         console.log(line);
@@ -254,7 +212,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         const [box] = job.msg.prompts as BoxPrompt[];
         expect(box.kind).toBe('box');
         for (const k of ['x', 'y', 'width', 'height'] as const) expect(box[k]).toBeCloseTo(cupBox[k], 6);
-        const result = await matteAndApply(run, hashOf(photoNode));
+        const result = await matteAndApply(run, imageHashOf(photoNode));
         const iou = iouAgainstAlpha(result.png, refCup);
         const straight = straightAlphaReport(result.png, cup.image, result.decontaminate);
         const line =

@@ -122,10 +122,10 @@ export async function startPluginRun(opts: {
         },
       );
       const t = now();
+      // No local functions in here: tsx (the bench) would wrap them in a helper the page lacks.
       const model = await frame.evaluate(() => {
-        const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
-        const requested = mark('smat:assets-requested');
-        const received = mark('smat:assets-received');
+        const requested = performance.getEntriesByName('smat:assets-requested')[0]?.startTime ?? NaN;
+        const received = performance.getEntriesByName('smat:assets-received')[0]?.startTime ?? NaN;
         const state = (window as unknown as PluginUiGlobals).__smat!.state.model;
         return { ...state, receiveMs: received - requested, startMs: performance.now() - received };
       });

@@ -4,7 +4,7 @@
 // The playground page's `window.playground` is typed where it is defined
 // (playground/playground-api.ts, a global `Window` declaration), so it needs no entry here.
 import type { Controller } from '../../ui/controller';
-import type { destroyGpuDeviceForTesting } from '../../ui/ort-runtime';
+import type { destroyGpuDeviceForTesting } from '../../ui/web-runner-factory';
 import type { UiState } from '../../ui/state';
 import type { UiHosting } from './figma-ui-host-page';
 

@@ -1,5 +1,6 @@
-// onnxruntime-web inside the plugin iframe. Two builds, each with its own WASM binary that the
-// sandbox streams over (ui/asset-receiver.ts): the WASM-only one (`onnxruntime-web/wasm`, 14 MB
+// Creates the panel's SmatRunners on onnxruntime-web, from the bytes the sandbox streamed. Two ORT
+// builds, each with its own WASM binary (the "runtime" asset) that the sandbox streams over
+// (ui/asset-receiver.ts): the WASM-only one (`onnxruntime-web/wasm`, 14 MB
 // raw) where the page has no WebGPU - always the case in a `data:` URL iframe, which is how Figma
 // hosts the UI - and the WebGPU one (`onnxruntime-web/webgpu`, whose asyncify binary carries both
 // the WebGPU and the WASM execution providers, 27 MB raw) only where WebGPU can run. We hand ORT the
@@ -11,7 +12,7 @@ import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import type { SmatModelConfig } from '../core/model-config';
 import { errorMessage } from '../core/errors';
 import { executionProviders, type Backend } from './backend';
-import type { RunnerFactory, RunnerHandle } from './engine';
+import type { RunnerFactory, RunnerHandle } from './fallback-runner';
 
 export type RuntimeAsset = Extract<AssetName, 'ort-wasm' | 'ort-wasm-webgpu'>;
 
@@ -67,7 +68,7 @@ export async function destroyGpuDeviceForTesting(): Promise<boolean> {
   }
 }
 
-export function ortRunnerFactory(bytes: ModelBytes): RunnerFactory {
+export function webRunnerFactory(bytes: ModelBytes): RunnerFactory {
   const module = configure(bytes.runtime, bytes.wasm);
   return async (backend: Backend): Promise<RunnerHandle> => {
     if (backend === 'webgpu' && bytes.runtime !== 'ort-wasm-webgpu') {

