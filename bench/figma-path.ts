@@ -3,6 +3,7 @@
 //   start, a new photo, a moved box and Apply, each the median over --runs sessions; IS-Net and SAM on
 //   WASM on the same photo. Writes --json, and its table into bench/RESULTS.md and README.md unless --no-docs.
 import fs from 'node:fs';
+import { headerComment } from './header-comment';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -18,14 +19,6 @@ import { replaceMarkedSection } from './markdown-section';
 import { measureWasmPeers } from './wasm-peers-on-photo';
 
 const PHOTO_SIZE = 1000;
-
-function usageText(): string {
-  return fs
-    .readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .slice(0, 4)
-    .join('\n');
-}
 
 function readBuild(dist: string | null): { code: string; html: string; label: string } {
   const dir = dist ? path.resolve(dist) : path.dirname(ensureBuilt());
@@ -43,7 +36,7 @@ function writeSection(file: string, body: string): void {
 }
 
 async function main(): Promise<void> {
-  const args = parseFigmaBenchArgs(process.argv.slice(2), usageText);
+  const args = parseFigmaBenchArgs(process.argv.slice(2), () => headerComment(import.meta.url));
   const loadAtStart = os.loadavg();
   const build = readBuild(args.dist);
   const a = loadPhoto(path.join(dataDir, 'examples/astronaut.png'), PHOTO_SIZE);

@@ -7,6 +7,7 @@
 // --update keeps what an earlier results.json has for the methods / sections not run this time.
 // Writes <out>/results.json, <out>/RESULTS.md, <out>/chart.png (+ chart.svg).
 import fs from 'node:fs';
+import { headerComment } from './header-comment';
 import path from 'node:path';
 import { encodePng } from '../core/image-codecs';
 import { errorMessage } from '../core/errors';
@@ -53,15 +54,6 @@ const NOTES = [
   'Our model: core/smat-runner.ts (letterbox at the model.json input size, guided-filter upsampling to the source resolution; the head graph refines the edges of an automatic matte at the input size (models/MODEL_CARD.md); an automatic matte then keeps its parts of at least half the area of the largest, a prompted one only the parts its prompts touch and, with a box, fades to 0 within 5% of the longer side of the box past it). A 1024-long-side photo goes through the same letterbox at S unless a models/smat-encoder-<N>.onnx variant exists.',
   'Peer predictions for the quality table are cached as 16-bit PNGs under node_modules/.cache/smat-bench (quantisation 1/65535; --no-cache to recompute).',
 ];
-
-/** The header comment of this file. */
-function usageText(): string {
-  return fs
-    .readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .slice(0, 4)
-    .join('\n');
-}
 
 function readResults(file: string): BenchResults {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -334,7 +326,7 @@ async function runBench(args: BenchArgs, tStart: number): Promise<void> {
 }
 
 async function main() {
-  const args = parseBenchArgs(process.argv.slice(2), usageText);
+  const args = parseBenchArgs(process.argv.slice(2), () => headerComment(import.meta.url));
   const tStart = performance.now();
   fs.mkdirSync(args.out, { recursive: true });
   if (args.reportOnly) await rewriteReport(args.out);

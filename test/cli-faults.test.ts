@@ -322,7 +322,7 @@ describe('every input is bounded', { timeout: 60_000 }, () => {
     // A hundred million clicks would spend minutes drawing points before the first score.
     expectOneLineError(
       await smat(['eval', '--images', tmp, '--gt', tmp, '--prompt', 'points:100000000', '--models', noModels]),
-      /--prompt must be .*points:N \(N from 1 to 100\)/,
+      /--prompt must be .*points:N .*\(N and M from 1 to 100\)/,
     );
   });
 });
