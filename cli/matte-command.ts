@@ -143,7 +143,7 @@ async function matteToFile(
   const runner = await createRunner(model, o.threads);
   try {
     const result = await runner.matte(image, o.prompts);
-    const empty = isEmptyMatte(result.alpha);
+    const empty = isEmptyMatte(result.alpha, result.width, result.height, runner.config.featureSize);
     if (empty && !o.allowEmpty) {
       throw new EmptyMatteError(
         `nothing was cut out, so ${o.output} was not written: ${emptyMatteReason(image, result.hasPrompt)} (--allow-empty writes it anyway)`,

@@ -1,15 +1,24 @@
 // An empty matte (nothing cut out) is never handed to the user as if it were a result: the CLI
-// refuses to write one unless asked, and says why it is empty when the cause can be seen.
+// refuses to write one unless asked and the panel keeps Apply off, each saying why.
 import type { RgbaImage } from './rgba-image';
-
-/** Below this alpha nothing reads as cut out: the matte's parts (core/matte-parts.ts) start at 0.5. */
-const HALF_OPAQUE = 0.5;
 
 /** Channel values this close count as one colour (JPEG noise on a flat backdrop). */
 const FLAT_TOLERANCE = 2;
 
-export function isEmptyMatte(alpha: Float32Array): boolean {
-  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= HALF_OPAQUE) return false;
+/**
+ * Empty: the matte's coverage (sum of alpha, in source pixels) is under one cell of the model's
+ * feature grid. The model cannot resolve anything smaller than a cell, so such a remnant is the
+ * fringe around a prompt that selected nothing, not an object. The CLI and the panel share it, so
+ * a matte one refuses the other does not write.
+ */
+export function isEmptyMatte(alpha: Float32Array, width: number, height: number, featureSize: number): boolean {
+  const cellSide = Math.max(width, height) / featureSize;
+  const minCoverage = Math.max(1, cellSide * cellSide);
+  let coverage = 0;
+  for (let i = 0; i < alpha.length; i++) {
+    coverage += alpha[i];
+    if (coverage >= minCoverage) return false;
+  }
   return true;
 }
 

@@ -7,7 +7,7 @@ import type { RgbaImage } from './rgba-image';
 import type { SmatModelConfig } from './model-config';
 import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
-import { rasterizePrompts } from './prompts';
+import { rasterizePrompts, type RasterizedPrompts } from './prompts';
 import { samPoints } from './sam-points';
 import { guidedUpsample, type GuidedUpsampleOptions } from './guided-upsample';
 import { boxPromptBounds, fadeAlphaOutsideRect } from './fade-alpha-outside-box';
@@ -149,9 +149,7 @@ export class SmatRunner {
 
     options.onStage?.('matting');
     const tHead = now();
-    const out = await this.headSession.run(
-      this.headFeeds(enc.features, enc.imageTensor, raster, inside, enc.box.scale),
-    );
+    const out = await this.headSession.run(this.headFeeds(enc.features, enc.imageTensor, raster, enc.box.scale));
     const alphaS = out.alpha.data as Float32Array;
     const similarity = Float32Array.from(out.similarity.data as Float32Array);
     const F = this.config.featureSize;
@@ -208,8 +206,7 @@ export class SmatRunner {
   private headFeeds(
     features: OrtTensorLike,
     image: OrtTensorLike,
-    raster: { mask: Float32Array; hasPrompt: boolean },
-    prompts: Prompt[],
+    raster: RasterizedPrompts,
     scale: number,
   ): Record<string, OrtTensorLike> {
     const S = this.config.inputSize;
@@ -220,7 +217,7 @@ export class SmatRunner {
       has_prompt: new this.ort.Tensor('float32', Float32Array.of(raster.hasPrompt ? 1 : 0), [1]),
     };
     if (this.headSession.inputNames.includes('point_coords')) {
-      const points = samPoints(prompts, scale);
+      const points = samPoints(raster.inside, scale);
       const n = points.labels.length;
       feeds.point_coords = new this.ort.Tensor('float32', points.coords, [1, n, 2]);
       feeds.point_labels = new this.ort.Tensor('float32', points.labels, [1, n]);

@@ -11,7 +11,7 @@ import { parseModelConfig } from '../core/model-config';
 import type { RgbaImage } from '../core/rgba-image';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import { Controller } from '../ui/controller';
-import { isEmptyMatte } from '../ui/empty-matte';
+import { isEmptyMatte } from '../core/empty-matte';
 import { JobReview } from '../ui/job-review';
 import { canApply, initialState, jobView, statusLine } from '../ui/state';
 

@@ -11,7 +11,8 @@ import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '
 import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { FallbackRunner, type RunnerFactory } from './fallback-runner';
-import { emptyMatteMessage, isEmptyMatte } from './empty-matte';
+import { emptyMatteMessage } from './empty-matte';
+import { isEmptyMatte } from '../core/empty-matte';
 import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
 import { downscaleForDisplay, fitSize } from './preview';

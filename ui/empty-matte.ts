@@ -1,22 +1,6 @@
-// A matte with next to nothing in it would write an empty layer without a word (a one-colour
-// photo, a box thinner than a pixel). The panel names it and keeps Apply off instead.
+// The panel's words for an empty matte (core/empty-matte.ts says what is empty): a one-colour
+// photo, a box thinner than a pixel would otherwise write an empty layer without a word.
 import type { MatteMode } from '../core/messages';
-
-/**
- * Empty: the matte's coverage (sum of alpha, in source pixels) is under one cell of the model's
- * feature grid. The model cannot resolve anything smaller than a cell, so such a remnant is the
- * fringe around a prompt that selected nothing, not an object.
- */
-export function isEmptyMatte(alpha: Float32Array, width: number, height: number, featureSize: number): boolean {
-  const cellSide = Math.max(width, height) / featureSize;
-  const minCoverage = Math.max(1, cellSide * cellSide);
-  let coverage = 0;
-  for (let i = 0; i < alpha.length; i++) {
-    coverage += alpha[i];
-    if (coverage >= minCoverage) return false;
-  }
-  return true;
-}
 
 export function emptyMatteMessage(mode: MatteMode, nodeName: string): string {
   return mode === 'auto'
