@@ -10,6 +10,7 @@ import type { RgbaImage } from './rgba-image';
 import { axisWeights, resamplePlanes } from './resample';
 import { boxMean } from './box-filter';
 import { clamp01 } from './clamp01';
+import { cropPlane } from './crop-plane';
 
 export interface GuidedUpsampleOptions {
   /** Window radius in low-resolution (model) pixels. */
@@ -202,12 +203,5 @@ export function bilinearUpsample(
     height,
   );
   for (let k = 0; k < out.length; k++) out[k] = clamp01(out[k]);
-  return out;
-}
-
-function cropPlane(plane: Float32Array, size: number, w: number, h: number): Float32Array {
-  if (w === size && h === size) return plane;
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) out.set(plane.subarray(y * size, y * size + w), y * w);
   return out;
 }

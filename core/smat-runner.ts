@@ -15,6 +15,7 @@ import { keepPromptedParts, promptMaskAtSource } from './keep-prompted-parts';
 import { keepMainParts } from './keep-main-parts';
 import { OnlyNegativeClicksError, PromptOutsideImageError } from './errors';
 import { now } from './now';
+import { cropPlane } from './crop-plane';
 
 /** The slice of an ORT tensor this runner reads. */
 export interface OrtTensorLike {
@@ -82,11 +83,24 @@ export interface MatteResult {
  */
 export type MatteStage = 'encoding' | 'matting' | 'upsampling';
 
+/**
+ * A coarse matte to show while the full one is made: the head's similarity map over the image's
+ * part of the letterbox, at the map's own resolution (a few pixels of the photo per value).
+ */
+export interface MattePreview {
+  /** width*height, row-major, in [0,1]; covers the whole image. */
+  alpha: Float32Array;
+  width: number;
+  height: number;
+}
+
 export interface MatteOptions {
   /** Identifies the image for the feature cache; without it the cache matches the same RgbaImage object only. */
   cacheKey?: string;
   /** Told as each step starts. */
   onStage?: (stage: MatteStage) => void;
+  /** Given the coarse matte as soon as it exists, before the full-resolution one. */
+  onPreview?: (preview: MattePreview) => void;
 }
 
 interface Encoded {
@@ -159,10 +173,11 @@ export class SmatRunner {
       );
     }
     const headMs = rasterMs + now() - tHead;
+    const { box } = enc;
+    options.onPreview?.(previewOfSimilarity(similarity, F, S, box));
 
     options.onStage?.('upsampling');
     const tPost = now();
-    const { box } = enc;
     const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
     const alpha = raster.hasPrompt
       ? this.holdToPrompts(upsampled, image, inside, raster.mask, box.scale)
@@ -271,6 +286,18 @@ export class SmatRunner {
   private assertAlive(): void {
     if (this.released) throw new Error('SmatRunner was released');
   }
+}
+
+/** The similarity map's cells over the image (a cell the image only partly covers counts). */
+export function previewOfSimilarity(
+  similarity: Float32Array,
+  size: number,
+  inputSize: number,
+  box: Letterbox,
+): MattePreview {
+  const width = Math.min(size, Math.ceil((box.contentWidth * size) / inputSize));
+  const height = Math.min(size, Math.ceil((box.contentHeight * size) / inputSize));
+  return { alpha: cropPlane(similarity, size, width, height), width, height };
 }
 
 function checkNames(which: string, session: OrtSessionLike, inputs: string[], outputs: string[]): void {
