@@ -13,8 +13,8 @@
 //   --runtimes: which onnxruntime binaries code.js carries, comma-separated: ort-wasm (default),
 //   ort-wasm-webgpu. `--runtimes ort-wasm,ort-wasm-webgpu` for a host whose UI iframe is a secure
 //   context with WebGPU (the playground's ?host=srcdoc).
-//   SMAT_MODELS_DIR / --models: where model.json and the two graphs it names (smat-encoder.onnx,
-//   smat-head.onnx) live (default models/). Without models the build still succeeds, loudly: the UI then says that
+//   SMAT_MODELS_DIR / --models: where model.json and the graphs it names (smat-encoder.onnx,
+//   smat-similarity.onnx, smat-decoder.onnx) live (default models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -25,6 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync, constants as zc } from 'node:zlib';
 import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
 import { readVerifiedModelFiles } from './tools/verify-model-files.mjs';
+
+/** core/model-config.ts's GRAPH_ROLES (this file is plain JS): each is a model.json key and an asset name. */
+const GRAPH_ROLES = ['encoder', 'similarity', 'decoder'];
 
 const root = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
@@ -122,8 +125,7 @@ function packAssets(models) {
   }
   if (models) {
     assets['model-config'] = packAsset('model-config', Buffer.from(JSON.stringify(models.config)));
-    assets.encoder = packAsset('encoder', models.encoder);
-    assets.head = packAsset('head', models.head);
+    for (const role of GRAPH_ROLES) assets[role] = packAsset(role, models.graphs[role]);
   }
   return assets;
 }
@@ -144,16 +146,16 @@ function readModels() {
   if (!existsSync(configFile)) return noModel([configFile]);
   const config = JSON.parse(readFileSync(configFile, 'utf8'));
   // model.json names the graphs (core/model-config.ts checks the names when the UI parses it).
-  for (const key of ['encoder', 'head']) {
-    if (typeof config[key] !== 'string')
-      throw new Error(`${relative(root, configFile)} names no ${key} graph: re-export the model`);
+  for (const role of GRAPH_ROLES) {
+    if (typeof config[role] !== 'string')
+      throw new Error(`${relative(root, configFile)} names no ${role} graph: re-export the model`);
   }
-  const graphs = [config.encoder, config.head].map((f) => join(modelsDir, f));
-  const missing = graphs.filter((f) => !existsSync(f));
+  const names = GRAPH_ROLES.map((role) => config[role]);
+  const missing = names.map((f) => join(modelsDir, f)).filter((f) => !existsSync(f));
   if (missing.length) return noModel(missing);
   // A damaged graph would be bundled and fail, or give wrong mattes, only inside Figma: the sizes
   // and SHA-256 that model.json records (at export) must match before anything is built.
-  const { files, problems } = readVerifiedModelFiles(modelsDir, config, [config.encoder, config.head]);
+  const { files, problems } = readVerifiedModelFiles(modelsDir, config, names);
   if (problems.length) {
     console.error(
       `build: the model files in ${shown(modelsDir)} do not match ${shown(configFile)}:\n` +
@@ -162,7 +164,7 @@ function readModels() {
     );
     process.exit(1);
   }
-  return { encoder: files.get(config.encoder), head: files.get(config.head), config };
+  return { graphs: Object.fromEntries(GRAPH_ROLES.map((role) => [role, files.get(config[role])])), config };
 }
 
 /** `</script` inside inlined JS or JSON would end the element early. */

@@ -83,7 +83,7 @@ async function ourAlphas(
       .readdirSync(core)
       .sort()
       .map((name) => path.join(core, name));
-    const tag = modelTag([files.encoder, files.head, ...coreSources]);
+    const tag = modelTag([...Object.values(files.graphs), ...coreSources]);
     return { alphas: await modelAlphas(runner, items, dir, tag, opts.log) };
   } finally {
     await runner.release();

@@ -1,46 +1,48 @@
-// Loads our model (models/model.json and the two graphs it names) into the core runner. Returns a
+// Loads our model (models/model.json and the graphs it names) into the core runner. Returns a
 // reason instead of throwing when the files are not there yet.
 import fs from 'node:fs';
 import path from 'node:path';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
-import { parseModelConfig } from '../core/model-config';
+import { GRAPH_ROLES, parseModelConfig, type GraphRole, type ModelGraphs } from '../core/model-config';
 
 export interface OurModelFiles {
-  encoder: string;
-  head: string;
+  /** Each graph's path, by role. */
+  graphs: Record<GraphRole, string>;
   config: string;
   /** Size in the file name (e.g. smat-encoder-1024.onnx) or null for the graphs model.json names. */
   variant: number | null;
 }
 
 /**
- * The graphs model.json names (e.g. smat-encoder.onnx, smat-head.onnx) and any size variants
- * next to them (smat-encoder-<N>.onnx / smat-head-<N>.onnx).
+ * The graphs model.json names (smat-encoder.onnx, smat-similarity.onnx, smat-decoder.onnx) and
+ * any size variants next to them (each graph's name with -<N> before .onnx).
  */
 export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing: string | null } {
   const config = path.join(dir, 'model.json');
   if (!fs.existsSync(config)) return { found: [], missing: `missing ${config}` };
   const names = parseModelConfig(JSON.parse(fs.readFileSync(config, 'utf8')));
+  const graphsWithSuffix = (suffix: string) =>
+    Object.fromEntries(
+      GRAPH_ROLES.map((role) => [role, path.join(dir, names[role].replace(/\.onnx$/, `${suffix}.onnx`))]),
+    ) as Record<GraphRole, string>;
   const found: OurModelFiles[] = [];
-  const enc = path.join(dir, names.encoder);
-  const head = path.join(dir, names.head);
-  const need = [enc, head].filter((f) => !fs.existsSync(f));
   const encStem = names.encoder.replace(/\.onnx$/, '');
-  const headStem = names.head.replace(/\.onnx$/, '');
   for (const f of fs.readdirSync(dir).sort()) {
     if (!f.startsWith(encStem)) continue;
     const m = /^[-_](\d+)\.onnx$/.exec(f.slice(encStem.length));
     if (!m) continue;
-    const h = path.join(dir, `${headStem}${f.slice(encStem.length)}`);
-    if (fs.existsSync(h)) {
+    const graphs = graphsWithSuffix(f.slice(encStem.length, -'.onnx'.length));
+    if (Object.values(graphs).every((g) => fs.existsSync(g))) {
       const cfg =
         [path.join(dir, `model-${m[1]}.json`), path.join(dir, `model_${m[1]}.json`)].find((c) => fs.existsSync(c)) ??
         config;
-      found.push({ encoder: path.join(dir, f), head: h, config: cfg, variant: Number(m[1]) });
+      found.push({ graphs, config: cfg, variant: Number(m[1]) });
     }
   }
+  const graphs = graphsWithSuffix('');
+  const need = Object.values(graphs).filter((f) => !fs.existsSync(f));
   if (need.length) return { found, missing: `missing ${need.join(', ')}` };
-  return { found: [{ encoder: enc, head, config, variant: null }, ...found], missing: null };
+  return { found: [{ graphs, config, variant: null }, ...found], missing: null };
 }
 
 export async function createOurRunner(
@@ -57,8 +59,9 @@ export async function createOurRunner(
   }
   return SmatRunner.create({
     ort,
-    encoder: new Uint8Array(fs.readFileSync(files.encoder)),
-    head: new Uint8Array(fs.readFileSync(files.head)),
+    graphs: Object.fromEntries(
+      GRAPH_ROLES.map((role) => [role, new Uint8Array(fs.readFileSync(files.graphs[role]))]),
+    ) as ModelGraphs,
     config,
     sessionOptions,
   });

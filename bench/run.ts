@@ -155,7 +155,7 @@ async function measureSpeedOn(rt: Runtime, run: BenchRun, photos: Photo[]): Prom
       try {
         results.speed.push(await speedOurs(rt, f, photos, opts, log));
       } catch (err) {
-        results.speedSkipped!.push(`ours (${f.encoder}) on ${rt.name}: ${errorMessage(err)}`);
+        results.speedSkipped!.push(`ours (${f.graphs.encoder}) on ${rt.name}: ${errorMessage(err)}`);
         log(`  ours failed: ${errorMessage(err)}`);
       }
       save();

@@ -12,6 +12,7 @@ const SPATIAL_SIDE: Record<string, 'inputSize' | 'featureSize'> = {
   alpha: 'inputSize',
   features: 'featureSize',
   similarity: 'featureSize',
+  prompt_weights: 'featureSize',
 };
 
 interface ValueMetadata {

@@ -6,7 +6,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { errorMessage, InputFileError } from '../core/errors';
-import { parseModelConfig, type SmatModelConfig } from '../core/model-config';
+import {
+  GRAPH_ROLES,
+  graphFileNames,
+  parseModelConfig,
+  type ModelGraphs,
+  type SmatModelConfig,
+} from '../core/model-config';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
 import { readVerifiedModelFiles } from '../tools/verify-model-files.mjs';
 import { checkingGraphShapes } from './check-graph-shapes';
@@ -26,8 +32,7 @@ export function defaultModelDir(): string {
 export interface ModelFiles {
   dir: string;
   config: SmatModelConfig;
-  encoder: Uint8Array;
-  head: Uint8Array;
+  graphs: ModelGraphs;
 }
 
 /**
@@ -47,7 +52,7 @@ export function readModelFiles(dir: string | undefined): ModelFiles {
     if (err instanceof InputFileError) throw err;
     throw new Error(`cannot read ${configPath}: ${errorMessage(err)}`);
   }
-  const needed = [config.encoder, config.head];
+  const needed = graphFileNames(config);
   const { files, missing, problems } = readVerifiedModelFiles(modelDir, config, needed);
   const absent = needed.filter((name) => missing.includes(name));
   if (absent.length > 0) throw new Error(`model files missing in ${modelDir}: ${absent.join(', ')} (${EXPORT_HINT})`);
@@ -61,7 +66,8 @@ export function readModelFiles(dir: string | undefined): ModelFiles {
     const b = files.get(name)!;
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   };
-  return { dir: modelDir, config, encoder: bytes(config.encoder), head: bytes(config.head) };
+  const graphs = Object.fromEntries(GRAPH_ROLES.map((role) => [role, bytes(config[role])])) as ModelGraphs;
+  return { dir: modelDir, config, graphs };
 }
 
 async function loadOrt(): Promise<OrtModuleLike> {
@@ -83,13 +89,12 @@ export async function createRunner(model: ModelFiles, threads?: number): Promise
   const ort = await loadOrt();
   const sessionOptions: Record<string, unknown> = { graphOptimizationLevel: 'all' };
   if (threads) sessionOptions.intraOpNumThreads = threads;
-  const order = [model.config.encoder, model.config.head];
+  const order = graphFileNames(model.config);
   let created = 0;
   try {
     return await SmatRunner.create({
       ort: checkingGraphShapes(ort, model.config, () => order[created++] ?? 'graph'),
-      encoder: model.encoder,
-      head: model.head,
+      graphs: model.graphs,
       config: model.config,
       sessionOptions,
     });

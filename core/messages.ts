@@ -1,6 +1,7 @@
 // The one place that defines what crosses between the Figma sandbox (src/) and the UI iframe (ui/).
 // Messages are structured clones: one encoded image per message, never raw RGBA of many images.
 import type { Prompt } from './prompt-types';
+import type { GraphRole } from './model-config';
 
 export type MatteMode = 'auto' | 'prompts';
 export type MatteOutput = 'cutout' | 'mask';
@@ -98,7 +99,7 @@ export interface DoneMessage {
  * 'ort-wasm' is onnxruntime-web's WASM-only binary; 'ort-wasm-webgpu' the larger one that also
  * carries the WebGPU execution provider, only worth its bytes where the page has WebGPU.
  */
-export type AssetName = 'ort-wasm' | 'ort-wasm-webgpu' | 'model-config' | 'encoder' | 'head';
+export type AssetName = 'ort-wasm' | 'ort-wasm-webgpu' | 'model-config' | GraphRole;
 
 /**
  * Sandbox -> UI: one piece of an asset. The asset is gzip, then base64 (so it can sit in a JS

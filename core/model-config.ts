@@ -17,10 +17,24 @@ export interface SmatModelConfig extends PromptGeometry {
   featureSize: number;
   mean: readonly number[];
   std: readonly number[];
-  /** File names of the two graphs, next to model.json. */
+  /** File names of the graphs by role (GRAPH_ROLES), next to model.json. */
   encoder: string;
-  head: string;
+  similarity: string;
+  decoder: string;
   [extra: string]: unknown;
+}
+
+/**
+ * The model's graphs: the encoder (once per image), then the head in two graphs, its cheap
+ * similarity stage (whose map the panel shows as a preview) and its decoder.
+ */
+export const GRAPH_ROLES = ['encoder', 'similarity', 'decoder'] as const;
+export type GraphRole = (typeof GRAPH_ROLES)[number];
+export type ModelGraphs = Record<GraphRole, Uint8Array>;
+
+/** The graphs' file names, in GRAPH_ROLES order. */
+export function graphFileNames(config: SmatModelConfig): string[] {
+  return GRAPH_ROLES.map((role) => config[role]);
 }
 
 /** Largest working size the runtime takes: the letterboxed tensors alone are 3*S*S floats. */
@@ -96,6 +110,7 @@ export function parseModelConfig(json: unknown): SmatModelConfig {
     pointRadiusFraction: inRange('pointRadiusFraction', 0, 0.5),
     minScribbleWidth: inRange('minScribbleWidth', 0, size),
     encoder: fileName('encoder'),
-    head: fileName('head'),
+    similarity: fileName('similarity'),
+    decoder: fileName('decoder'),
   };
 }

@@ -1,10 +1,12 @@
-// Runs the two SMat graphs. The ORT module is a parameter so the same code serves
-// onnxruntime-node (CLI, eval, bench) and onnxruntime-web (plugin iframe); nothing here touches
-// fs or the DOM. The encoder is the expensive half, so its output is kept for the last image and
-// a new prompt on that image re-runs only the head.
+// Runs the SMat graphs: the encoder, then the head as its similarity stage and its decoder. The
+// ORT module is a parameter so the same code serves onnxruntime-node (CLI, eval, bench) and
+// onnxruntime-web (plugin iframe); nothing here touches fs or the DOM. The encoder is the
+// expensive part, so its output is kept for the last image and a new prompt on that image re-runs
+// only the head; the similarity stage is cheap, so its map is offered as a preview before the
+// decoder runs.
 import type { Prompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
-import type { SmatModelConfig } from './model-config';
+import type { ModelGraphs, SmatModelConfig } from './model-config';
 import { parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
 import { rasterizePrompts, type RasterizedPrompts } from './prompts';
@@ -42,8 +44,7 @@ export interface OrtModuleLike {
 
 export interface SmatRunnerOptions {
   ort: OrtModuleLike;
-  encoder: Uint8Array;
-  head: Uint8Array;
+  graphs: ModelGraphs;
   /** Parsed or raw model.json. */
   config: SmatModelConfig | unknown;
   /** Passed to InferenceSession.create as it is, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
@@ -57,8 +58,10 @@ export interface MatteTimings {
   preprocessMs: number;
   /** 0 when the cached features were reused. */
   encoderMs: number;
-  /** Rasterising the prompts and running the head. */
+  /** Rasterising the prompts and running the head (both of its graphs). */
   headMs: number;
+  /** The head's similarity stage alone (part of headMs): when the preview was ready. */
+  similarityMs: number;
   postprocessMs: number;
   totalMs: number;
   encoderCached: boolean;
@@ -84,8 +87,8 @@ export interface MatteResult {
 export type MatteStage = 'encoding' | 'matting' | 'upsampling';
 
 /**
- * A coarse matte to show while the full one is made: the head's similarity map over the image's
- * part of the letterbox, at the map's own resolution (a few pixels of the photo per value).
+ * A coarse matte to show while the full one is made: the similarity stage's map over the image's
+ * part of the letterbox, at the map's own resolution (1/4 of the model's input).
  */
 export interface MattePreview {
   /** width*height, row-major, in [0,1]; covers the whole image. */
@@ -99,8 +102,12 @@ export interface MatteOptions {
   cacheKey?: string;
   /** Told as each step starts. */
   onStage?: (stage: MatteStage) => void;
-  /** Given the coarse matte as soon as it exists, before the full-resolution one. */
-  onPreview?: (preview: MattePreview) => void;
+  /**
+   * Given the coarse matte as soon as it exists, before the decoder runs. The run waits for what
+   * it returns: on single-threaded WASM the decoder holds the page's only thread, so a panel
+   * returns a wait for its next paint to get the preview on screen first.
+   */
+  onPreview?: (preview: MattePreview) => void | Promise<void>;
 }
 
 interface Encoded {
@@ -121,7 +128,8 @@ export class SmatRunner {
   private constructor(
     private readonly ort: OrtModuleLike,
     private readonly encoderSession: OrtSessionLike,
-    private readonly headSession: OrtSessionLike,
+    private readonly similaritySession: OrtSessionLike,
+    private readonly decoderSession: OrtSessionLike,
     config: SmatModelConfig,
     private readonly guided: GuidedUpsampleOptions,
   ) {
@@ -130,19 +138,22 @@ export class SmatRunner {
 
   static async create(options: SmatRunnerOptions): Promise<SmatRunner> {
     const config = parseModelConfig(options.config);
-    const { ort } = options;
-    // Sequential on purpose: on single-threaded WASM two parallel creates only interleave.
-    const encoder = await ort.InferenceSession.create(options.encoder, options.sessionOptions);
-    let head: OrtSessionLike;
+    const { ort, graphs } = options;
+    const sessions: OrtSessionLike[] = [];
     try {
-      head = await ort.InferenceSession.create(options.head, options.sessionOptions);
+      // Sequential on purpose: on single-threaded WASM parallel creates only interleave.
+      for (const bytes of [graphs.encoder, graphs.similarity, graphs.decoder]) {
+        sessions.push(await ort.InferenceSession.create(bytes, options.sessionOptions));
+      }
+      const [encoder, similarity, decoder] = sessions;
+      checkNames('encoder', encoder, ['image'], ['features']);
+      checkNames('similarity', similarity, SIMILARITY_INPUTS, SIMILARITY_OUTPUTS);
+      checkNames('decoder', decoder, DECODER_INPUTS, ['alpha']);
+      return new SmatRunner(ort, encoder, similarity, decoder, config, options.guided ?? {});
     } catch (err) {
-      await encoder.release();
+      await Promise.all(sessions.map((session) => session.release()));
       throw err;
     }
-    checkNames('encoder', encoder, ['image'], ['features']);
-    checkNames('head', head, ['features', 'image', 'prompt_mask', 'has_prompt'], ['alpha', 'similarity']);
-    return new SmatRunner(ort, encoder, head, config, options.guided ?? {});
   }
 
   get inputSize(): number {
@@ -163,18 +174,27 @@ export class SmatRunner {
 
     options.onStage?.('matting');
     const tHead = now();
-    const out = await this.headSession.run(this.headFeeds(enc.features, enc.imageTensor, raster, enc.box.scale));
-    const alphaS = out.alpha.data as Float32Array;
-    const similarity = Float32Array.from(out.similarity.data as Float32Array);
+    const stage = await this.similaritySession.run(this.similarityFeeds(enc.features, raster, enc.box.scale));
+    const similarity = Float32Array.from(stage.similarity.data as Float32Array);
     const F = this.config.featureSize;
     if (similarity.length !== F * F) {
       throw new Error(
-        `head gave a similarity map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
+        `the similarity stage gave a map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
       );
     }
-    const headMs = rasterMs + now() - tHead;
+    const similarityMs = now() - tHead;
     const { box } = enc;
-    options.onPreview?.(previewOfSimilarity(similarity, F, S, box));
+    await options.onPreview?.(previewOfLogit(stage.similarity_logit, S, box));
+    const out = await this.decoderSession.run({
+      features: enc.features,
+      image: enc.imageTensor,
+      has_prompt: this.hasPromptTensor(raster.hasPrompt),
+      similarity: stage.similarity,
+      similarity_logit: stage.similarity_logit,
+      prompt_weights: stage.prompt_weights,
+    });
+    const alphaS = out.alpha.data as Float32Array;
+    const headMs = rasterMs + now() - tHead;
 
     options.onStage?.('upsampling');
     const tPost = now();
@@ -195,6 +215,7 @@ export class SmatRunner {
         preprocessMs: cached ? 0 : enc.preprocessMs,
         encoderMs: cached ? 0 : enc.encoderMs,
         headMs,
+        similarityMs: rasterMs + similarityMs,
         postprocessMs,
         totalMs: now() - t0,
         encoderCached: cached,
@@ -217,27 +238,26 @@ export class SmatRunner {
     return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
 
-  /** The head's inputs; a head on SAM's interaction also reads the prompts as SAM's points. */
-  private headFeeds(
+  /** The similarity stage's inputs: the prompts as a mask and as SAM's points. */
+  private similarityFeeds(
     features: OrtTensorLike,
-    image: OrtTensorLike,
     raster: RasterizedPrompts,
     scale: number,
   ): Record<string, OrtTensorLike> {
     const S = this.config.inputSize;
-    const feeds: Record<string, OrtTensorLike> = {
+    const points = samPoints(raster.inside, scale);
+    const n = points.labels.length;
+    return {
       features,
-      image,
       prompt_mask: new this.ort.Tensor('float32', raster.mask, [1, 1, S, S]),
-      has_prompt: new this.ort.Tensor('float32', Float32Array.of(raster.hasPrompt ? 1 : 0), [1]),
+      has_prompt: this.hasPromptTensor(raster.hasPrompt),
+      point_coords: new this.ort.Tensor('float32', points.coords, [1, n, 2]),
+      point_labels: new this.ort.Tensor('float32', points.labels, [1, n]),
     };
-    if (this.headSession.inputNames.includes('point_coords')) {
-      const points = samPoints(raster.inside, scale);
-      const n = points.labels.length;
-      feeds.point_coords = new this.ort.Tensor('float32', points.coords, [1, n, 2]);
-      feeds.point_labels = new this.ort.Tensor('float32', points.labels, [1, n]);
-    }
-    return feeds;
+  }
+
+  private hasPromptTensor(hasPrompt: boolean): OrtTensorLike {
+    return new this.ort.Tensor('float32', Float32Array.of(hasPrompt ? 1 : 0), [1]);
   }
 
   /** Forget the cached features (e.g. the image's pixels changed under the same key). */
@@ -249,7 +269,7 @@ export class SmatRunner {
     if (this.released) return;
     this.released = true;
     this.cached = null;
-    await Promise.all([this.encoderSession.release(), this.headSession.release()]);
+    await Promise.all([this.encoderSession, this.similaritySession, this.decoderSession].map((s) => s.release()));
   }
 
   /** The encoder's output for `image`: the cached one when the last image had the same cache key (or is the same object). */
@@ -288,16 +308,18 @@ export class SmatRunner {
   }
 }
 
-/** The similarity map's cells over the image (a cell the image only partly covers counts). */
-export function previewOfSimilarity(
-  similarity: Float32Array,
-  size: number,
-  inputSize: number,
-  box: Letterbox,
-): MattePreview {
+const SIMILARITY_INPUTS = ['features', 'prompt_mask', 'has_prompt', 'point_coords', 'point_labels'];
+const SIMILARITY_OUTPUTS = ['similarity', 'similarity_logit', 'prompt_weights'];
+const DECODER_INPUTS = ['features', 'image', 'has_prompt', ...SIMILARITY_OUTPUTS];
+
+/** The similarity logit's cells over the image (a cell the image only partly covers counts), as probabilities. */
+export function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox): MattePreview {
+  const size = logit.dims[logit.dims.length - 1];
   const width = Math.min(size, Math.ceil((box.contentWidth * size) / inputSize));
   const height = Math.min(size, Math.ceil((box.contentHeight * size) / inputSize));
-  return { alpha: cropPlane(similarity, size, width, height), width, height };
+  const alpha = cropPlane(logit.data as Float32Array, size, width, height).slice();
+  for (let i = 0; i < alpha.length; i++) alpha[i] = 1 / (1 + Math.exp(-alpha[i]));
+  return { alpha, width, height };
 }
 
 function checkNames(which: string, session: OrtSessionLike, inputs: string[], outputs: string[]): void {

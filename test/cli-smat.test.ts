@@ -24,7 +24,7 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 const coffee = [join(repo, 'examples', 'coffee.png'), join(dataDir, 'examples', 'coffee.png')].find((p) =>
   existsSync(p),
 );
-const haveModels = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].every((f) =>
+const haveModels = ['smat-encoder.onnx', 'smat-similarity.onnx', 'smat-decoder.onnx', 'model.json'].every((f) =>
   existsSync(join(repo, 'models', f)),
 );
 const ecssd = join(dataDir, 'ecssd-val');
@@ -157,7 +157,7 @@ describe('smat matte', { timeout: 60_000 }, () => {
     copyFileSync(join(repo, 'models', 'model.json'), join(empty, 'model.json'));
     expectOneLineError(
       await smat(['matte', coffee!, '-o', join(tmp, 'x.png'), '--models', empty]),
-      /model files missing in .*smat-encoder\.onnx, smat-head\.onnx/,
+      /model files missing in .*smat-encoder\.onnx, smat-similarity\.onnx, smat-decoder\.onnx/,
     );
   });
 

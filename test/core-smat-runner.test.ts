@@ -1,10 +1,12 @@
 // Integration: real ECSSD photos through the real exported models. Needs models/ (written by
 // PYTHONPATH=. python3 -m smat_model.export.export_onnx) and the data folder (SMAT_DATA, default ../shared/data).
+import { readModelFiles } from '../cli/model-files';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
-import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
+import { SmatRunner, type MattePreview, type OrtModuleLike } from '../core/smat-runner';
+import { resamplePlanes } from '../core/resample';
 import { decodeImage } from '../core/image-codecs';
 import { boxFromMask } from '../core/prompts-from-mask';
 import { PromptOutsideImageError } from '../core/errors';
@@ -14,8 +16,7 @@ import type { RgbaImage } from '../core/rgba-image';
 const repo = resolve(__dirname, '..');
 const modelDir = join(repo, 'models');
 const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
-const modelFiles = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(modelDir, f));
-const haveModels = modelFiles.every((f) => existsSync(f));
+const haveModels = existsSync(join(modelDir, 'model.json'));
 const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
 if (!haveModels)
   console.warn(
@@ -45,8 +46,8 @@ function sideBySide(image: RgbaImage): RgbaImage {
 }
 
 async function makeRunner(ort: OrtModuleLike, sessionOptions?: object): Promise<SmatRunner> {
-  const [encoder, head, config] = modelFiles.map((f) => readFileSync(f));
-  return SmatRunner.create({ ort, encoder, head, config: JSON.parse(config.toString('utf8')), sessionOptions });
+  const { graphs, config } = readModelFiles(modelDir);
+  return SmatRunner.create({ ort, graphs, config, sessionOptions });
 }
 
 describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntime-node)', () => {
@@ -125,6 +126,29 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     expect(third.timings.encoderCached).toBe(false);
     expect(third.hasPrompt).toBe(false);
   }, 120_000);
+
+  it('offers the similarity stage as a coarse matte over the image before the decoder runs', async () => {
+    const { image, gt } = loadSample(names[1]);
+    const order: string[] = [];
+    let preview: MattePreview | null = null;
+    const result = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], {
+      cacheKey: 'preview',
+      onStage: (s) => order.push(s),
+      onPreview: async (p) => {
+        order.push('preview');
+        preview = p;
+      },
+    });
+    expect(order).toEqual(['encoding', 'matting', 'preview', 'upsampling']);
+    const p = preview as unknown as MattePreview;
+    // SAM's mask resolution, 1/4 of the model's input, over the image's part of the letterbox.
+    const scale = runner.inputSize / 4 / Math.max(image.width, image.height);
+    expect(p.width).toBe(Math.ceil(image.width * scale));
+    expect(p.height).toBe(Math.ceil(image.height * scale));
+    // Coarse, but the same object as the full matte.
+    const full = resamplePlanes(result.alpha, image.width, image.height, p.width, p.height, 1);
+    expect(binaryIou(p.alpha, full)).toBeGreaterThan(0.85);
+  }, 60_000);
 
   it('refuses prompts that all lie outside the image', async () => {
     const { image } = loadSample(names[0]);

@@ -110,13 +110,13 @@ describe('the sandbox bundle (src/main.ts) in QuickJS', () => {
     const toUi: SandboxToUi[] = [];
     const host = new FakePluginHost('', { showUI: () => {}, toUi: (m) => toUi.push(m as SandboxToUi) });
     vm = await runPluginInQuickJs(await sandboxBundle({ encoder: { rawBytes: raw.length, gzipBase64 } }), '', host);
-    vm.fromUi({ type: 'assets-request', names: ['encoder', 'head'] });
+    vm.fromUi({ type: 'assets-request', names: ['encoder', 'decoder'] });
     const chunks = toUi.filter((m): m is AssetChunkMessage => m.type === 'asset-chunk');
     expect(chunks.length).toBe(Math.ceil(gzipBase64.length / ASSET_CHUNK_CHARS));
     expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
     expect(chunks.every((c) => c.rawBytes === raw.length && c.count === chunks.length)).toBe(true);
     expect(chunks.map((c) => c.data).join('')).toBe(gzipBase64);
-    expect(toUi[toUi.length - 1]).toEqual({ type: 'asset-missing', name: 'head' });
+    expect(toUi[toUi.length - 1]).toEqual({ type: 'asset-missing', name: 'decoder' });
     expect(vm.vmErrors).toEqual([]);
   });
 });

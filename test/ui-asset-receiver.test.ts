@@ -51,7 +51,9 @@ describe('asset stream: sandbox -> UI', () => {
 
   it('an asset the build does not carry: says the build has no model', async () => {
     const { receiver } = wire();
-    await expect(receiver.request(['head']).head).rejects.toThrow(/this build has no model head inside/);
+    await expect(receiver.request(['decoder']).decoder).rejects.toThrow(
+      /this build has no model head's decoder inside/,
+    );
   });
 
   it('a damaged piece: says the asset is corrupt', async () => {

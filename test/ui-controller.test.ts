@@ -28,7 +28,8 @@ const TEST_CONFIG: SmatModelConfig = {
   pointRadiusFraction: 1 / 80,
   minScribbleWidth: 3,
   encoder: 'e.onnx',
-  head: 'h.onnx',
+  similarity: 's.onnx',
+  decoder: 'd.onnx',
 };
 
 function setup(
@@ -79,6 +80,7 @@ function setup(
                   preprocessMs: cached ? 0 : 1,
                   encoderMs: cached ? 0 : 10,
                   headMs: 2,
+                  similarityMs: 1,
                   postprocessMs: 3,
                   totalMs: cached ? 5 : 16,
                   encoderCached: cached,

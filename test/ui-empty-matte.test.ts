@@ -1,6 +1,7 @@
 // An empty matte is never offered for Apply without a word: the panel's controller with the real
 // model (onnxruntime-node) on real pixels, where the model itself returns a blank matte. Needs
 // models/ (PYTHONPATH=. python3 -m smat_model.export.export_onnx).
+import { readModelFiles } from '../cli/model-files';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -16,8 +17,7 @@ import { JobReview } from '../ui/job-review';
 import { canApply, initialState, jobView, statusLine } from '../ui/state';
 
 const repo = resolve(__dirname, '..');
-const modelFiles = ['smat-encoder.onnx', 'smat-head.onnx', 'model.json'].map((f) => join(repo, 'models', f));
-const haveModels = modelFiles.every((f) => existsSync(f));
+const haveModels = existsSync(join(repo, 'models', 'model.json'));
 if (!haveModels) console.warn('[ui-empty-matte] SKIPPED: model files missing in models/');
 
 /** examples/coffee.png, 600x400: a cup on a table. */
@@ -67,12 +67,11 @@ describe.skipIf(!haveModels)('empty mattes from the real model', () => {
   const coffee = decodeImage(coffeeBytes);
 
   beforeAll(async () => {
-    const [encoder, head, config] = modelFiles.map((f) => readFileSync(f));
+    const { graphs, config } = readModelFiles(join(repo, 'models'));
     runner = await SmatRunner.create({
       ort: ortNode as unknown as OrtModuleLike,
-      encoder,
-      head,
-      config: JSON.parse(config.toString('utf8')),
+      graphs,
+      config,
       sessionOptions: { intraOpNumThreads: 2 },
     });
     posted = [];

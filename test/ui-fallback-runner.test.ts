@@ -59,7 +59,15 @@ function fakeFactory(opts: FakeOptions = {}) {
           similarity: new Float32Array(1),
           similaritySize: 1,
           hasPrompt: false,
-          timings: { preprocessMs: 0, encoderMs: 1, headMs: 1, postprocessMs: 0, totalMs: 2, encoderCached: cached },
+          timings: {
+            preprocessMs: 0,
+            encoderMs: 1,
+            headMs: 1,
+            similarityMs: 1,
+            postprocessMs: 0,
+            totalMs: 2,
+            encoderCached: cached,
+          },
         };
       },
       async release() {

@@ -25,7 +25,8 @@ const CONFIG: SmatModelConfig = {
   pointRadiusFraction: 1 / 16,
   minScribbleWidth: 3,
   encoder: 'e.onnx',
-  head: 'h.onnx',
+  similarity: 's.onnx',
+  decoder: 'd.onnx',
 };
 const photo: RgbaImage = {
   width: S,
@@ -42,7 +43,7 @@ class Tensor implements OrtTensorLike {
   ) {}
 }
 
-/** An ORT whose encoder returns zero features and whose head keeps its feeds and says "all of it". */
+/** An ORT whose encoder returns zero features, whose similarity stage keeps its feeds and whose decoder says "all of it". */
 function fakeOrt() {
   const headFeeds: Array<Record<string, OrtTensorLike>> = [];
   const session = (inputNames: string[], outputNames: string[], run: OrtSessionLike['run']): OrtSessionLike => ({
@@ -54,29 +55,37 @@ function fakeOrt() {
   const encoder = session(['image'], ['features'], async () => ({
     features: new Tensor('float32', new Float32Array(256 * F * F), [1, 256, F, F]),
   }));
-  const head = session(
-    ['features', 'image', 'prompt_mask', 'has_prompt', 'point_coords', 'point_labels'],
-    ['alpha', 'similarity'],
+  const similarity = session(
+    ['features', 'prompt_mask', 'has_prompt', 'point_coords', 'point_labels'],
+    ['similarity', 'similarity_logit', 'prompt_weights'],
     async (feeds) => {
       headFeeds.push(feeds);
-      const alpha = new Float32Array(S * S).fill(1);
       return {
-        alpha: new Tensor('float32', alpha, [1, 1, S, S]),
         similarity: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
+        similarity_logit: new Tensor('float32', new Float32Array(16 * F * F), [1, 1, 4 * F, 4 * F]),
+        prompt_weights: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
       };
     },
   );
+  const decoder = session(
+    ['features', 'image', 'has_prompt', 'similarity', 'similarity_logit', 'prompt_weights'],
+    ['alpha'],
+    async () => ({ alpha: new Tensor('float32', new Float32Array(S * S).fill(1), [1, 1, S, S]) }),
+  );
+  const sessions = [encoder, similarity, decoder];
   let created = 0;
   const ort: OrtModuleLike = {
     Tensor,
-    InferenceSession: { create: async () => (created++ === 0 ? encoder : head) },
+    InferenceSession: { create: async () => sessions[created++] },
   };
   return { ort, headFeeds };
 }
 
 async function panelWithRunner() {
   const { ort, headFeeds } = fakeOrt();
-  const runner = await SmatRunner.create({ ort, encoder: new Uint8Array(1), head: new Uint8Array(1), config: CONFIG });
+  const graph = new Uint8Array(1);
+  const graphs = { encoder: graph, similarity: graph, decoder: graph };
+  const runner = await SmatRunner.create({ ort, graphs, config: CONFIG });
   const posted: UiToSandbox[] = [];
   const ctrl = new Controller({
     post: (m) => posted.push(m),

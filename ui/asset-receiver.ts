@@ -185,7 +185,9 @@ function describe(name: AssetName): string {
       return 'model configuration';
     case 'encoder':
       return 'model encoder';
-    case 'head':
-      return 'model head';
+    case 'similarity':
+      return "model head's similarity stage";
+    case 'decoder':
+      return "model head's decoder";
   }
 }

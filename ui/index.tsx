@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
 import { errorMessage } from '../core/errors';
-import { parseModelConfig, type SmatModelConfig } from '../core/model-config';
+import { GRAPH_ROLES, parseModelConfig, type ModelGraphs, type SmatModelConfig } from '../core/model-config';
 import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
@@ -36,8 +36,9 @@ const PROGRESS_SPAN: Record<AssetName, [number, number, string]> = {
   'ort-wasm': [0.05, 0.2, 'Receiving the runtime…'],
   'ort-wasm-webgpu': [0.05, 0.2, 'Receiving the runtime…'],
   'model-config': [0.2, 0.2, 'Receiving the model…'],
-  encoder: [0.2, 0.55, 'Receiving the model…'],
-  head: [0.55, 0.65, 'Receiving the model…'],
+  encoder: [0.2, 0.5, 'Receiving the model…'],
+  similarity: [0.5, 0.63, 'Receiving the model…'],
+  decoder: [0.63, 0.65, 'Receiving the model…'],
 };
 
 let reportProgress: (p: number, label: string) => void = () => {};
@@ -67,7 +68,7 @@ const ctrl = new Controller({
     performance.mark('smat:assets-requested');
     let runtime = runtimeAssetFor((await chooseBackend()).backend);
     const runtimeBytes = receiver.request([runtime])[runtime];
-    const models = receiver.request(['model-config', 'encoder', 'head']);
+    const models = receiver.request(['model-config', ...GRAPH_ROLES]);
     // Their failures are reported by the Promise.all below, after the runtime is in.
     for (const pending of Object.values(models)) pending.catch(() => {});
     let wasm: Uint8Array;
@@ -80,7 +81,11 @@ const ctrl = new Controller({
       runtime = 'ort-wasm';
       wasm = await receiver.request([runtime])[runtime];
     }
-    const [configBytes, encoder, head] = await Promise.all([models['model-config'], models.encoder, models.head]);
+    const [configBytes, ...graphBytes] = await Promise.all([
+      models['model-config'],
+      ...GRAPH_ROLES.map((r) => models[r]),
+    ]);
+    const graphs = Object.fromEntries(GRAPH_ROLES.map((role, i) => [role, graphBytes[i]])) as ModelGraphs;
     performance.mark('smat:assets-received');
     let config: SmatModelConfig;
     try {
@@ -88,7 +93,7 @@ const ctrl = new Controller({
     } catch (err) {
       throw new Error(`the model configuration is corrupt (${errorMessage(err)})`);
     }
-    return { factory: webRunnerFactory({ runtime, wasm, encoder, head, config }), config };
+    return { factory: webRunnerFactory({ runtime, wasm, graphs, config }), config };
   },
 });
 

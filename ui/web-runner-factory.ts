@@ -9,7 +9,7 @@ import * as ortWasmOnly from 'onnxruntime-web/wasm';
 import * as ortWebgpu from 'onnxruntime-web/webgpu';
 import type { AssetName } from '../core/messages';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
-import type { SmatModelConfig } from '../core/model-config';
+import type { ModelGraphs, SmatModelConfig } from '../core/model-config';
 import { errorMessage } from '../core/errors';
 import { executionProviders, type Backend } from './backend';
 import type { RunnerFactory, RunnerHandle } from './fallback-runner';
@@ -25,8 +25,7 @@ export interface ModelBytes {
   /** Which binary `wasm` is: it must be paired with its own ORT build. */
   runtime: RuntimeAsset;
   wasm: Uint8Array;
-  encoder: Uint8Array;
-  head: Uint8Array;
+  graphs: ModelGraphs;
   config: SmatModelConfig;
 }
 
@@ -76,8 +75,7 @@ export function webRunnerFactory(bytes: ModelBytes): RunnerFactory {
     }
     const runner = await SmatRunner.create({
       ort: module as unknown as OrtModuleLike,
-      encoder: bytes.encoder,
-      head: bytes.head,
+      graphs: bytes.graphs,
       config: bytes.config,
       sessionOptions: { executionProviders: executionProviders(backend), graphOptimizationLevel: 'all' },
     });

@@ -1,32 +1,57 @@
-"""Export the encoder and head as two ONNX graphs (opset 17) with fp16-stored weights.
+"""Export the encoder and head as two ONNX graphs (opset 17).
 
     python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 768
 
-Weights are stored as fp16 and cast back to fp32 at load (ORT folds the Casts), so files are half
-the size while every op still computes in fp32: WASM has no fp16 math, and WebGPU without
-`shader-f16` would reject fp16 ops.
+How the weights are stored (`--weights`) is weight_storage's business; every op computes in fp32.
 """
 import argparse
 import hashlib
 import json
 import os
 
-import numpy as np
-import onnx
 import torch
-from onnx import helper, numpy_helper
 
 from ..data.image_ops import IMAGENET_MEAN, IMAGENET_STD
 from ..modeling.build import SAM_PREFIX, build_smat
 from ..modeling.config import HeadConfig
 from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.load_sam_weights import sam_state_from_onnx
-from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
+from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION, downsample_prompt
+from .weight_storage import WEIGHT_STORAGES, store_weights
 
 OPSET = 17
+DEFAULT_WEIGHTS = "int8"
 
 
-def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
+class SimilarityGraph(torch.nn.Module):
+    """The head's cheap half: prompt -> similarity map, its logit at 1/4 of the input (the panel's
+    preview) and the prompt's coverage of each feature cell (the decoder's other prompt input)."""
+
+    def __init__(self, head):
+        super().__init__()
+        self.head = head
+
+    def forward(self, features, prompt_mask, has_prompt, point_coords, point_labels):
+        similarity, logit = self.head.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
+        return similarity, logit, downsample_prompt(prompt_mask, features.shape[-2:])
+
+
+class DecoderGraph(torch.nn.Module):
+    """The head's expensive half: the similarity stage's outputs + features + image -> alpha."""
+
+    def __init__(self, head):
+        super().__init__()
+        self.decoder = head.decoder
+
+    def forward(self, features, image, has_prompt, similarity, similarity_logit, prompt_weights):
+        return self.decoder(features, similarity, similarity_logit, prompt_weights, image, has_prompt)
+
+
+GRAPH_FILES = {"encoder": "smat-encoder.onnx", "similarity": "smat-similarity.onnx", "decoder": "smat-decoder.onnx"}
+
+
+def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS):
+    """The encoder, similarity and decoder graphs; returns their paths by role (GRAPH_FILES)."""
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     image = torch.zeros(1, 3, size, size)
@@ -34,58 +59,45 @@ def export_graphs(model, out_dir: str, size: int, fp16: bool = True):
     feats = torch.zeros(1, model.encoder.out_channels, grid, grid)
     mask = torch.zeros(1, 1, size, size)
     has = torch.zeros(1)
-    enc_path = os.path.join(out_dir, "smat-encoder.onnx")
-    head_path = os.path.join(out_dir, "smat-head.onnx")
+    paths = {role: os.path.join(out_dir, name) for role, name in GRAPH_FILES.items()}
+    # SAM's point prompts: a click and its padding point here; any number at run time.
+    points = (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
+    similarity_graph = SimilarityGraph(model.head)
     with torch.no_grad():
-        torch.onnx.export(
-            model.encoder,
-            (image,),
-            enc_path,
-            input_names=["image"],
-            output_names=["features"],
-            opset_version=OPSET,
-            do_constant_folding=True,
-        )
-        # SAM's point prompts: a click and its padding point here; any number at run time.
-        points = (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
-        torch.onnx.export(
-            model.head,
-            (feats, image, mask, has, *points),
-            head_path,
-            input_names=["features", "image", "prompt_mask", "has_prompt", "point_coords", "point_labels"],
-            output_names=["alpha", "similarity"],
-            dynamic_axes={"point_coords": {1: "points"}, "point_labels": {1: "points"}},
-            opset_version=OPSET,
-            do_constant_folding=True,
-        )
-    if fp16:
-        for path in (enc_path, head_path):
-            store_weights_as_fp16(path)
-    return enc_path, head_path
-
-
-def store_weights_as_fp16(path: str, min_elements: int = 16):
-    """Rewrite large fp32 initializers as fp16 followed by a Cast to fp32."""
-    model = onnx.load(path)
-    graph = model.graph
-    new_inits, casts = [], []
-    for init in graph.initializer:
-        arr = numpy_helper.to_array(init)
-        if arr.dtype == np.float32 and arr.size >= min_elements:
-            half_name = init.name + "_fp16"
-            new_inits.append(numpy_helper.from_array(arr.astype(np.float16), half_name))
-            casts.append(
-                helper.make_node("Cast", [half_name], [init.name], to=onnx.TensorProto.FLOAT, name=init.name + "_cast")
+        similarity, logit, prompt_weights = similarity_graph(feats, mask, has, *points)
+        graphs = [
+            ("encoder", model.encoder, (image,), ["image"], ["features"], None),
+            (
+                "similarity",
+                similarity_graph,
+                (feats, mask, has, *points),
+                ["features", "prompt_mask", "has_prompt", "point_coords", "point_labels"],
+                ["similarity", "similarity_logit", "prompt_weights"],
+                {"point_coords": {1: "points"}, "point_labels": {1: "points"}},
+            ),
+            (
+                "decoder",
+                DecoderGraph(model.head),
+                (feats, image, has, similarity, logit, prompt_weights),
+                ["features", "image", "has_prompt", "similarity", "similarity_logit", "prompt_weights"],
+                ["alpha"],
+                None,
+            ),
+        ]
+        for role, module, args, inputs, outputs, dynamic in graphs:
+            torch.onnx.export(
+                module,
+                args,
+                paths[role],
+                input_names=inputs,
+                output_names=outputs,
+                dynamic_axes=dynamic,
+                opset_version=OPSET,
+                do_constant_folding=True,
             )
-        else:
-            new_inits.append(init)
-    del graph.initializer[:]
-    graph.initializer.extend(new_inits)
-    nodes = list(graph.node)
-    del graph.node[:]
-    graph.node.extend(casts + nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
+    for path in paths.values():
+        store_weights(path, weights)
+    return paths
 
 
 def model_files_record(out_dir: str, names) -> dict:
@@ -113,13 +125,12 @@ def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=Non
         "std": IMAGENET_STD,
         "pointRadiusFraction": POINT_RADIUS_FRACTION,
         "minScribbleWidth": MIN_SCRIBBLE_WIDTH,
-        "encoder": "smat-encoder.onnx",
-        "head": "smat-head.onnx",
+        **GRAPH_FILES,
         "headConfig": head_config.to_dict(),
         **(extra or {}),
     }
-    # Last, after the graphs are final (the fp16 rewrite changes their bytes).
-    config["files"] = model_files_record(out_dir, [config["encoder"], config["head"]])
+    # Last, after the graphs are final (the weight storage rewrite changes their bytes).
+    config["files"] = model_files_record(out_dir, [config[role] for role in GRAPH_FILES])
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
@@ -153,7 +164,7 @@ def main(argv=None):
     p.add_argument("--checkpoint", default=None, help="trained head; omit for an untrained head")
     p.add_argument("--out", default="models")
     p.add_argument("--size", type=int, default=768, help="input size of the graphs (the shipped model runs at 768)")
-    p.add_argument("--fp32", action="store_true")
+    p.add_argument("--weights", choices=WEIGHT_STORAGES, default=DEFAULT_WEIGHTS, help="how the graphs store weights")
     p.add_argument(
         "--resume-state",
         default=None,
@@ -162,7 +173,7 @@ def main(argv=None):
     )
     args = p.parse_args(argv)
     model = build_smat(checkpoint=args.checkpoint)
-    enc, head = export_graphs(model, args.out, args.size, fp16=not args.fp32)
+    paths = export_graphs(model, args.out, args.size, weights=args.weights)
     extra = {}
     if args.checkpoint:
         state = torch.load(args.checkpoint, map_location="cpu")
@@ -172,7 +183,7 @@ def main(argv=None):
         if args.resume_state:
             write_resume_state(state, model.head, args.resume_state)
     write_model_json(args.out, args.size, model.head.config, extra)
-    for f in (enc, head):
+    for f in paths.values():
         print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")
 
 

@@ -1,5 +1,5 @@
-"""SMat assembled: encoder + head. The head is a separate module because it is exported as its own
-ONNX graph, so a new prompt on the same image re-runs only the head."""
+"""SMat assembled: encoder + head. The head is a separate module because a new prompt on the same
+image re-runs only the head; it is exported as two graphs, its similarity stage and its decoder."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -50,33 +50,36 @@ class SMatHead(nn.Module):
         self.decoder = SimilarityGuidedDecoder(self.config)
 
     def forward(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
-        weights, similarity, similarity_logit = self.similarity(
-            features, image, prompt_mask, has_prompt, point_coords, point_labels
-        )
-        alpha = self.decoder(features, similarity, similarity_logit, weights, image, has_prompt)
+        similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
+        alpha = self.decode(features, image, prompt_mask, has_prompt, similarity, similarity_logit)
         return alpha, similarity
 
-    def similarity(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
-        """The prompt's per-cell coverage, the similarity map at the features' resolution and its
-        logit at 1/4 of the input (SAM's mask resolution).
+    def similarity(self, features, prompt_mask, has_prompt, point_coords, point_labels):
+        """The similarity map at the features' resolution and its logit at 1/4 of the input (SAM's
+        mask resolution): the cheap half of the head, exported as its own graph so the panel can
+        show the logit as a preview before the decoder has run.
 
         Automatic mattes take the saliency candidate (the class-token role), prompted ones SAM's
         interaction."""
         weights = downsample_prompt(prompt_mask, features.shape[-2:])
         automatic, automatic_logit = self.candidate(features)
-        sam_logit = self.prompted(features, weights, point_coords, point_labels, int(image.shape[-1]))
+        sam_logit = self.prompted(features, weights, point_coords, point_labels, int(prompt_mask.shape[-1]))
         has = has_prompt.view(-1, 1, 1, 1)
         fine = sam_logit.shape[-2:]
         automatic_logit = F.interpolate(automatic_logit, size=fine, mode="bilinear", align_corners=False)
         logit = has * sam_logit + (1 - has) * automatic_logit
         sam_similarity = F.adaptive_avg_pool2d(torch.sigmoid(sam_logit), features.shape[-2:])
-        return weights, has * sam_similarity + (1 - has) * automatic, logit
+        return has * sam_similarity + (1 - has) * automatic, logit
+
+    def decode(self, features, image, prompt_mask, has_prompt, similarity, similarity_logit):
+        """Alpha at the input's resolution from the similarity map, the features and the image."""
+        weights = downsample_prompt(prompt_mask, features.shape[-2:])
+        return self.decoder(features, similarity, similarity_logit, weights, image, has_prompt)
 
     def unrefined_logit(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
         """The decoder's alpha logit before the edge refiner (the refiner's training input)."""
-        weights, similarity, similarity_logit = self.similarity(
-            features, image, prompt_mask, has_prompt, point_coords, point_labels
-        )
+        similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
+        weights = downsample_prompt(prompt_mask, features.shape[-2:])
         return self.decoder.unrefined_logit(features, similarity, similarity_logit, weights, image)
 
 

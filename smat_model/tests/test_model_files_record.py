@@ -4,7 +4,7 @@ import hashlib
 import json
 import os
 
-from smat_model.export.export_onnx import model_files_record, write_model_json
+from smat_model.export.export_onnx import GRAPH_FILES, model_files_record, write_model_json
 from smat_model.modeling.config import HeadConfig
 from smat_model.tests.conftest import REPO
 
@@ -19,12 +19,12 @@ def test_record_holds_each_files_size_and_sha256(tmp_path):
 
 
 def test_model_json_records_the_graphs_it_names_and_the_head_config(tmp_path):
-    for name in ("smat-encoder.onnx", "smat-head.onnx"):
+    for name in GRAPH_FILES.values():
         (tmp_path / name).write_bytes(name.encode())
     head_config = HeadConfig(edge_refiner_width=12)
     write_model_json(str(tmp_path), 512, head_config, {"trainingStep": 7})
     config = json.loads((tmp_path / "model.json").read_text())
-    assert sorted(config["files"]) == sorted([config["encoder"], config["head"]])
+    assert sorted(config["files"]) == sorted(config[role] for role in ("encoder", "similarity", "decoder"))
     assert config["inputSize"] == 512 and config["featureSize"] == 32 and config["trainingStep"] == 7
     assert HeadConfig.from_dict(config["headConfig"]) == head_config
     assert list(config)[-1] == "files"  # written last, once the graphs are final

@@ -15,7 +15,8 @@ const ASSETS: Record<AssetName, true> = {
   'ort-wasm-webgpu': true,
   'model-config': true,
   encoder: true,
-  head: true,
+  similarity: true,
+  decoder: true,
 };
 const ASSET_NAMES: ReadonlySet<unknown> = new Set(Object.keys(ASSETS));
 const isAssetName = (name: unknown): name is AssetName => ASSET_NAMES.has(name);

@@ -6,13 +6,13 @@
 //   the model's own output (onnxruntime-node, same image and prompts) at IoU >= 0.99.
 // Prints, per hosting mode, command -> model ready and job -> written node.
 //   npm run test:e2e   (builds dist/ first when it is stale; SMAT_E2E_HOSTINGS=data-url for one mode)
+import { readModelFiles } from '../../cli/model-files';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Frame } from 'playwright-core';
 import * as ortNode from 'onnxruntime-node';
 import { decodeImage } from '../../core/image-codecs';
-import { parseModelConfig } from '../../core/model-config';
 import type { BoxPrompt, Prompt } from '../../core/prompt-types';
 import type { RgbaImage } from '../../core/rgba-image';
 import { SmatRunner, type OrtModuleLike } from '../../core/smat-runner';
@@ -110,9 +110,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
     const models = join(root, 'models');
     runner = await SmatRunner.create({
       ort: ortNode as unknown as OrtModuleLike,
-      encoder: readFileSync(join(models, 'smat-encoder.onnx')),
-      head: readFileSync(join(models, 'smat-head.onnx')),
-      config: parseModelConfig(JSON.parse(readFileSync(join(models, 'model.json'), 'utf8'))),
+      ...readModelFiles(models),
       sessionOptions: { intraOpNumThreads: 2 },
     });
     const direct = async (p: Photo, prompts: Prompt[]) => (await runner.matte(p.image, prompts, {})).alpha;
