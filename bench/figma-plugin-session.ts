@@ -73,16 +73,17 @@ function traceTimes(trace: [string, number][]): Record<string, number> {
   return times;
 }
 
-/** Waits until the panel's job `jobId` is in one of `phases` (or failed). */
-async function waitForPhase(run: PluginRun, jobId: string, phases: string[]): Promise<void> {
-  await run.frame.waitForFunction(
+/** Waits until the panel's job `jobId` is in one of `phases` (or failed); the phase it is in. */
+async function waitForPhase(run: PluginRun, jobId: string, phases: string[]): Promise<string> {
+  const phase = await run.frame.waitForFunction(
     ([id, wanted]) => {
       const j = (window as unknown as PluginUiGlobals).__smat?.state.job;
-      return j?.jobId === id && (wanted.includes(j.phase) || j.phase === 'failed');
+      return j?.jobId === id && (wanted.includes(j.phase) || j.phase === 'failed') ? j.phase : null;
     },
     [jobId, phases] as const,
     { polling: 50, timeout: JOB_TIMEOUT_MS },
   );
+  return (await phase.jsonValue()) as string;
 }
 
 /** The next job the sandbox sends at or after `after`, until the panel shows its matte. */
@@ -93,10 +94,11 @@ async function nextMatteOnScreen(run: PluginRun, after: number): Promise<OnScree
     JOB_TIMEOUT_MS,
   );
   const jobId = job.msg.jobId as string;
-  await waitForPhase(run, jobId, ['refining', 'review']);
+  const first = await waitForPhase(run, jobId, ['refining', 'review']);
   const previewT = run.now();
-  await waitForPhase(run, jobId, ['review']);
-  const reviewT = run.now();
+  // A second wait only when the coarse matte showed on its own: else its round trip would count.
+  if (first === 'refining') await waitForPhase(run, jobId, ['review']);
+  const reviewT = first === 'refining' ? run.now() : previewT;
   const { view, trace } = await run.frame.evaluate(() => {
     const smat = (window as unknown as PluginUiGlobals).__smat!;
     return { view: smat.state.job!, trace: smat.trace };
