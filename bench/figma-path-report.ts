@@ -13,6 +13,15 @@ const loads = (samples: Sample[]) => {
 export function figmaPathMarkdown(r: FigmaPathResult): string {
   const p = r.coldParts;
   const w = r.warmStages;
+  const rp = r.repromptStages;
+  // The panel's trace, on its own clock from when it started the job (Node's times start at the job message).
+  const traced = (t: Record<string, number>) => {
+    const parts = [
+      Number.isFinite(t.modelStart) ? `model started at ${sec(t.modelStart)}` : '',
+      Number.isFinite(t.previewMade) ? `coarse matte made at ${sec(t.previewMade)}` : '',
+    ].filter(Boolean);
+    return parts.length ? `; panel trace: ${parts.join(', ')}` : '';
+  };
   const row = (what: string, ms: number | null, samples: Sample[], detail = '') =>
     ms === null ? [] : [`| ${what} | ${sec(ms)} | ${samples.length} | ${loads(samples)} | ${detail} |`];
   const lines = [
@@ -33,9 +42,20 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
       'New photo, model loaded: job → matte on screen',
       r.warmMs,
       r.samples.warmMs,
-      `panel: encoder ${sec(w.encoder)}, head ${sec(w.head)}, upsample and clean-up ${sec(w.post)}`,
+      `panel: encoder ${sec(w.encoder)}, head ${sec(w.head)}, upsample and clean-up ${sec(w.post)}${traced(w)}`,
     ),
-    ...row('A box moved on the same photo: job → matte on screen', r.repromptMs, r.samples.repromptMs),
+    ...row('New photo, model loaded: job → coarse matte on screen', r.warmPreviewMs, r.samples.warmPreviewMs),
+    ...row(
+      'A box moved on the same photo: job → matte on screen',
+      r.repromptMs,
+      r.samples.repromptMs,
+      `panel: head ${sec(rp.head)}, upsample and clean-up ${sec(rp.post)}${traced(rp)}`,
+    ),
+    ...row(
+      'A box moved on the same photo: job → coarse matte on screen',
+      r.repromptPreviewMs,
+      r.samples.repromptPreviewMs,
+    ),
     ...row('Apply → node written', r.applyMs, r.samples.applyMs, 'composite, PNG encode, bytes to the sandbox, write'),
     ...row(
       'IS-Net (@imgly, fp16) on WASM, new photo',

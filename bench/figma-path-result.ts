@@ -20,6 +20,9 @@ export interface FigmaPathResult {
   warmMs: number;
   /** A box moved on the same photo: job -> matte on screen (the encoder's output reused). */
   repromptMs: number;
+  /** The same jobs as warmMs and repromptMs: job -> the runner's coarse matte on screen (or the matte, if none showed first). */
+  warmPreviewMs: number;
+  repromptPreviewMs: number;
   /** Apply -> the node written (composite, PNG encode, the bytes to the sandbox, write-back). */
   applyMs: number;
   /** IS-Net and SAM on onnxruntime-web WASM (one thread) on the same photo, new photo each; null if skipped. */
@@ -31,10 +34,25 @@ export interface FigmaPathResult {
   loadavg: { start: number[]; end: number[] };
   /** Medians of the cold start's parts. */
   coldParts: Record<string, number>;
-  /** Medians of the panel's own stage times for the warm jobs. */
+  /**
+   * Medians of the panel's own stage times for the warm jobs, with its trace's modelStart (the
+   * photo decoded, or a kept decode reused) and previewMade (ms since the panel started the job).
+   */
   warmStages: Record<string, number>;
+  /** The same for the re-prompts. */
+  repromptStages: Record<string, number>;
   backend: string;
-  samples: Record<'coldMs' | 'warmMs' | 'repromptMs' | 'applyMs' | 'isnetWasmMs' | 'samWasmMs', Sample[]>;
+  samples: Record<
+    | 'coldMs'
+    | 'warmMs'
+    | 'repromptMs'
+    | 'warmPreviewMs'
+    | 'repromptPreviewMs'
+    | 'applyMs'
+    | 'isnetWasmMs'
+    | 'samWasmMs',
+    Sample[]
+  >;
 }
 
 const round = (ms: number) => Math.round(ms);
@@ -58,6 +76,8 @@ export function summarise(opts: {
     coldMs: whole(sessions.map((s) => s.cold)),
     warmMs: whole(sessions.flatMap((s) => s.warm)),
     repromptMs: whole(sessions.flatMap((s) => s.reprompt)),
+    warmPreviewMs: whole(sessions.flatMap((s) => s.warmPreview)),
+    repromptPreviewMs: whole(sessions.flatMap((s) => s.repromptPreview)),
     applyMs: whole(sessions.flatMap((s) => s.apply)),
     isnetWasmMs: whole(peers?.isnet ?? []),
     samWasmMs: whole(peers?.sam ?? []),
@@ -72,6 +92,8 @@ export function summarise(opts: {
     coldMs: medianOf(samples.coldMs),
     warmMs: medianOf(samples.warmMs),
     repromptMs: medianOf(samples.repromptMs),
+    warmPreviewMs: medianOf(samples.warmPreviewMs),
+    repromptPreviewMs: medianOf(samples.repromptPreviewMs),
     applyMs: medianOf(samples.applyMs),
     isnetWasmMs: peers ? medianOf(samples.isnetWasmMs) : null,
     samWasmMs: peers ? medianOf(samples.samWasmMs) : null,
@@ -80,6 +102,7 @@ export function summarise(opts: {
     loadavg: { start: opts.loadAtStart, end: os.loadavg() },
     coldParts: medians(sessions.map((s) => s.coldParts)),
     warmStages: medians(sessions.flatMap((s) => s.warmStages)),
+    repromptStages: medians(sessions.flatMap((s) => s.repromptStages)),
     backend: sessions[0]?.backend ?? '',
     samples,
   };

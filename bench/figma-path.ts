@@ -1,7 +1,7 @@
 // npm run bench:figma -- [--runs 3] [--dist DIR] [--json bench/figma-path.json] [--no-docs] [--skip-peers]
-//   The plugin as users meet it, in the Figma-faithful harness (bench/figma-plugin-session.ts): cold
-//   start, a new photo, a moved box and Apply, each the median over --runs sessions; IS-Net and SAM on
-//   WASM on the same photo. Writes --json, and its table into bench/RESULTS.md and README.md unless --no-docs.
+//   The plugin as users meet it, in the Figma-faithful harness (bench/figma-plugin-session.ts): cold start, a new
+//   photo and a moved box (coarse matte, then matte on screen), Apply: medians over --runs sessions; IS-Net and SAM
+//   on WASM on the same photo. Writes --json, and its table into bench/RESULTS.md and README.md unless --no-docs.
 import fs from 'node:fs';
 import { headerComment } from './header-comment';
 import os from 'node:os';
@@ -56,7 +56,8 @@ async function main(): Promise<void> {
       const ms = (xs: { ms: number }[]) => xs.map((x) => x.ms.toFixed(0)).join('/');
       console.log(
         `  session ${k + 1}: cold ${ms([s.cold])} ms (${JSON.stringify(s.coldParts, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}), ` +
-          `warm ${ms(s.warm)}, re-prompt ${ms(s.reprompt)}, apply ${ms(s.apply)} ms; load ${s.cold.load1.toFixed(2)}`,
+          `warm ${ms(s.warm)} (coarse ${ms(s.warmPreview)}), re-prompt ${ms(s.reprompt)} (coarse ${ms(s.repromptPreview)}), ` +
+          `apply ${ms(s.apply)} ms; load ${s.cold.load1.toFixed(2)}`,
       );
     }
   } finally {

@@ -4,7 +4,10 @@
 //   the panel's Auto Matte on photos C and B (new photos, model loaded) -> Cancel;
 //   a box over B -> Matte with prompts -> Cancel; the box moved, twice (re-prompts) -> the last one applied.
 // Each time is stamped in Node from the moment the command started; "on screen" is the panel's
-// job reaching phase review (the preview drawn, Apply enabled), seen by 50 ms polling.
+// job reaching phase review (the matte drawn, Apply enabled), seen by 50 ms polling in the page, and
+// the coarse matte "on screen" is the first poll that sees phase refining (or review: a coarse
+// matte the page could not paint before the full one counts only when the full one shows). The
+// polls run on the page's main thread, as painting does, so they see what the designer could see.
 import os from 'node:os';
 import type { Browser } from 'playwright-core';
 import type { FakeShapeNode } from '../test/fake-figma/fake-nodes';
@@ -25,9 +28,14 @@ export interface SessionTimes {
   coldParts: { codeJsMs: number; modelReadyMs: number; assetsMs: number; sessionsMs: number; readyToScreenMs: number };
   warm: Sample[];
   reprompt: Sample[];
+  /** Job -> the coarse matte on screen, for the same jobs as warm and reprompt. */
+  warmPreview: Sample[];
+  repromptPreview: Sample[];
   apply: Sample[];
-  /** The panel's own stage times (ms) for each warm job: encoder, head, post. */
+  /** The panel's own stage times (ms) for each warm job: encoder, head, post; and its trace's (PanelTrace). */
   warmStages: Record<string, number>[];
+  /** The same for each re-prompt. */
+  repromptStages: Record<string, number>[];
   backend: string;
 }
 
@@ -45,8 +53,37 @@ const sample = (ms: number): Sample => ({ ms, load1: load1() });
 interface OnScreen {
   jobId: string;
   jobT: number;
+  previewT: number;
   reviewT: number;
   timings: Record<string, number>;
+}
+
+/**
+ * From the panel's trace (window.__smat.trace: ms since the panel started the job, its own clock):
+ * when the model started (after the photo was decoded, or a kept decode reused) and when the
+ * coarse matte was made, which is before it can be painted.
+ */
+function traceTimes(trace: [string, number][]): Record<string, number> {
+  const at = new Map(trace);
+  const times: Record<string, number> = {};
+  const model = at.get('encoding');
+  const preview = at.get('preview');
+  if (model !== undefined) times.modelStart = model;
+  if (preview !== undefined) times.previewMade = preview;
+  return times;
+}
+
+/** Waits until the panel's job `jobId` is in one of `phases` (or failed); the phase it is in. */
+async function waitForPhase(run: PluginRun, jobId: string, phases: string[]): Promise<string> {
+  const phase = await run.frame.waitForFunction(
+    ([id, wanted]) => {
+      const j = (window as unknown as PluginUiGlobals).__smat?.state.job;
+      return j?.jobId === id && (wanted.includes(j.phase) || j.phase === 'failed') ? j.phase : null;
+    },
+    [jobId, phases] as const,
+    { polling: 50, timeout: JOB_TIMEOUT_MS },
+  );
+  return (await phase.jsonValue()) as string;
 }
 
 /** The next job the sandbox sends at or after `after`, until the panel shows its matte. */
@@ -57,19 +94,18 @@ async function nextMatteOnScreen(run: PluginRun, after: number): Promise<OnScree
     JOB_TIMEOUT_MS,
   );
   const jobId = job.msg.jobId as string;
-  await run.frame.waitForFunction(
-    (id) => {
-      const j = (window as unknown as PluginUiGlobals).__smat?.state.job;
-      return j?.jobId === id && (j.phase === 'review' || j.phase === 'failed');
-    },
-    jobId,
-    { polling: 50, timeout: JOB_TIMEOUT_MS },
-  );
-  const reviewT = run.now();
-  const view = await run.frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.state.job!);
+  const first = await waitForPhase(run, jobId, ['refining', 'review']);
+  const previewT = run.now();
+  // A second wait only when the coarse matte showed on its own: else its round trip would count.
+  if (first === 'refining') await waitForPhase(run, jobId, ['review']);
+  const reviewT = first === 'refining' ? run.now() : previewT;
+  const { view, trace } = await run.frame.evaluate(() => {
+    const smat = (window as unknown as PluginUiGlobals).__smat!;
+    return { view: smat.state.job!, trace: smat.trace };
+  });
   if (view.phase !== 'review') throw new Error(`job ${jobId} failed: ${view.error}`);
   if (view.emptyMatte) throw new Error(`job ${jobId} gave an empty matte: ${view.emptyMatte}`);
-  return { jobId, jobT: job.t, reviewT, timings: view.timings ?? {} };
+  return { jobId, jobT: job.t, previewT, reviewT, timings: { ...view.timings, ...traceTimes(trace) } };
 }
 
 /** Clicks Apply; the time until the sandbox says the node is written. */
@@ -131,11 +167,13 @@ export async function measureSession(
     const apply = [await applyAndWait(run, first.jobId)];
 
     const warm: Sample[] = [];
+    const warmPreview: Sample[] = [];
     const warmStages: Record<string, number>[] = [];
     for (const node of others) {
       run.host.select(node);
       const shown = await runFromPanel(run, 'run-auto');
       warm.push(sample(shown.reviewT - shown.jobT));
+      warmPreview.push(sample(shown.previewT - shown.jobT));
       warmStages.push(shown.timings);
       await cancel(run);
     }
@@ -150,10 +188,14 @@ export async function measureSession(
     await runFromPanel(run, 'run-prompts');
     await cancel(run);
     const reprompt: Sample[] = [];
+    const repromptPreview: Sample[] = [];
+    const repromptStages: Record<string, number>[] = [];
     for (const step of [40, -80]) {
       box.x += step;
       const shown = await runFromPanel(run, 'run-prompts');
       reprompt.push(sample(shown.reviewT - shown.jobT));
+      repromptPreview.push(sample(shown.previewT - shown.jobT));
+      repromptStages.push(shown.timings);
       if (step < 0) apply.push(await applyAndWait(run, shown.jobId));
       else await cancel(run);
     }
@@ -173,8 +215,11 @@ export async function measureSession(
       },
       warm,
       reprompt,
+      warmPreview,
+      repromptPreview,
       apply,
       warmStages,
+      repromptStages,
       backend,
     };
   } finally {

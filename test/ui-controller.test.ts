@@ -7,7 +7,7 @@ import type { SmatModelConfig } from '../core/model-config';
 import { PromptOutsideImageError } from '../core/errors';
 import { Controller } from '../ui/controller';
 import type { RunnerHandle } from '../ui/fallback-runner';
-import { statusLine } from '../ui/state';
+import { canApply, statusLine } from '../ui/state';
 
 // 8x8 photo (the smallest the model takes); the fake model says every row is foreground, soft,
 // background, background, twice over.
@@ -20,6 +20,8 @@ const ROW = [1, 0.5, 0, 0, 1, 0.5, 0, 0];
 const ALPHA = Float32Array.from({ length: 64 }, (_, i) => ROW[i % 8]);
 /** ALPHA as the grey of a luminance mask. */
 const MASK_GREY = Array.from(ALPHA, (a) => Math.round(a * 255));
+/** The fake model's coarse matte: the left half of the photo. */
+const COARSE = { alpha: Float32Array.from([1, 0, 1, 0]), width: 2, height: 2 };
 const TEST_CONFIG: SmatModelConfig = {
   inputSize: 512,
   featureSize: 32,
@@ -37,10 +39,18 @@ function setup(
     modelFails?: boolean;
     matteError?: Error;
     decodeForDisplay?: (b: Uint8Array, m: number) => Promise<RgbaImage | null>;
+    /** Each run waits for this before giving its coarse matte. */
+    beforePreview?: Promise<void>;
+    /** Each run waits for this after giving its coarse matte, before the full one. */
+    afterPreview?: Promise<void>;
+    /** The coarse matte comes before the runner says the head started (as a split head may do). */
+    earlyPreview?: boolean;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
   const calls: string[] = [];
+  /** The image each run was given. */
+  const images: RgbaImage[] = [];
   const encodedKeys = new Set<string>();
   let releaseLoad!: () => void;
   const loadGate = new Promise<void>((r) => (releaseLoad = r));
@@ -65,7 +75,12 @@ function setup(
                 o.onStage?.('encoding');
                 calls.push(`encode:${key}`);
               }
-              o.onStage?.('matting');
+              images.push(img);
+              if (!opts.earlyPreview) o.onStage?.('matting');
+              await opts.beforePreview;
+              o.onPreview?.(COARSE);
+              await opts.afterPreview;
+              if (opts.earlyPreview) o.onStage?.('matting');
               o.onStage?.('upsampling');
               calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
               if (opts.matteError) throw opts.matteError;
@@ -93,7 +108,7 @@ function setup(
       };
     },
   });
-  return { ctrl, posted, calls, releaseLoad };
+  return { ctrl, posted, calls, images, releaseLoad };
 }
 
 function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}): JobMessage {
@@ -260,6 +275,152 @@ describe('Controller (panel side effects)', () => {
     expect(shown.indexOf('decoding:img')).toBeLessThan(shown.indexOf('encoding:img'));
     expect(ctrl.display.source).toBe(photo);
     expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual(MASK_GREY);
+  });
+
+  it("shows the model's coarse matte first, with Apply off, then the full-resolution one", async () => {
+    let releaseFull!: () => void;
+    const afterPreview = new Promise<void>((r) => (releaseFull = r));
+    const { ctrl, posted, releaseLoad } = setup({ afterPreview });
+    const seen: string[] = [];
+    ctrl.subscribe(() => seen.push(`${ctrl.state.job?.phase}:${ctrl.display.cutout ? 'cutout' : '-'}`));
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('v1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'refining');
+
+    // The coarse matte's 2x2 cells, enlarged over the 8x8 photo: the left edge kept, the right one not.
+    const grey = Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0));
+    for (let y = 0; y < 8; y++) {
+      const row = grey.slice(8 * y, 8 * y + 8);
+      expect(row[0]).toBe(255);
+      expect(row[7]).toBe(0);
+      expect(row.every((v, x) => x === 0 || v <= row[x - 1])).toBe(true);
+    }
+    expect(grey).not.toEqual(MASK_GREY);
+    expect(ctrl.display.cutout!.data[3]).toBe(255);
+    expect(ctrl.trace.map(([step]) => step)).toContain('preview');
+    expect(ctrl.trace.map(([step]) => step)).not.toContain('matted');
+
+    // Nothing to apply yet: the button is off and a click (or a stale one) writes nothing.
+    expect(canApply(ctrl.state.job)).toBe(false);
+    expect(statusLine(ctrl.state)).toBe('refining the matte…');
+    await ctrl.apply();
+    expect(posted.some((m) => m.type === 'apply')).toBe(false);
+
+    releaseFull();
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual(MASK_GREY);
+    const steps = ctrl.trace.map(([step]) => step);
+    expect(steps.indexOf('preview')).toBeLessThan(steps.indexOf('matted'));
+    expect(seen).toContain('refining:cutout');
+    expect(seen.indexOf('refining:cutout')).toBeLessThan(seen.indexOf('review:cutout'));
+    await ctrl.apply();
+    const png = decodeImage((posted.find((m) => m.type === 'apply') as ApplyMessage).pngBytes);
+    expect(Array.from(png.data.filter((_, i) => i % 4 === 3))).toEqual(MASK_GREY);
+  });
+
+  it('a job replaced or skipped before its coarse matte arrives shows none of it', async () => {
+    let releasePreview!: () => void;
+    const beforePreview = new Promise<void>((r) => (releasePreview = r));
+    let releaseFull!: () => void;
+    const afterPreview = new Promise<void>((r) => (releaseFull = r));
+    const { ctrl, releaseLoad } = setup({ beforePreview, afterPreview });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('old', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'matting');
+    // A new run (index 0) takes the screen while the old job's model run is still going.
+    ctrl.onSandboxMessage(job('new', encodePng(photo), { imageHash: 'hash-2' }));
+    expect(ctrl.state.job?.jobId).toBe('new');
+    const phases: string[] = [];
+    ctrl.subscribe(() => phases.push(`${ctrl.state.job?.jobId}:${ctrl.state.job?.phase}`));
+    releasePreview();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ctrl.display.cutout).toBeNull();
+    expect(ctrl.state.job).toMatchObject({ jobId: 'new', phase: 'decoding' });
+    expect(ctrl.trace.map(([step]) => step)).not.toContain('preview');
+    releaseFull();
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(phases.filter((p) => p.endsWith(':refining'))).toEqual(['new:refining']);
+
+    // Cancel while the model runs: the run's coarse matte comes afterwards and is dropped.
+    let releaseLate!: () => void;
+    const late = setup({ beforePreview: new Promise<void>((r) => (releaseLate = r)) });
+    late.releaseLoad();
+    await late.ctrl.start();
+    late.ctrl.onSandboxMessage(job('skipped', encodePng(photo)));
+    await until(() => late.ctrl.state.job?.phase === 'matting');
+    late.ctrl.skip();
+    releaseLate();
+    await until(() => late.calls.some((c) => c.startsWith('matte:')));
+    expect(late.ctrl.state.job).toBeNull();
+    expect(late.ctrl.display).toMatchObject({ source: null, cutout: null, mask: null });
+  });
+
+  it('whenever the coarse matte comes, the job says "refining" from then until the result', async () => {
+    let releaseFull!: () => void;
+    const afterPreview = new Promise<void>((r) => (releaseFull = r));
+    const { ctrl, releaseLoad } = setup({ earlyPreview: true, afterPreview });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('e1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'refining');
+    const phases: string[] = [];
+    ctrl.subscribe(() => phases.push(ctrl.state.job!.phase));
+    releaseFull();
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(phases).toEqual(['review']);
+  });
+
+  it('a run that fails after its coarse matte takes the coarse matte off the screen', async () => {
+    const { ctrl, releaseLoad } = setup({ matteError: new Error('out of memory') });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('f1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    expect(ctrl.trace.map(([step]) => step)).toContain('preview');
+    expect(ctrl.display.cutout).toBeNull();
+    expect(ctrl.display.mask).toBeNull();
+    expect(ctrl.display.source).not.toBeNull();
+  });
+
+  it('a re-prompt on the same image reuses the decoded photo: no decode, no quick preview', async () => {
+    const quickDecodes: string[] = [];
+    const { ctrl, images, releaseLoad } = setup({
+      decodeForDisplay: async () => {
+        quickDecodes.push(ctrl.state.job!.jobId);
+        return photo;
+      },
+    });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('first', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(ctrl.trace.map(([step]) => step)).toContain('decoded');
+
+    // The box moved: a new job (a new run) on the same Figma image.
+    const moved = { kind: 'box' as const, x: 1, y: 1, width: 2, height: 2 };
+    ctrl.onSandboxMessage(job('moved', encodePng(photo), { prompts: [moved] }));
+    await until(() => ctrl.state.job?.jobId === 'moved' && ctrl.state.job.phase === 'review');
+    expect(images[1]).toBe(images[0]);
+    expect(quickDecodes).toEqual(['first']);
+    const steps = ctrl.trace.map(([step]) => step);
+    expect(steps).toContain('reused');
+    expect(steps).not.toContain('decoded');
+    expect(steps).not.toContain('shown');
+    expect(ctrl.display.source).toBe(photo);
+    expect(ctrl.state.job?.timings?.cached).toBe(1);
+
+    // Another image (another hash) is decoded; so is the same hash at another size.
+    ctrl.onSandboxMessage(job('other', encodePng(photo), { imageHash: 'hash-2' }));
+    await until(() => ctrl.state.job?.jobId === 'other' && ctrl.state.job.phase === 'review');
+    expect(images[2]).not.toBe(images[1]);
+    const wide: RgbaImage = { width: 16, height: 8, data: new Uint8Array(512).fill(90) };
+    ctrl.onSandboxMessage(job('resized', encodePng(wide), { imageHash: 'hash-2', width: 16, height: 8 }));
+    // The fake model's matte is 8x8 whatever the size: only the image it was given matters here.
+    await until(() => images.length === 4);
+    expect(images[3].width).toBe(16);
+    expect(quickDecodes).toEqual(['first', 'other', 'resized']);
   });
 
   it('prompts outside the image get their own message', async () => {

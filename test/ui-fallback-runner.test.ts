@@ -32,7 +32,7 @@ function fakeFactory(opts: FakeOptions = {}) {
     if (opts.failCreate?.includes(backend)) throw new Error(`${backend} create failed`);
     if (opts.hangCreate?.includes(backend)) await hung;
     const runner: RunnerLike = {
-      async matte(_img, _prompts, { cacheKey = '', onStage }) {
+      async matte(_img, _prompts, { cacheKey = '', onStage, onPreview }) {
         // The encoder's output outlives a backend switch here, as the image does: only the head runs.
         const cached = encoded.has(cacheKey);
         log.push(`encode:${backend}:${cached ? 'cached' : 'run'}`);
@@ -49,6 +49,7 @@ function fakeFactory(opts: FakeOptions = {}) {
         if (opts.failMatteOn && opts.failMatteOn.backend === backend && opts.failMatteOn.call === matteCalls) {
           throw new Error(opts.failMatteOn.error ?? 'GPU exploded');
         }
+        onPreview?.({ alpha: new Float32Array([backend === 'wasm' ? 0.5 : 0.25]), width: 1, height: 1 });
         onStage?.('upsampling');
         if (opts.slowUpsamplingOn?.call === matteCalls)
           await new Promise((r) => setTimeout(r, opts.slowUpsamplingOn?.ms));
@@ -119,6 +120,26 @@ describe('FallbackRunner', () => {
     await runner.matte(image, [], 'a');
     const stages = events.filter((e) => e.type === 'stage').map((e) => (e as { stage: string }).stage);
     expect(stages).toEqual(['encoding', 'matting', 'upsampling', 'matting', 'upsampling']);
+  });
+
+  it("passes the runner's coarse matte on", async () => {
+    const { runner } = runnerWith({}, 'wasm');
+    await runner.load();
+    const seen: string[] = [];
+    await runner.matte(image, [], 'a', (p) => seen.push(`${p.width}x${p.height}:${p.alpha[0]}`));
+    expect(seen).toEqual(['1x1:0.5']);
+  });
+
+  it('a first WebGPU run given up for WASM gives no coarse matte when it finishes late', async () => {
+    const { runner, releaseHung } = runnerWith({ slowMatteOn: { backend: 'webgpu', call: 1 } }, 'webgpu', 20);
+    await runner.load();
+    const previews: number[] = [];
+    await runner.matte(image, [], 'hash', (p) => previews.push(p.alpha[0]));
+    expect(runner.backend).toBe('wasm');
+    expect(previews).toEqual([0.5]);
+    releaseHung(); // the abandoned WebGPU run goes on to its preview now
+    await new Promise((r) => setTimeout(r, 10));
+    expect(previews).toEqual([0.5]);
   });
 
   it('falls back to WASM when WebGPU sessions cannot be created, and tells the user', async () => {

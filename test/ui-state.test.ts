@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobMessage } from '../core/messages';
-import { initialState, isBusy, reduce, statusLine, type UiEvent, type UiState } from '../ui/state';
+import { canApply, initialState, isBusy, reduce, statusLine, type UiEvent, type UiState } from '../ui/state';
 
 function job(jobId: string, index = 0, count = 1, extra: Partial<JobMessage> = {}): JobMessage {
   return {
@@ -56,6 +56,15 @@ describe('UI state machine', () => {
     expect(s.batch.applyClicks).toBe(1);
     s = reduce(s, { type: 'sandbox', msg: { type: 'applied', jobId: 'a', newNodeId: '1:2' } });
     expect(s.job).toBeNull();
+  });
+
+  it('a coarse matte on screen is "refining": nothing to apply until the result', () => {
+    let s = run(ready, arrives(job('a', 1, 3)), { type: 'phase', jobId: 'a', phase: 'refining' });
+    expect(statusLine(s)).toBe('Image 2 of 3: refining the matte…');
+    expect(canApply(s.job)).toBe(false);
+    expect(reduce(s, { type: 'apply', jobId: 'a' })).toBe(s);
+    s = reduce(s, matted('a'));
+    expect(canApply(s.job)).toBe(true);
   });
 
   it('apply is ignored unless the result is under review; stale events for other jobs are ignored', () => {

@@ -40,7 +40,8 @@ function Progress({ value }: { value: number | null }) {
  * indeterminate bar while a job works (its steps have no fraction), none otherwise.
  */
 function progressValue({ job, model }: UiState): number | null | undefined {
-  const working = job !== null && ['waiting-model', 'decoding', 'encoding', 'matting', 'applying'].includes(job.phase);
+  const working =
+    job !== null && ['waiting-model', 'decoding', 'encoding', 'matting', 'refining', 'applying'].includes(job.phase);
   return model.status === 'loading' && !job ? model.progress : working ? null : undefined;
 }
 

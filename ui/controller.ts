@@ -3,7 +3,7 @@
 import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/messages';
 import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
-import type { MatteTimings } from '../core/smat-runner';
+import type { MattePreview, MatteTimings } from '../core/smat-runner';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
@@ -11,10 +11,12 @@ import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '
 import { now } from '../core/now';
 import { backendLabel, type Backend, type BackendChoice } from './backend';
 import { FallbackRunner, type RunnerFactory } from './fallback-runner';
+import { coarseMatteDisplay } from './coarse-matte-display';
 import { emptyMatteMessage } from './empty-matte';
 import { isEmptyMatte } from '../core/empty-matte';
 import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
+import { LastDecodedImage } from './last-decoded-image';
 import { downscaleForDisplay, fitSize } from './preview';
 import {
   canApply,
@@ -95,6 +97,7 @@ export class Controller {
   private reported = new Set<string>();
   private active: ActiveJob | null = null;
   private pendingBytes = new Map<string, Uint8Array>();
+  private decoded = new LastDecodedImage();
   private chain: Promise<void> = Promise.resolve();
   /** [step, ms since the job arrived], for diagnostics (window.__smat.trace). */
   trace: [string, number][] = [];
@@ -139,8 +142,9 @@ export class Controller {
       const runner = new FallbackRunner(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
         else if (e.type === 'notice') this.dispatch({ type: 'notice', message: e.message });
-        // Upsampling finishes the matte: the panel keeps saying "matting" until the result shows.
-        else if (e.type === 'stage' && e.stage !== 'upsampling' && this.active)
+        // Upsampling finishes the matte: the panel keeps saying "matting" until the result shows,
+        // and "refining" once the coarse matte shows, whichever step the runner is at then.
+        else if (e.type === 'stage' && e.stage !== 'upsampling' && this.active && this.state.job?.phase !== 'refining')
           this.dispatch({ type: 'phase', jobId: this.active.jobId, phase: e.stage });
       });
       await runner.load();
@@ -293,12 +297,12 @@ export class Controller {
     this.startTrace();
     await this.yieldToPaint();
     this.mark('start');
-    if (!(await this.showQuickPreview(jobId, bytes))) return;
-    const source = this.decodeSource(job, bytes);
+    const source = await this.jobSource(job, bytes);
     // The paint after the quick preview may have let a newer job in.
     if (!source || this.state.job?.jobId !== jobId || !this.hasJobSize(job, source)) return;
     this.active = { jobId, source, alpha: null };
-    this.showSource(source);
+    const shown = this.showSource(source);
+    this.decoded.keep({ imageHash: job.imageHash, source, shown });
     this.dispatch({ type: 'phase', jobId, phase: 'encoding' });
     await this.yieldToPaint();
     this.mark('encoding');
@@ -315,6 +319,22 @@ export class Controller {
   private startTrace(): void {
     this.traceStart = now();
     this.trace = [];
+  }
+
+  /**
+   * The job's image at full resolution, shown in the panel: the last decoded one when the job is
+   * on the same image (a re-prompt), else decoded now. Null when the job was superseded or failed.
+   */
+  private async jobSource(job: JobView, bytes: Uint8Array): Promise<RgbaImage | null> {
+    const kept = this.decoded.find(job);
+    if (kept) {
+      this.display = { source: kept.shown, cutout: null, mask: null, version: this.display.version + 1 };
+      this.mark('reused');
+      return kept.source;
+    }
+    this.decoded.clear();
+    if (!(await this.showQuickPreview(job.jobId, bytes))) return null;
+    return this.decodeSource(job, bytes);
   }
 
   /**
@@ -360,17 +380,13 @@ export class Controller {
     return false;
   }
 
-  /** Replaces the browser-decoded preview unless it already has the display size. */
-  private showSource(source: RgbaImage): void {
+  /** Replaces the browser-decoded preview unless it already has the display size; the image shown. */
+  private showSource(source: RgbaImage): RgbaImage {
     const shown = this.display.source;
-    if (!shown || shown.width !== fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) {
-      this.display = {
-        source: downscaleForDisplay(source, DISPLAY_MAX_SIDE),
-        cutout: null,
-        mask: null,
-        version: this.display.version + 1,
-      };
-    }
+    if (shown && shown.width === fitSize(source.width, source.height, DISPLAY_MAX_SIDE).width) return shown;
+    const small = downscaleForDisplay(source, DISPLAY_MAX_SIDE);
+    this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
+    return small;
   }
 
   /** Runs the model on the active job's image with the job's current prompts, then shows the result. */
@@ -380,9 +396,13 @@ export class Controller {
     if (!job || job.jobId !== jobId || !active || active.jobId !== jobId) return;
     const { source } = active;
     const runner = this.runner!;
+    let running = true;
     try {
       const prompts = job.mode === 'prompts' ? job.prompts : [];
-      const result = await runner.matte(source, prompts, job.imageHash || jobId);
+      const result = await runner.matte(source, prompts, job.imageHash || jobId, (preview) => {
+        if (running) this.showPreview(active, preview);
+      });
+      running = false;
       if (this.active !== active) return; // skipped meanwhile
       this.active.alpha = result.alpha;
       this.mark('matted');
@@ -400,9 +420,29 @@ export class Controller {
       });
       this.mark('review');
     } catch (err) {
+      running = false;
       if (this.state.job?.jobId !== jobId) return;
+      // A coarse matte on screen was this run's: it goes with the run.
+      if (this.active === active)
+        this.display = { ...this.display, cutout: null, mask: null, version: this.display.version + 1 };
       this.fail(jobId, matteFailure(err, job.nodeName));
     }
+  }
+
+  /**
+   * The runner's coarse matte while the full one is made (the job then says "refining"); a job
+   * skipped or replaced meanwhile shows nothing. `active.alpha` stays null: Apply waits for the
+   * full-resolution matte.
+   */
+  private showPreview(active: ActiveJob, preview: MattePreview): void {
+    const job = this.state.job;
+    if (this.active !== active || job?.jobId !== active.jobId) return;
+    const shown = this.display.source ?? downscaleForDisplay(active.source, DISPLAY_MAX_SIDE);
+    this.display = { source: shown, ...coarseMatteDisplay(shown, preview), version: this.display.version + 1 };
+    this.mark('preview');
+    // A run redone on WASM after WebGPU failed gives a second one.
+    if (job.phase === 'refining') this.notify();
+    else this.dispatch({ type: 'phase', jobId: job.jobId, phase: 'refining' });
   }
 
   private makePreviews(source: RgbaImage, alpha: Float32Array): void {

@@ -2,13 +2,13 @@
 // Pure orchestration: the runner factory is injected (ui/web-runner-factory.ts in the plugin, fakes in tests).
 import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
-import type { MatteOptions, MatteResult, MatteStage } from '../core/smat-runner';
+import type { MatteOptions, MatteResult, MattePreview, MatteStage } from '../core/smat-runner';
 import { errorMessage } from '../core/errors';
 import { backendLabel, type Backend } from './backend';
 import { isGpuError } from './is-gpu-error';
 import { durationText, withTimeout } from './with-timeout';
 
-export type { MatteResult };
+export type { MatteResult, MattePreview };
 
 /** What the panel needs from core's SmatRunner (SmatRunner satisfies it). */
 export interface RunnerLike {
@@ -87,19 +87,25 @@ export class FallbackRunner {
    * Mattes one image. `cacheKey` (the Figma image hash) lets a second run on the same image reuse
    * the encoder output. If the GPU fails (a GPU error, the device is lost, or the first run never
    * finishes) the sessions are re-created on WASM and the run is repeated there; any other error is
-   * the run's own and is thrown as it is, staying on WebGPU.
+   * the run's own and is thrown as it is, staying on WebGPU. `onPreview` gets the runner's coarse
+   * matte; a redone run gives one again.
    */
-  async matte(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
+  async matte(
+    image: RgbaImage,
+    prompts: Prompt[],
+    cacheKey: string,
+    onPreview: (preview: MattePreview) => void = () => {},
+  ): Promise<MatteResult> {
     if (this.deviceLost && this.backend === 'webgpu') {
       await this.fallBack(`the GPU device was lost (${this.deviceLost})`);
     }
     try {
-      return await this.runGuarded(image, prompts, cacheKey);
+      return await this.runGuarded(image, prompts, cacheKey, onPreview);
     } catch (err) {
       const why = this.gpuFailure(err);
       if (!why) throw err;
       await this.fallBack(why);
-      return await this.run(image, prompts, cacheKey);
+      return await this.run(image, prompts, cacheKey, onPreview);
     }
   }
 
@@ -122,8 +128,13 @@ export class FallbackRunner {
    * limit. The upsampling after them runs on the CPU and takes as long as the photo is large, so
    * it has none.
    */
-  private async runGuarded(image: RgbaImage, prompts: Prompt[], cacheKey: string): Promise<MatteResult> {
-    if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey);
+  private async runGuarded(
+    image: RgbaImage,
+    prompts: Prompt[],
+    cacheKey: string,
+    onPreview: (preview: MattePreview) => void,
+  ): Promise<MatteResult> {
+    if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey, onPreview);
     const ms = this.gpuStartTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let expire!: (error: Error) => void;
@@ -134,7 +145,7 @@ export class FallbackRunner {
     };
     arm();
     try {
-      const running = this.run(image, prompts, cacheKey, (stage) =>
+      const running = this.run(image, prompts, cacheKey, onPreview, (stage) =>
         stage === 'upsampling' ? clearTimeout(timer) : arm(),
       );
       const result = await Promise.race([running, expired]);
@@ -149,6 +160,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
+    onPreview: (preview: MattePreview) => void,
     onStage: (stage: MatteStage) => void = () => {},
   ): Promise<MatteResult> {
     const runner = this.runner;
@@ -160,6 +172,10 @@ export class FallbackRunner {
         if (gen !== this.generation) return;
         onStage(stage);
         this.emit({ type: 'stage', stage });
+      },
+      // A run given up for WASM may still finish in the background, after the redo's result.
+      onPreview: (preview) => {
+        if (gen === this.generation) onPreview(preview);
       },
     });
     if (this.deviceLost && this.backend === 'webgpu') {

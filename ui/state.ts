@@ -12,6 +12,7 @@ export type JobPhase =
   | 'decoding'
   | 'encoding'
   | 'matting'
+  | 'refining' // a coarse matte on screen while the full-resolution one is made; nothing to apply yet
   | 'review' // result ready: Apply / Cancel
   | 'applying' // PNG sent, waiting for the sandbox
   | 'failed';
@@ -288,6 +289,8 @@ export function statusLine(state: UiState): string {
         return `${of}encoding the image…`;
       case 'matting':
         return `${of}computing the matte…`;
+      case 'refining':
+        return `${of}refining the matte…`;
       case 'review':
         if (job.mode === 'prompts' && job.prompts.length === 0)
           return `${of}every prompt layer is excluded: include one to compute a matte`;

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionTimes } from '../bench/figma-plugin-session';
+import { summarise } from '../bench/figma-path-result';
+import { figmaPathMarkdown } from '../bench/figma-path-report';
+
+const at = (...ms: number[]) => ms.map((x) => ({ ms: x, load1: 2 }));
+
+function session(k: number): SessionTimes {
+  return {
+    cold: at(40_000 + k)[0],
+    coldParts: { codeJsMs: 2000, modelReadyMs: 20_000, assetsMs: 14_000, sessionsMs: 6000, readyToScreenMs: 20_000 },
+    warm: at(9000 + k, 9100 + k),
+    reprompt: at(3000 + k, 3100 + k),
+    warmPreview: at(7000 + k, 7100 + k),
+    repromptPreview: at(400 + k, 500 + k),
+    apply: at(1300),
+    warmStages: [{ encoder: 4000, head: 1000, post: 1800, modelStart: 300, previewMade: 5400 }],
+    repromptStages: [{ head: 1000, post: 1800, modelStart: 20, previewMade: 1050 }],
+    backend: 'WASM (CPU)',
+  };
+}
+
+describe('npm run bench:figma results', () => {
+  it('gives the coarse matte on screen for the warm and re-prompt jobs next to the matte, with their samples', () => {
+    const r = summarise({
+      build: 'dist',
+      photo: '1000×1000',
+      sessions: [session(0), session(10)],
+      peers: null,
+      loadAtStart: [1, 1, 1],
+    });
+    expect([r.warmMs, r.warmPreviewMs, r.repromptMs, r.repromptPreviewMs]).toEqual([9055, 7055, 3055, 455]);
+    expect(r.samples.repromptPreviewMs.map((s) => s.ms)).toEqual([400, 500, 410, 510]);
+    expect(r.repromptStages).toMatchObject({ head: 1000, modelStart: 20, previewMade: 1050 });
+
+    const table = figmaPathMarkdown(r);
+    expect(table).toContain('| New photo, model loaded: job → coarse matte on screen | 7.1 s | 4 | 2.0–2.0 |  |');
+    expect(table).toContain('| A box moved on the same photo: job → coarse matte on screen | 0.5 s | 4 | 2.0–2.0 |  |');
+    expect(table).toContain(
+      'panel: head 1.0 s, upsample and clean-up 1.8 s; panel trace: model started at 0.0 s, coarse matte made at 1.1 s',
+    );
+    // Peers skipped: no rows for them.
+    expect(table).not.toContain('IS-Net');
+  });
+});
