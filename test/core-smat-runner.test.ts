@@ -134,12 +134,15 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     const result = await runner.matte(image, [boxFromMask(gt, image.width, image.height)!], {
       cacheKey: 'preview',
       onStage: (s) => order.push(s),
+      // The panel waits here for a paint; the decoder must not start before it.
       onPreview: async (p) => {
         order.push('preview');
         preview = p;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        order.push('painted');
       },
     });
-    expect(order).toEqual(['encoding', 'matting', 'preview', 'upsampling']);
+    expect(order).toEqual(['encoding', 'matting', 'preview', 'painted', 'upsampling']);
     const p = preview as unknown as MattePreview;
     // SAM's mask resolution, 1/4 of the model's input, over the image's part of the letterbox.
     const scale = runner.inputSize / 4 / Math.max(image.width, image.height);

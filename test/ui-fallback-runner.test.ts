@@ -126,7 +126,9 @@ describe('FallbackRunner', () => {
     const { runner } = runnerWith({}, 'wasm');
     await runner.load();
     const seen: string[] = [];
-    await runner.matte(image, [], 'a', (p) => seen.push(`${p.width}x${p.height}:${p.alpha[0]}`));
+    await runner.matte(image, [], 'a', (p) => {
+      seen.push(`${p.width}x${p.height}:${p.alpha[0]}`);
+    });
     expect(seen).toEqual(['1x1:0.5']);
   });
 
@@ -134,7 +136,9 @@ describe('FallbackRunner', () => {
     const { runner, releaseHung } = runnerWith({ slowMatteOn: { backend: 'webgpu', call: 1 } }, 'webgpu', 20);
     await runner.load();
     const previews: number[] = [];
-    await runner.matte(image, [], 'hash', (p) => previews.push(p.alpha[0]));
+    await runner.matte(image, [], 'hash', (p) => {
+      previews.push(p.alpha[0]);
+    });
     expect(runner.backend).toBe('wasm');
     expect(previews).toEqual([0.5]);
     releaseHung(); // the abandoned WebGPU run goes on to its preview now

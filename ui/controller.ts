@@ -399,8 +399,9 @@ export class Controller {
     let running = true;
     try {
       const prompts = job.mode === 'prompts' ? job.prompts : [];
-      const result = await runner.matte(source, prompts, job.imageHash || jobId, (preview) => {
-        if (running) this.showPreview(active, preview);
+      const result = await runner.matte(source, prompts, job.imageHash || jobId, async (preview) => {
+        // The decoder that follows holds the page's only thread: paint the coarse matte first.
+        if (running && this.showPreview(active, preview)) await this.yieldToPaint();
       });
       running = false;
       if (this.active !== active) return; // skipped meanwhile
@@ -431,18 +432,19 @@ export class Controller {
 
   /**
    * The runner's coarse matte while the full one is made (the job then says "refining"); a job
-   * skipped or replaced meanwhile shows nothing. `active.alpha` stays null: Apply waits for the
+   * skipped or replaced meanwhile shows nothing (false). `active.alpha` stays null: Apply waits for the
    * full-resolution matte.
    */
-  private showPreview(active: ActiveJob, preview: MattePreview): void {
+  private showPreview(active: ActiveJob, preview: MattePreview): boolean {
     const job = this.state.job;
-    if (this.active !== active || job?.jobId !== active.jobId) return;
+    if (this.active !== active || job?.jobId !== active.jobId) return false;
     const shown = this.display.source ?? downscaleForDisplay(active.source, DISPLAY_MAX_SIDE);
     this.display = { source: shown, ...coarseMatteDisplay(shown, preview), version: this.display.version + 1 };
     this.mark('preview');
     // A run redone on WASM after WebGPU failed gives a second one.
     if (job.phase === 'refining') this.notify();
     else this.dispatch({ type: 'phase', jobId: job.jobId, phase: 'refining' });
+    return true;
   }
 
   private makePreviews(source: RgbaImage, alpha: Float32Array): void {

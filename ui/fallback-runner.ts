@@ -94,7 +94,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void = () => {},
+    onPreview: (preview: MattePreview) => void | Promise<void> = () => {},
   ): Promise<MatteResult> {
     if (this.deviceLost && this.backend === 'webgpu') {
       await this.fallBack(`the GPU device was lost (${this.deviceLost})`);
@@ -132,7 +132,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void,
+    onPreview: (preview: MattePreview) => void | Promise<void>,
   ): Promise<MatteResult> {
     if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey, onPreview);
     const ms = this.gpuStartTimeoutMs;
@@ -160,7 +160,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void,
+    onPreview: (preview: MattePreview) => void | Promise<void>,
     onStage: (stage: MatteStage) => void = () => {},
   ): Promise<MatteResult> {
     const runner = this.runner;
@@ -174,9 +174,7 @@ export class FallbackRunner {
         this.emit({ type: 'stage', stage });
       },
       // A run given up for WASM may still finish in the background, after the redo's result.
-      onPreview: (preview) => {
-        if (gen === this.generation) onPreview(preview);
-      },
+      onPreview: (preview) => (gen === this.generation ? onPreview(preview) : undefined),
     });
     if (this.deviceLost && this.backend === 'webgpu') {
       // The device went away during the run: its outputs cannot be trusted.
