@@ -14,7 +14,7 @@ export interface OurModelFiles {
 }
 
 /**
- * The graphs model.json names (smat-encoder.onnx, smat-similarity.onnx, smat-decoder.onnx) and
+ * The graphs model.json names (smat-encoder.onnx, smat-saliency.onnx, smat-prompted.onnx, smat-decoder.onnx) and
  * any size variants next to them (each graph's name with -<N> before .onnx).
  */
 export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing: string | null } {

@@ -19,16 +19,18 @@ export interface SmatModelConfig extends PromptGeometry {
   std: readonly number[];
   /** File names of the graphs by role (GRAPH_ROLES), next to model.json. */
   encoder: string;
-  similarity: string;
+  saliency: string;
+  prompted: string;
   decoder: string;
   [extra: string]: unknown;
 }
 
 /**
- * The model's graphs: the encoder (once per image), then the head in two graphs, its cheap
- * similarity stage (whose map the panel shows as a preview) and its decoder.
+ * The model's graphs: the encoder (once per image); the head's two candidates, the saliency one
+ * for automatic mattes and SAM's interaction for prompted ones (cheap: the panel shows their
+ * similarity map as a preview); then the head's decoder.
  */
-export const GRAPH_ROLES = ['encoder', 'similarity', 'decoder'] as const;
+export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder'] as const;
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 export type ModelGraphs = Record<GraphRole, Uint8Array>;
 
@@ -110,7 +112,8 @@ export function parseModelConfig(json: unknown): SmatModelConfig {
     pointRadiusFraction: inRange('pointRadiusFraction', 0, 0.5),
     minScribbleWidth: inRange('minScribbleWidth', 0, size),
     encoder: fileName('encoder'),
-    similarity: fileName('similarity'),
+    saliency: fileName('saliency'),
+    prompted: fileName('prompted'),
     decoder: fileName('decoder'),
   };
 }

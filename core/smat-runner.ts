@@ -1,9 +1,9 @@
-// Runs the SMat graphs: the encoder, then the head as its similarity stage and its decoder. The
-// ORT module is a parameter so the same code serves onnxruntime-node (CLI, eval, bench) and
-// onnxruntime-web (plugin iframe); nothing here touches fs or the DOM. The encoder is the
-// expensive part, so its output is kept for the last image and a new prompt on that image re-runs
-// only the head; the similarity stage is cheap, so its map is offered as a preview before the
-// decoder runs.
+// Runs the SMat graphs: the encoder, then the head as one of its two candidates (the saliency one
+// for an automatic matte, SAM's interaction for a prompted one) and its decoder. The ORT module
+// is a parameter so the same code serves onnxruntime-node (CLI, eval, bench) and onnxruntime-web
+// (plugin iframe); nothing here touches fs or the DOM. The encoder is the expensive part, so its
+// output is kept for the last image and a new prompt on that image re-runs only the head; the
+// candidates are cheap, so their map is offered as a preview before the decoder runs.
 import type { Prompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
 import type { ModelGraphs, SmatModelConfig } from './model-config';
@@ -60,7 +60,7 @@ export interface MatteTimings {
   encoderMs: number;
   /** Rasterising the prompts and running the head (both of its graphs). */
   headMs: number;
-  /** The head's similarity stage alone (part of headMs): when the preview was ready. */
+  /** Rasterising the prompts and the candidate's graph (part of headMs): when the preview was ready. */
   similarityMs: number;
   postprocessMs: number;
   totalMs: number;
@@ -87,8 +87,8 @@ export interface MatteResult {
 export type MatteStage = 'encoding' | 'matting' | 'upsampling';
 
 /**
- * A coarse matte to show while the full one is made: the similarity stage's map over the image's
- * part of the letterbox, at the map's own resolution (1/4 of the model's input).
+ * A coarse matte to show while the full one is made: the candidate's similarity logit over the
+ * image's part of the letterbox, as probabilities, at its own resolution (1/4 of the model's input).
  */
 export interface MattePreview {
   /** width*height, row-major, in [0,1]; covers the whole image. */
@@ -128,7 +128,8 @@ export class SmatRunner {
   private constructor(
     private readonly ort: OrtModuleLike,
     private readonly encoderSession: OrtSessionLike,
-    private readonly similaritySession: OrtSessionLike,
+    private readonly saliencySession: OrtSessionLike,
+    private readonly promptedSession: OrtSessionLike,
     private readonly decoderSession: OrtSessionLike,
     config: SmatModelConfig,
     private readonly guided: GuidedUpsampleOptions,
@@ -142,14 +143,15 @@ export class SmatRunner {
     const sessions: OrtSessionLike[] = [];
     try {
       // Sequential on purpose: on single-threaded WASM parallel creates only interleave.
-      for (const bytes of [graphs.encoder, graphs.similarity, graphs.decoder]) {
+      for (const bytes of [graphs.encoder, graphs.saliency, graphs.prompted, graphs.decoder]) {
         sessions.push(await ort.InferenceSession.create(bytes, options.sessionOptions));
       }
-      const [encoder, similarity, decoder] = sessions;
+      const [encoder, saliency, prompted, decoder] = sessions;
       checkNames('encoder', encoder, ['image'], ['features']);
-      checkNames('similarity', similarity, SIMILARITY_INPUTS, SIMILARITY_OUTPUTS);
+      checkNames('saliency', saliency, ['features'], SIMILARITY_OUTPUTS);
+      checkNames('prompted', prompted, PROMPTED_INPUTS, [...SIMILARITY_OUTPUTS, 'prompt_weights']);
       checkNames('decoder', decoder, DECODER_INPUTS, ['alpha']);
-      return new SmatRunner(ort, encoder, similarity, decoder, config, options.guided ?? {});
+      return new SmatRunner(ort, encoder, saliency, prompted, decoder, config, options.guided ?? {});
     } catch (err) {
       await Promise.all(sessions.map((session) => session.release()));
       throw err;
@@ -174,12 +176,18 @@ export class SmatRunner {
 
     options.onStage?.('matting');
     const tHead = now();
-    const stage = await this.similaritySession.run(this.similarityFeeds(enc.features, raster, enc.box.scale));
-    const similarity = Float32Array.from(stage.similarity.data as Float32Array);
     const F = this.config.featureSize;
+    const stage = raster.hasPrompt
+      ? await this.promptedSession.run(this.promptedFeeds(enc.features, raster, enc.box.scale))
+      : {
+          ...(await this.saliencySession.run({ features: enc.features })),
+          // An automatic matte has no prompt to cover any cell.
+          prompt_weights: new this.ort.Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
+        };
+    const similarity = Float32Array.from(stage.similarity.data as Float32Array);
     if (similarity.length !== F * F) {
       throw new Error(
-        `the similarity stage gave a map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
+        `the head's candidate gave a map of ${similarity.length} values; model.json says featureSize ${F} (${F * F} values)`,
       );
     }
     const similarityMs = now() - tHead;
@@ -238,8 +246,8 @@ export class SmatRunner {
     return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
 
-  /** The similarity stage's inputs: the prompts as a mask and as SAM's points. */
-  private similarityFeeds(
+  /** The prompted candidate's inputs: the prompts as a mask and as SAM's points. */
+  private promptedFeeds(
     features: OrtTensorLike,
     raster: RasterizedPrompts,
     scale: number,
@@ -250,7 +258,6 @@ export class SmatRunner {
     return {
       features,
       prompt_mask: new this.ort.Tensor('float32', raster.mask, [1, 1, S, S]),
-      has_prompt: this.hasPromptTensor(raster.hasPrompt),
       point_coords: new this.ort.Tensor('float32', points.coords, [1, n, 2]),
       point_labels: new this.ort.Tensor('float32', points.labels, [1, n]),
     };
@@ -269,7 +276,9 @@ export class SmatRunner {
     if (this.released) return;
     this.released = true;
     this.cached = null;
-    await Promise.all([this.encoderSession, this.similaritySession, this.decoderSession].map((s) => s.release()));
+    await Promise.all(
+      [this.encoderSession, this.saliencySession, this.promptedSession, this.decoderSession].map((s) => s.release()),
+    );
   }
 
   /** The encoder's output for `image`: the cached one when the last image had the same cache key (or is the same object). */
@@ -308,9 +317,9 @@ export class SmatRunner {
   }
 }
 
-const SIMILARITY_INPUTS = ['features', 'prompt_mask', 'has_prompt', 'point_coords', 'point_labels'];
-const SIMILARITY_OUTPUTS = ['similarity', 'similarity_logit', 'prompt_weights'];
-const DECODER_INPUTS = ['features', 'image', 'has_prompt', ...SIMILARITY_OUTPUTS];
+const PROMPTED_INPUTS = ['features', 'prompt_mask', 'point_coords', 'point_labels'];
+const SIMILARITY_OUTPUTS = ['similarity', 'similarity_logit'];
+const DECODER_INPUTS = ['features', 'image', 'has_prompt', ...SIMILARITY_OUTPUTS, 'prompt_weights'];
 
 /** The similarity logit's cells over the image (a cell the image only partly covers counts), as probabilities. */
 export function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox): MattePreview {

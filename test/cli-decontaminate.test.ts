@@ -10,9 +10,13 @@ import { decodeImage } from '../core/image-codecs';
 const repo = resolve(__dirname, '..');
 const bin = join(repo, 'bin', 'smat.mjs');
 const photo = join(repo, 'examples', 'astronaut.png');
-const haveModels = ['smat-encoder.onnx', 'smat-similarity.onnx', 'smat-decoder.onnx', 'model.json'].every((f) =>
-  existsSync(join(repo, 'models', f)),
-);
+const haveModels = [
+  'smat-encoder.onnx',
+  'smat-saliency.onnx',
+  'smat-prompted.onnx',
+  'smat-decoder.onnx',
+  'model.json',
+].every((f) => existsSync(join(repo, 'models', f)));
 if (!haveModels) console.warn(`[cli-decontaminate] SKIPPED: model files missing in ${join(repo, 'models')}`);
 const tmp = mkdtempSync(join(tmpdir(), 'smat-decon-'));
 

@@ -164,7 +164,7 @@ describe('every output is checked before any work, against everything read', { t
     symlinkSync(join(dir, 'gone', 'x.png'), join(dir, 'dangling.png'));
     execFileSync('mkfifo', [join(dir, 'pipe.png')]);
     cpSync(models, join(dir, 'models'), { recursive: true });
-    symlinkSync(join(dir, 'models', 'smat-similarity.onnx'), join(dir, 'similarity.png'));
+    symlinkSync(join(dir, 'models', 'smat-prompted.onnx'), join(dir, 'prompted.png'));
     const before = snapshot(dir);
     const matteTo = (out: string, models = noModels) =>
       smat(['matte', 'photo.png', '-o', out, '--models', models], { cwd: dir });
@@ -179,8 +179,8 @@ describe('every output is checked before any work, against everything read', { t
     );
     expectOneLineError(await matteTo('pipe.png'), /-o pipe\.png is not a regular file: refusing to replace it/);
     expectOneLineError(
-      await matteTo('similarity.png', join(dir, 'models')),
-      /-o similarity\.png \(a symbolic link to .*smat-similarity\.onnx\) lies inside the model folder/,
+      await matteTo('prompted.png', join(dir, 'models')),
+      /-o prompted\.png \(a symbolic link to .*smat-prompted\.onnx\) lies inside the model folder/,
     );
     expectSame(before, snapshot(dir));
   });
@@ -337,20 +337,20 @@ describe('nothing fails silently', { timeout: 120_000 }, () => {
 
   it.skipIf(!haveModels)('a damaged graph is refused by the CLI and by the plugin build', async () => {
     const dir = modelCopy('damaged-models');
-    const head = join(dir, 'smat-similarity.onnx');
+    const head = join(dir, 'smat-prompted.onnx');
     const bytes = readFileSync(head);
     // 200 KB of weights replaced, the size unchanged: still a valid graph, only the hash can tell.
     for (let i = bytes.length - 300_000; i < bytes.length - 100_000; i++) bytes[i] = (i * 7919) & 255;
     writeFileSync(head, bytes);
     expectOneLineError(
       await smat(['matte', coffee, '-o', 'damaged.png', '--models', dir]),
-      /the model files in .* do not match model\.json: smat-similarity\.onnx's SHA-256 is [0-9a-f]+…, model\.json records [0-9a-f]+…/,
+      /the model files in .* do not match model\.json: smat-prompted\.onnx's SHA-256 is [0-9a-f]+…, model\.json records [0-9a-f]+…/,
     );
     truncateSync(join(dir, 'smat-encoder.onnx'), 1000);
     const before = snapshot(dir);
     expectOneLineError(
       await smat(['matte', coffee, '-o', 'damaged.png', '--models', dir]),
-      /smat-encoder\.onnx is 1000 bytes, model\.json records \d+; smat-similarity\.onnx's SHA-256/,
+      /smat-encoder\.onnx is 1000 bytes, model\.json records \d+; smat-prompted\.onnx's SHA-256/,
     );
     expect(existsSync(join(tmp, 'damaged.png'))).toBe(false);
     const out = join(tmp, 'damaged-build');
@@ -366,7 +366,7 @@ describe('nothing fails silently', { timeout: 120_000 }, () => {
     }
     expect(build.status).toBe(1);
     expect(build.stderr).toMatch(/smat-encoder\.onnx is 1000 bytes, model\.json records/);
-    expect(build.stderr).toMatch(/smat-similarity\.onnx's SHA-256 is/);
+    expect(build.stderr).toMatch(/smat-prompted\.onnx's SHA-256 is/);
     expect(existsSync(join(out, 'code.js'))).toBe(false);
     expectSame(before, snapshot(dir));
   });

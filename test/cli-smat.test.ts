@@ -24,9 +24,13 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 const coffee = [join(repo, 'examples', 'coffee.png'), join(dataDir, 'examples', 'coffee.png')].find((p) =>
   existsSync(p),
 );
-const haveModels = ['smat-encoder.onnx', 'smat-similarity.onnx', 'smat-decoder.onnx', 'model.json'].every((f) =>
-  existsSync(join(repo, 'models', f)),
-);
+const haveModels = [
+  'smat-encoder.onnx',
+  'smat-saliency.onnx',
+  'smat-prompted.onnx',
+  'smat-decoder.onnx',
+  'model.json',
+].every((f) => existsSync(join(repo, 'models', f)));
 const ecssd = join(dataDir, 'ecssd-val');
 if (!haveModels) console.warn(`[cli-smat] model runs SKIPPED: model files missing in ${join(repo, 'models')}`);
 if (!coffee) console.warn('[cli-smat] SKIPPED parts: examples/coffee.png not found (set SMAT_DATA)');
@@ -157,7 +161,7 @@ describe('smat matte', { timeout: 60_000 }, () => {
     copyFileSync(join(repo, 'models', 'model.json'), join(empty, 'model.json'));
     expectOneLineError(
       await smat(['matte', coffee!, '-o', join(tmp, 'x.png'), '--models', empty]),
-      /model files missing in .*smat-encoder\.onnx, smat-similarity\.onnx, smat-decoder\.onnx/,
+      /model files missing in .*smat-encoder\.onnx, smat-saliency\.onnx, smat-prompted\.onnx, smat-decoder\.onnx/,
     );
   });
 

@@ -25,7 +25,15 @@ describe('parseModelConfig', () => {
   });
 
   it('refuses a model.json without the constants the runtime needs', () => {
-    for (const key of ['featureSize', 'pointRadiusFraction', 'minScribbleWidth', 'encoder', 'similarity', 'decoder']) {
+    for (const key of [
+      'featureSize',
+      'pointRadiusFraction',
+      'minScribbleWidth',
+      'encoder',
+      'saliency',
+      'prompted',
+      'decoder',
+    ]) {
       expect(() => parseModelConfig(without(key)), key).toThrow(new RegExp(`model.json: ${key}`));
     }
   });

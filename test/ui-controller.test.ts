@@ -30,7 +30,8 @@ const TEST_CONFIG: SmatModelConfig = {
   pointRadiusFraction: 1 / 80,
   minScribbleWidth: 3,
   encoder: 'e.onnx',
-  similarity: 's.onnx',
+  saliency: 'a.onnx',
+  prompted: 'p.onnx',
   decoder: 'd.onnx',
 };
 

@@ -25,7 +25,8 @@ const CONFIG: SmatModelConfig = {
   pointRadiusFraction: 1 / 16,
   minScribbleWidth: 3,
   encoder: 'e.onnx',
-  similarity: 's.onnx',
+  saliency: 'a.onnx',
+  prompted: 'p.onnx',
   decoder: 'd.onnx',
 };
 const photo: RgbaImage = {
@@ -43,7 +44,7 @@ class Tensor implements OrtTensorLike {
   ) {}
 }
 
-/** An ORT whose encoder returns zero features, whose similarity stage keeps its feeds and whose decoder says "all of it". */
+/** An ORT whose encoder returns zero features, whose prompted candidate keeps its feeds and whose decoder says "all of it". */
 function fakeOrt() {
   const headFeeds: Array<Record<string, OrtTensorLike>> = [];
   const session = (inputNames: string[], outputNames: string[], run: OrtSessionLike['run']): OrtSessionLike => ({
@@ -55,16 +56,17 @@ function fakeOrt() {
   const encoder = session(['image'], ['features'], async () => ({
     features: new Tensor('float32', new Float32Array(256 * F * F), [1, 256, F, F]),
   }));
-  const similarity = session(
-    ['features', 'prompt_mask', 'has_prompt', 'point_coords', 'point_labels'],
+  const maps = () => ({
+    similarity: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
+    similarity_logit: new Tensor('float32', new Float32Array(16 * F * F), [1, 1, 4 * F, 4 * F]),
+  });
+  const saliency = session(['features'], ['similarity', 'similarity_logit'], async () => maps());
+  const prompted = session(
+    ['features', 'prompt_mask', 'point_coords', 'point_labels'],
     ['similarity', 'similarity_logit', 'prompt_weights'],
     async (feeds) => {
       headFeeds.push(feeds);
-      return {
-        similarity: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
-        similarity_logit: new Tensor('float32', new Float32Array(16 * F * F), [1, 1, 4 * F, 4 * F]),
-        prompt_weights: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
-      };
+      return { ...maps(), prompt_weights: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]) };
     },
   );
   const decoder = session(
@@ -72,7 +74,7 @@ function fakeOrt() {
     ['alpha'],
     async () => ({ alpha: new Tensor('float32', new Float32Array(S * S).fill(1), [1, 1, S, S]) }),
   );
-  const sessions = [encoder, similarity, decoder];
+  const sessions = [encoder, saliency, prompted, decoder];
   let created = 0;
   const ort: OrtModuleLike = {
     Tensor,
@@ -84,7 +86,7 @@ function fakeOrt() {
 async function panelWithRunner() {
   const { ort, headFeeds } = fakeOrt();
   const graph = new Uint8Array(1);
-  const graphs = { encoder: graph, similarity: graph, decoder: graph };
+  const graphs = { encoder: graph, saliency: graph, prompted: graph, decoder: graph };
   const runner = await SmatRunner.create({ ort, graphs, config: CONFIG });
   const posted: UiToSandbox[] = [];
   const ctrl = new Controller({
@@ -131,7 +133,7 @@ const until = async (cond: () => boolean, ms = 5000) => {
 };
 
 describe('"not this" clicks in the panel', () => {
-  it('reach the head as negative points and stay out of the prompt mask', async () => {
+  it("reach the head's prompted candidate as negative points and stay out of the prompt mask", async () => {
     const { ctrl, posted, headFeeds } = await panelWithRunner();
     ctrl.onSandboxMessage(job('n1', layers));
     await until(() => ctrl.state.job?.phase === 'review');
@@ -141,7 +143,6 @@ describe('"not this" clicks in the panel', () => {
     expect(mask[32 * S + 10]).toBe(1); // in the box
     expect(mask[32 * S + 48]).toBe(0); // under the "not this" click
     expect(mask.slice(0, S).every((v, x) => v === (x < 32 ? 1 : 0))).toBe(true);
-    expect(Array.from(feeds.has_prompt.data as Float32Array)).toEqual([1]);
     expect(Array.from(feeds.point_labels.data as Float32Array)).toEqual([
       SAM_LABEL.negativeClick,
       SAM_LABEL.boxTopLeft,

@@ -54,7 +54,10 @@ for (const file of files) {
     evalMs.push(vm.evalMs);
     heap = vm.memoryAfterEval.heapBytes;
     const t0 = performance.now();
-    vm.fromUi({ type: 'assets-request', names: ['ort-wasm', 'model-config', 'encoder', 'similarity', 'decoder'] });
+    vm.fromUi({
+      type: 'assets-request',
+      names: ['ort-wasm', 'model-config', 'encoder', 'saliency', 'prompted', 'decoder'],
+    });
     postMs.push(performance.now() - t0);
     heapEnd = vm.memory().heapBytes;
     posted = chars;

@@ -185,8 +185,10 @@ function describe(name: AssetName): string {
       return 'model configuration';
     case 'encoder':
       return 'model encoder';
-    case 'similarity':
-      return "model head's similarity stage";
+    case 'saliency':
+      return "model head's automatic candidate";
+    case 'prompted':
+      return "model head's prompted candidate";
     case 'decoder':
       return "model head's decoder";
   }

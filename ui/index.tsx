@@ -37,7 +37,8 @@ const PROGRESS_SPAN: Record<AssetName, [number, number, string]> = {
   'ort-wasm-webgpu': [0.05, 0.2, 'Receiving the runtime…'],
   'model-config': [0.2, 0.2, 'Receiving the model…'],
   encoder: [0.2, 0.5, 'Receiving the model…'],
-  similarity: [0.5, 0.63, 'Receiving the model…'],
+  saliency: [0.5, 0.55, 'Receiving the model…'],
+  prompted: [0.55, 0.63, 'Receiving the model…'],
   decoder: [0.63, 0.65, 'Receiving the model…'],
 };
 

@@ -16,28 +16,38 @@ from ..modeling.build import SAM_PREFIX, build_smat
 from ..modeling.config import HeadConfig
 from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.load_sam_weights import sam_state_from_onnx
-from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION, downsample_prompt
+from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
 from .weight_storage import WEIGHT_STORAGES, store_weights
 
 OPSET = 17
 DEFAULT_WEIGHTS = "int8"
 
 
-class SimilarityGraph(torch.nn.Module):
-    """The head's cheap half: prompt -> similarity map, its logit at 1/4 of the input (the panel's
-    preview) and the prompt's coverage of each feature cell (the decoder's other prompt input)."""
+class SaliencyGraph(torch.nn.Module):
+    """The automatic candidate: features -> similarity map and its logit at 1/4 of the input."""
 
     def __init__(self, head):
         super().__init__()
         self.head = head
 
-    def forward(self, features, prompt_mask, has_prompt, point_coords, point_labels):
-        similarity, logit = self.head.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
-        return similarity, logit, downsample_prompt(prompt_mask, features.shape[-2:])
+    def forward(self, features):
+        return self.head.automatic_similarity(features)
+
+
+class PromptedGraph(torch.nn.Module):
+    """The interactive candidate on SAM's interaction: prompts -> similarity map, its logit at 1/4
+    of the input and the prompt's coverage of each feature cell (the decoder's prompt input)."""
+
+    def __init__(self, head):
+        super().__init__()
+        self.head = head
+
+    def forward(self, features, prompt_mask, point_coords, point_labels):
+        return self.head.prompted_similarity(features, prompt_mask, point_coords, point_labels)
 
 
 class DecoderGraph(torch.nn.Module):
-    """The head's expensive half: the similarity stage's outputs + features + image -> alpha."""
+    """The head's expensive part: a candidate's outputs + features + image -> alpha."""
 
     def __init__(self, head):
         super().__init__()
@@ -47,11 +57,19 @@ class DecoderGraph(torch.nn.Module):
         return self.decoder(features, similarity, similarity_logit, prompt_weights, image, has_prompt)
 
 
-GRAPH_FILES = {"encoder": "smat-encoder.onnx", "similarity": "smat-similarity.onnx", "decoder": "smat-decoder.onnx"}
+# The runner runs the encoder (once per image), one of the two candidates' graphs (whose logit the
+# panel shows as a preview), then the decoder: a run computes only its own candidate.
+GRAPH_FILES = {
+    "encoder": "smat-encoder.onnx",
+    "saliency": "smat-saliency.onnx",
+    "prompted": "smat-prompted.onnx",
+    "decoder": "smat-decoder.onnx",
+}
+SIMILARITY_OUTPUTS = ["similarity", "similarity_logit"]
 
 
 def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS):
-    """The encoder, similarity and decoder graphs; returns their paths by role (GRAPH_FILES)."""
+    """The graphs of GRAPH_FILES; returns their paths by role."""
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     image = torch.zeros(1, 3, size, size)
@@ -62,24 +80,25 @@ def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS
     paths = {role: os.path.join(out_dir, name) for role, name in GRAPH_FILES.items()}
     # SAM's point prompts: a click and its padding point here; any number at run time.
     points = (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
-    similarity_graph = SimilarityGraph(model.head)
+    prompted = PromptedGraph(model.head)
     with torch.no_grad():
-        similarity, logit, prompt_weights = similarity_graph(feats, mask, has, *points)
+        similarity, logit, prompt_weights = prompted(feats, mask, *points)
         graphs = [
             ("encoder", model.encoder, (image,), ["image"], ["features"], None),
+            ("saliency", SaliencyGraph(model.head), (feats,), ["features"], SIMILARITY_OUTPUTS, None),
             (
-                "similarity",
-                similarity_graph,
-                (feats, mask, has, *points),
-                ["features", "prompt_mask", "has_prompt", "point_coords", "point_labels"],
-                ["similarity", "similarity_logit", "prompt_weights"],
+                "prompted",
+                prompted,
+                (feats, mask, *points),
+                ["features", "prompt_mask", "point_coords", "point_labels"],
+                [*SIMILARITY_OUTPUTS, "prompt_weights"],
                 {"point_coords": {1: "points"}, "point_labels": {1: "points"}},
             ),
             (
                 "decoder",
                 DecoderGraph(model.head),
                 (feats, image, has, similarity, logit, prompt_weights),
-                ["features", "image", "has_prompt", "similarity", "similarity_logit", "prompt_weights"],
+                ["features", "image", "has_prompt", *SIMILARITY_OUTPUTS, "prompt_weights"],
                 ["alpha"],
                 None,
             ),

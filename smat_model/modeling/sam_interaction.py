@@ -24,6 +24,8 @@ BOX_CORNER_LABELS = (2, 3)
 MASK_TOKENS = 4  # one for many prompt points, three for an ambiguous one or two
 # SAM's token width; its decoder reads the backbone's features directly, so it is also theirs.
 SAM_DIM = 256
+# Its mask logits are at this many times the token grid (two stride-2 transposed convolutions).
+SAM_MASK_UPSCALE = 4
 
 
 class RandomFourierPositions(nn.Module):
@@ -184,7 +186,7 @@ class SamMaskDecoder(nn.Module):
         _, c, h, w = features.shape
         upscaled = self.output_upscaling(keys.transpose(1, 2).reshape(b, c, h, w))
         hyper = torch.stack([mlp(hs[:, 1 + i]) for i, mlp in enumerate(self.output_hypernetworks_mlps)], dim=1)
-        masks = (hyper @ upscaled.flatten(2)).view(b, MASK_TOKENS, 4 * h, 4 * w)
+        masks = (hyper @ upscaled.flatten(2)).view(b, MASK_TOKENS, SAM_MASK_UPSCALE * h, SAM_MASK_UPSCALE * w)
         return masks, self.iou_prediction_head(hs[:, 0])
 
 

@@ -8,7 +8,7 @@ from .candidate import CandidateSimilarity
 from .config import HeadConfig
 from .decoder import SimilarityGuidedDecoder
 from .prompt_encoding import downsample_prompt, mask_average_pool
-from .sam_interaction import SamInteraction
+from .sam_interaction import SAM_MASK_UPSCALE, SamInteraction
 
 
 class PromptedSimilarity(nn.Module):
@@ -56,20 +56,26 @@ class SMatHead(nn.Module):
 
     def similarity(self, features, prompt_mask, has_prompt, point_coords, point_labels):
         """The similarity map at the features' resolution and its logit at 1/4 of the input (SAM's
-        mask resolution): the cheap half of the head, exported as its own graph so the panel can
-        show the logit as a preview before the decoder has run.
-
-        Automatic mattes take the saliency candidate (the class-token role), prompted ones SAM's
-        interaction."""
-        weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        automatic, automatic_logit = self.candidate(features)
-        sam_logit = self.prompted(features, weights, point_coords, point_labels, int(prompt_mask.shape[-1]))
+        mask resolution), per sample: automatic mattes take the saliency candidate (the
+        class-token role), prompted ones SAM's interaction. Exported as two graphs, one per
+        candidate, so a run computes only its own; both are cheap next to the decoder, and the
+        panel shows the logit as a preview before the decoder runs."""
+        automatic, automatic_logit = self.automatic_similarity(features)
+        prompted, prompted_logit, _ = self.prompted_similarity(features, prompt_mask, point_coords, point_labels)
         has = has_prompt.view(-1, 1, 1, 1)
-        fine = sam_logit.shape[-2:]
-        automatic_logit = F.interpolate(automatic_logit, size=fine, mode="bilinear", align_corners=False)
-        logit = has * sam_logit + (1 - has) * automatic_logit
-        sam_similarity = F.adaptive_avg_pool2d(torch.sigmoid(sam_logit), features.shape[-2:])
-        return has * sam_similarity + (1 - has) * automatic, logit
+        return has * prompted + (1 - has) * automatic, has * prompted_logit + (1 - has) * automatic_logit
+
+    def automatic_similarity(self, features):
+        similarity, logit = self.candidate(features)
+        fine = (features.shape[-2] * SAM_MASK_UPSCALE, features.shape[-1] * SAM_MASK_UPSCALE)
+        return similarity, F.interpolate(logit, size=fine, mode="bilinear", align_corners=False)
+
+    def prompted_similarity(self, features, prompt_mask, point_coords, point_labels):
+        """SAM's logit, its sigmoid pooled to the feature grid, and the prompt's coverage of each
+        feature cell (which the pooled-feature token and the decoder read)."""
+        weights = downsample_prompt(prompt_mask, features.shape[-2:])
+        logit = self.prompted(features, weights, point_coords, point_labels, int(prompt_mask.shape[-1]))
+        return F.adaptive_avg_pool2d(torch.sigmoid(logit), features.shape[-2:]), logit, weights
 
     def decode(self, features, image, prompt_mask, has_prompt, similarity, similarity_logit):
         """Alpha at the input's resolution from the similarity map, the features and the image."""

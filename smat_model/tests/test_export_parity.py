@@ -16,17 +16,14 @@ SIZE = 256  # small to keep CI fast; the graphs are the same at the shipped size
 
 
 def run_graphs(paths, x, prompt, has, coords, labels):
+    """The runner's path: the encoder, the candidate of this run's kind, the decoder."""
     feats = run_onnx(paths["encoder"], {"image": x})["features"]
-    stage = run_onnx(
-        paths["similarity"],
-        {
-            "features": feats,
-            "prompt_mask": prompt[None, None],
-            "has_prompt": np.array([float(has)], np.float32),
-            "point_coords": coords.numpy(),
-            "point_labels": labels.numpy(),
-        },
-    )
+    if has:
+        feeds = {"features": feats, "prompt_mask": prompt[None, None], "point_coords": coords.numpy()}
+        stage = run_onnx(paths["prompted"], {**feeds, "point_labels": labels.numpy()})
+    else:
+        stage = run_onnx(paths["saliency"], {"features": feats})
+        stage["prompt_weights"] = np.zeros((1, 1, *feats.shape[-2:]), np.float32)
     alpha = run_onnx(
         paths["decoder"],
         {"features": feats, "image": x, "has_prompt": np.array([float(has)], np.float32), **stage},

@@ -24,7 +24,7 @@ def test_model_json_records_the_graphs_it_names_and_the_head_config(tmp_path):
     head_config = HeadConfig(edge_refiner_width=12)
     write_model_json(str(tmp_path), 512, head_config, {"trainingStep": 7})
     config = json.loads((tmp_path / "model.json").read_text())
-    assert sorted(config["files"]) == sorted(config[role] for role in ("encoder", "similarity", "decoder"))
+    assert sorted(config["files"]) == sorted(config[role] for role in GRAPH_FILES)
     assert config["inputSize"] == 512 and config["featureSize"] == 32 and config["trainingStep"] == 7
     assert HeadConfig.from_dict(config["headConfig"]) == head_config
     assert list(config)[-1] == "files"  # written last, once the graphs are final

@@ -15,7 +15,8 @@ const ASSETS: Record<AssetName, true> = {
   'ort-wasm-webgpu': true,
   'model-config': true,
   encoder: true,
-  similarity: true,
+  saliency: true,
+  prompted: true,
   decoder: true,
 };
 const ASSET_NAMES: ReadonlySet<unknown> = new Set(Object.keys(ASSETS));
