@@ -56,7 +56,11 @@ function speedRow(s: MethodSpeed, photoNames: string[]): string {
     return p ? `${ms(p.full.medianMs)} (n=${p.full.runs})` : '—';
   });
   const last = s.photos[s.photos.length - 1];
-  const rp = last?.reprompt ? `${ms(last.reprompt.medianMs)} (n=${last.reprompt.runs})` : 'n/a';
+  // Our runner's coarse matte is ready after the candidate's graph, before the decoder.
+  const coarse = last?.reprompt?.stages?.similarityMs;
+  const rp = last?.reprompt
+    ? `${ms(last.reprompt.medianMs)} (n=${last.reprompt.runs})${coarse ? `, coarse matte ${ms(coarse)}` : ''}`
+    : 'n/a';
   const st = last?.full.stages ?? {};
   const stages = Object.entries(st)
     .filter(([k]) => k !== 'totalMs' && k !== 'encoderCached')
