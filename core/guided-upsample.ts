@@ -13,14 +13,20 @@ import { clamp01 } from './clamp01';
 import { cropPlane } from './crop-plane';
 
 export interface GuidedUpsampleOptions {
-  /** Window radius in low-resolution (model) pixels. */
+  /** Window radius in model pixels (at 768; scaled with the fit's size). */
   radius?: number;
   /** Regulariser on colour covariance (RGB in [0,1]); larger = closer to plain bilinear. */
   eps?: number;
+  /**
+   * Longest side the fit runs at; above it the fit is subsampled and the radius scaled with it
+   * (the fast guided filter's subsampling): the fit's window sums dominate the time.
+   */
+  fitMaxSide?: number;
 }
 
 export const DEFAULT_GUIDED_RADIUS = 8;
 export const DEFAULT_GUIDED_EPS = 1e-3;
+export const DEFAULT_FIT_MAX_SIDE = 384;
 
 /**
  * `alpha` is the model output [size*size]; its top-left contentWidth x contentHeight block maps to
@@ -46,12 +52,15 @@ export function guidedResize(
   image: RgbaImage,
   options: GuidedUpsampleOptions = {},
 ): Float32Array {
-  const radius = options.radius ?? DEFAULT_GUIDED_RADIUS;
   const eps = options.eps ?? DEFAULT_GUIDED_EPS;
   const { width, height } = image;
   // Small sources were enlarged for the model; fit (a, b) at the source size then, not above it.
-  const lw = Math.min(alphaWidth, width);
-  const lh = Math.min(alphaHeight, height);
+  const fw = Math.min(alphaWidth, width);
+  const fh = Math.min(alphaHeight, height);
+  const shrink = Math.min(1, (options.fitMaxSide ?? DEFAULT_FIT_MAX_SIDE) / Math.max(fw, fh));
+  const lw = Math.max(1, Math.round(fw * shrink));
+  const lh = Math.max(1, Math.round(fh * shrink));
+  const radius = Math.max(1, Math.round((options.radius ?? DEFAULT_GUIDED_RADIUS) * shrink));
   const p = Float64Array.from(resamplePlanes(alpha, alphaWidth, alphaHeight, lw, lh));
   const rgbLow = resamplePlanes(image.data, width, height, lw, lh, 3, 4);
   const coefficients = fitColourCoefficients(rgbLow, p, lw, lh, radius, eps);

@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../core/image-codecs';
+import { binaryIou } from '../core/metrics';
 import { bilinearUpsample, guidedUpsample } from '../core/guided-upsample';
 import { resamplePlanes } from '../core/resample';
 import type { RgbaImage } from '../core/rgba-image';
@@ -113,5 +117,35 @@ describe('guidedUpsample', () => {
     expect(guidedUpsample(faint, S, S, S, flat).every((v) => v === 0)).toBe(true);
     expect(guidedUpsample(faint.fill(0.97), S, S, S, flat).every((v) => v === 1)).toBe(true);
     expect(guidedUpsample(faint.fill(0.5), S, S, S, flat).every((v) => Math.abs(v - 0.5) < 1e-3)).toBe(true);
+  });
+});
+
+const repo = resolve(__dirname, '..');
+const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
+const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
+if (!haveData) console.warn(`[core-guided-upsample] SKIPPED the photo test: no data at ${dataDir} (set SMAT_DATA)`);
+
+describe.skipIf(!haveData)('guidedUpsample on a 1200-pixel photo', () => {
+  it('fits at 384 on a side (the fast guided filter) and gives the full-size fit its matte', () => {
+    // A real photo and its mask, enlarged to a size designers paste; the model's alpha is the mask
+    // at 768, softened over a few pixels as the decoder's is.
+    const read = (folder: string, ext: string) =>
+      decodeImage(readFileSync(join(dataDir, 'ecssd-val', folder, `0042.${ext}`)));
+    const small = read('images', 'jpg');
+    const W = 1200;
+    const H = Math.round((small.height * W) / small.width);
+    const image = { width: W, height: H, data: resamplePlanes(small.data, small.width, small.height, W, H, 4, 4) };
+    const mask = read('masks', 'png');
+    const grey = Float32Array.from({ length: mask.width * mask.height }, (_, i) => mask.data[4 * i] / 255);
+    const truth = resamplePlanes(grey, mask.width, mask.height, W, H);
+    const S = 768;
+    const h = Math.round((H * S) / W);
+    const low = new Float32Array(S * S);
+    low.set(resamplePlanes(resamplePlanes(grey, mask.width, mask.height, S / 4, h / 4), S / 4, h / 4, S, h));
+    const fast = guidedUpsample(low, S, S, h, { ...image, data: Uint8Array.from(image.data) });
+    const full = guidedUpsample(low, S, S, h, { ...image, data: Uint8Array.from(image.data) }, { fitMaxSide: S });
+    expect(binaryIou(fast, full)).toBeGreaterThan(0.99);
+    const error = (alpha: Float32Array) => alpha.reduce((e, a, i) => e + Math.abs(a - truth[i]), 0) / alpha.length;
+    expect(error(fast)).toBeLessThan(1.1 * error(full));
   });
 });
