@@ -5,7 +5,9 @@
 // separates subject from background where their brightness is alike, and the window reaches past
 // the model's 16-pixel patches. Against radius 2 in grey, on the same model's full validation:
 // every IoU up (box 0.786 -> 0.800 on ECSSD, 0.708 -> 0.726 on composites), Grad down 11-15%,
-// soft-band SAD down 3-5%, ECSSD MAE up ~0.0016 (docs/training-log.md, round 4).
+// soft-band SAD down 3-5%, ECSSD MAE up ~0.0016 (docs/training-log.md, round 4). The fit runs at
+// most DEFAULT_FIT_MAX_SIDE on a side: its window sums over 768^2 took most of a 1000^2 photo's
+// post-processing, and the subsampled fit gives the same matte (test/core-guided-upsample.test.ts).
 import type { RgbaImage } from './rgba-image';
 import { axisWeights, resamplePlanes } from './resample';
 import { boxMean } from './box-filter';
