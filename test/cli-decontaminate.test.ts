@@ -6,17 +6,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../core/image-codecs';
+import { haveShippedModel } from './shipped-model';
 
 const repo = resolve(__dirname, '..');
 const bin = join(repo, 'bin', 'smat.mjs');
 const photo = join(repo, 'examples', 'astronaut.png');
-const haveModels = [
-  'smat-encoder.onnx',
-  'smat-saliency.onnx',
-  'smat-prompted.onnx',
-  'smat-decoder.onnx',
-  'model.json',
-].every((f) => existsSync(join(repo, 'models', f)));
+const haveModels = haveShippedModel();
 if (!haveModels) console.warn(`[cli-decontaminate] SKIPPED: model files missing in ${join(repo, 'models')}`);
 const tmp = mkdtempSync(join(tmpdir(), 'smat-decon-'));
 

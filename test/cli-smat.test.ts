@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encode as fastPngEncode } from 'fast-png';
 import { decodeImage, encodePng } from '../core/image-codecs';
+import { haveShippedModel } from './shipped-model';
 
 const repo = resolve(__dirname, '..');
 const bin = join(repo, 'bin', 'smat.mjs');
@@ -24,13 +25,7 @@ const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
 const coffee = [join(repo, 'examples', 'coffee.png'), join(dataDir, 'examples', 'coffee.png')].find((p) =>
   existsSync(p),
 );
-const haveModels = [
-  'smat-encoder.onnx',
-  'smat-saliency.onnx',
-  'smat-prompted.onnx',
-  'smat-decoder.onnx',
-  'model.json',
-].every((f) => existsSync(join(repo, 'models', f)));
+const haveModels = haveShippedModel();
 const ecssd = join(dataDir, 'ecssd-val');
 if (!haveModels) console.warn(`[cli-smat] model runs SKIPPED: model files missing in ${join(repo, 'models')}`);
 if (!coffee) console.warn('[cli-smat] SKIPPED parts: examples/coffee.png not found (set SMAT_DATA)');
