@@ -211,6 +211,10 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         expect(box.kind).toBe('box');
         for (const k of ['x', 'y', 'width', 'height'] as const) expect(box[k]).toBeCloseTo(cupBox[k], 6);
         const result = await matteAndApply(run, imageHashOf(photoNode));
+        // The prompted candidate's coarse matte was shown before the decoder's full one.
+        const trace = new Map(await run.frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.trace));
+        expect(trace.get('preview'), 'the panel never showed the coarse matte').toBeDefined();
+        expect(trace.get('preview')!).toBeLessThan(trace.get('matted')!);
         const iou = iouAgainstAlpha(result.png, refCup);
         const straight = straightAlphaReport(result.png, cup.image, result.decontaminate);
         const line =
