@@ -14,7 +14,8 @@
 //   ort-wasm-webgpu. `--runtimes ort-wasm,ort-wasm-webgpu` for a host whose UI iframe is a secure
 //   context with WebGPU (the playground's ?host=srcdoc).
 //   SMAT_MODELS_DIR / --models: where model.json and the graphs it names (smat-encoder.onnx,
-//   smat-saliency.onnx, smat-prompted.onnx, smat-decoder.onnx) live (default models/). Without models the build still succeeds, loudly: the UI then says that
+//   smat-saliency.onnx, smat-prompted.onnx, smat-decoder.onnx, smat-refiner.onnx) live (default
+//   models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -27,7 +28,7 @@ import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
 import { readVerifiedModelFiles } from './tools/verify-model-files.mjs';
 
 /** core/model-config.ts's GRAPH_ROLES (this file is plain JS): each is a model.json key and an asset name. */
-const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder'];
+const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refiner'];
 
 const root = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({

@@ -22,15 +22,16 @@ export interface SmatModelConfig extends PromptGeometry {
   saliency: string;
   prompted: string;
   decoder: string;
+  refiner: string;
   [extra: string]: unknown;
 }
 
 /**
  * The model's graphs: the encoder (once per image); the head's two candidates, the saliency one
  * for automatic mattes and SAM's interaction for prompted ones (cheap: the panel shows their
- * similarity map as a preview); then the head's decoder.
+ * similarity map as a preview); the head's decoder; and the edge refiner, automatic mattes only.
  */
-export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder'] as const;
+export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refiner'] as const;
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 export type ModelGraphs = Record<GraphRole, Uint8Array>;
 
@@ -115,5 +116,6 @@ export function parseModelConfig(json: unknown): SmatModelConfig {
     saliency: fileName('saliency'),
     prompted: fileName('prompted'),
     decoder: fileName('decoder'),
+    refiner: fileName('refiner'),
   };
 }

@@ -1,9 +1,10 @@
 // Runs the SMat graphs: the encoder, then the head as one of its two candidates (the saliency one
-// for an automatic matte, SAM's interaction for a prompted one) and its decoder. The ORT module
-// is a parameter so the same code serves onnxruntime-node (CLI, eval, bench) and onnxruntime-web
-// (plugin iframe); nothing here touches fs or the DOM. The encoder is the expensive part, so its
-// output is kept for the last image and a new prompt on that image re-runs only the head; the
-// candidates are cheap, so their map is offered as a preview before the decoder runs.
+// for an automatic matte, SAM's interaction for a prompted one), its decoder and, for an automatic
+// matte, its edge refiner. The ORT module is a parameter so the same code serves onnxruntime-node
+// (CLI, eval, bench) and onnxruntime-web (plugin iframe); nothing here touches fs or the DOM. The
+// encoder is the expensive part, so its output is kept for the last image and a new prompt on that
+// image re-runs only the head; the candidates are cheap, so their map is offered as a preview
+// before the decoder runs.
 import type { Prompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
 import type { ModelGraphs, SmatModelConfig } from './model-config';
@@ -131,6 +132,7 @@ export class SmatRunner {
     private readonly saliencySession: OrtSessionLike,
     private readonly promptedSession: OrtSessionLike,
     private readonly decoderSession: OrtSessionLike,
+    private readonly refinerSession: OrtSessionLike,
     config: SmatModelConfig,
     private readonly guided: GuidedUpsampleOptions,
   ) {
@@ -143,15 +145,16 @@ export class SmatRunner {
     const sessions: OrtSessionLike[] = [];
     try {
       // Sequential on purpose: on single-threaded WASM parallel creates only interleave.
-      for (const bytes of [graphs.encoder, graphs.saliency, graphs.prompted, graphs.decoder]) {
+      for (const bytes of [graphs.encoder, graphs.saliency, graphs.prompted, graphs.decoder, graphs.refiner]) {
         sessions.push(await ort.InferenceSession.create(bytes, options.sessionOptions));
       }
-      const [encoder, saliency, prompted, decoder] = sessions;
+      const [encoder, saliency, prompted, decoder, refiner] = sessions;
       checkNames('encoder', encoder, ['image'], ['features']);
       checkNames('saliency', saliency, ['features'], SIMILARITY_OUTPUTS);
       checkNames('prompted', prompted, PROMPTED_INPUTS, [...SIMILARITY_OUTPUTS, 'prompt_weights']);
-      checkNames('decoder', decoder, DECODER_INPUTS, ['alpha']);
-      return new SmatRunner(ort, encoder, saliency, prompted, decoder, config, options.guided ?? {});
+      checkNames('decoder', decoder, DECODER_INPUTS, ['logit']);
+      checkNames('refiner', refiner, ['image', 'logit'], ['alpha']);
+      return new SmatRunner(ort, encoder, saliency, prompted, decoder, refiner, config, options.guided ?? {});
     } catch (err) {
       await Promise.all(sessions.map((session) => session.release()));
       throw err;
@@ -193,15 +196,17 @@ export class SmatRunner {
     const similarityMs = now() - tHead;
     const { box } = enc;
     await options.onPreview?.(previewOfLogit(stage.similarity_logit, S, box));
-    const out = await this.decoderSession.run({
+    const { logit } = await this.decoderSession.run({
       features: enc.features,
       image: enc.imageTensor,
-      has_prompt: this.hasPromptTensor(raster.hasPrompt),
       similarity: stage.similarity,
       similarity_logit: stage.similarity_logit,
       prompt_weights: stage.prompt_weights,
     });
-    const alphaS = out.alpha.data as Float32Array;
+    // The edge refiner corrects automatic mattes only (on prompted ones it cost IoU: training log).
+    const alphaS = raster.hasPrompt
+      ? sigmoid(logit.data as Float32Array)
+      : ((await this.refinerSession.run({ image: enc.imageTensor, logit })).alpha.data as Float32Array);
     const headMs = rasterMs + now() - tHead;
 
     options.onStage?.('upsampling');
@@ -263,10 +268,6 @@ export class SmatRunner {
     };
   }
 
-  private hasPromptTensor(hasPrompt: boolean): OrtTensorLike {
-    return new this.ort.Tensor('float32', Float32Array.of(hasPrompt ? 1 : 0), [1]);
-  }
-
   /** Forget the cached features (e.g. the image's pixels changed under the same key). */
   clearCache(): void {
     this.cached = null;
@@ -277,7 +278,9 @@ export class SmatRunner {
     this.released = true;
     this.cached = null;
     await Promise.all(
-      [this.encoderSession, this.saliencySession, this.promptedSession, this.decoderSession].map((s) => s.release()),
+      [this.encoderSession, this.saliencySession, this.promptedSession, this.decoderSession, this.refinerSession].map(
+        (s) => s.release(),
+      ),
     );
   }
 
@@ -319,16 +322,20 @@ export class SmatRunner {
 
 const PROMPTED_INPUTS = ['features', 'prompt_mask', 'point_coords', 'point_labels'];
 const SIMILARITY_OUTPUTS = ['similarity', 'similarity_logit'];
-const DECODER_INPUTS = ['features', 'image', 'has_prompt', ...SIMILARITY_OUTPUTS, 'prompt_weights'];
+const DECODER_INPUTS = ['features', 'image', ...SIMILARITY_OUTPUTS, 'prompt_weights'];
+
+function sigmoid(logit: Float32Array): Float32Array {
+  const out = new Float32Array(logit.length);
+  for (let i = 0; i < logit.length; i++) out[i] = 1 / (1 + Math.exp(-logit[i]));
+  return out;
+}
 
 /** The similarity logit's cells over the image (a cell the image only partly covers counts), as probabilities. */
 export function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox): MattePreview {
   const size = logit.dims[logit.dims.length - 1];
   const width = Math.min(size, Math.ceil((box.contentWidth * size) / inputSize));
   const height = Math.min(size, Math.ceil((box.contentHeight * size) / inputSize));
-  const alpha = cropPlane(logit.data as Float32Array, size, width, height).slice();
-  for (let i = 0; i < alpha.length; i++) alpha[i] = 1 / (1 + Math.exp(-alpha[i]));
-  return { alpha, width, height };
+  return { alpha: sigmoid(cropPlane(logit.data as Float32Array, size, width, height)), width, height };
 }
 
 function checkNames(which: string, session: OrtSessionLike, inputs: string[], outputs: string[]): void {

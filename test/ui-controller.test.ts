@@ -33,6 +33,7 @@ const TEST_CONFIG: SmatModelConfig = {
   saliency: 'a.onnx',
   prompted: 'p.onnx',
   decoder: 'd.onnx',
+  refiner: 'r.onnx',
 };
 
 function setup(

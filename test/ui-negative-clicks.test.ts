@@ -28,6 +28,7 @@ const CONFIG: SmatModelConfig = {
   saliency: 'a.onnx',
   prompted: 'p.onnx',
   decoder: 'd.onnx',
+  refiner: 'r.onnx',
 };
 const photo: RgbaImage = {
   width: S,
@@ -69,12 +70,16 @@ function fakeOrt() {
       return { ...maps(), prompt_weights: new Tensor('float32', new Float32Array(F * F), [1, 1, F, F]) };
     },
   );
+  // A logit of 30: alpha 1 to float precision.
   const decoder = session(
-    ['features', 'image', 'has_prompt', 'similarity', 'similarity_logit', 'prompt_weights'],
-    ['alpha'],
-    async () => ({ alpha: new Tensor('float32', new Float32Array(S * S).fill(1), [1, 1, S, S]) }),
+    ['features', 'image', 'similarity', 'similarity_logit', 'prompt_weights'],
+    ['logit'],
+    async () => ({ logit: new Tensor('float32', new Float32Array(S * S).fill(30), [1, 1, S, S]) }),
   );
-  const sessions = [encoder, saliency, prompted, decoder];
+  const refiner = session(['image', 'logit'], ['alpha'], async () => ({
+    alpha: new Tensor('float32', new Float32Array(S * S).fill(1), [1, 1, S, S]),
+  }));
+  const sessions = [encoder, saliency, prompted, decoder, refiner];
   let created = 0;
   const ort: OrtModuleLike = {
     Tensor,
@@ -86,7 +91,7 @@ function fakeOrt() {
 async function panelWithRunner() {
   const { ort, headFeeds } = fakeOrt();
   const graph = new Uint8Array(1);
-  const graphs = { encoder: graph, saliency: graph, prompted: graph, decoder: graph };
+  const graphs = { encoder: graph, saliency: graph, prompted: graph, decoder: graph, refiner: graph };
   const runner = await SmatRunner.create({ ort, graphs, config: CONFIG });
   const posted: UiToSandbox[] = [];
   const ctrl = new Controller({

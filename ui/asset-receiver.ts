@@ -191,5 +191,7 @@ function describe(name: AssetName): string {
       return "model head's prompted candidate";
     case 'decoder':
       return "model head's decoder";
+    case 'refiner':
+      return "model head's edge refiner";
   }
 }

@@ -39,7 +39,8 @@ const PROGRESS_SPAN: Record<AssetName, [number, number, string]> = {
   encoder: [0.2, 0.5, 'Receiving the model…'],
   saliency: [0.5, 0.55, 'Receiving the model…'],
   prompted: [0.55, 0.63, 'Receiving the model…'],
-  decoder: [0.63, 0.65, 'Receiving the model…'],
+  decoder: [0.63, 0.645, 'Receiving the model…'],
+  refiner: [0.645, 0.65, 'Receiving the model…'],
 };
 
 let reportProgress: (p: number, label: string) => void = () => {};

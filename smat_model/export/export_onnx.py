@@ -47,23 +47,37 @@ class PromptedGraph(torch.nn.Module):
 
 
 class DecoderGraph(torch.nn.Module):
-    """The head's expensive part: a candidate's outputs + features + image -> alpha."""
+    """The head's expensive part: a candidate's outputs + features + image -> the alpha logit
+    before the edge refiner (a prompted matte's alpha is its sigmoid)."""
 
     def __init__(self, head):
         super().__init__()
         self.decoder = head.decoder
 
-    def forward(self, features, image, has_prompt, similarity, similarity_logit, prompt_weights):
-        return self.decoder(features, similarity, similarity_logit, prompt_weights, image, has_prompt)
+    def forward(self, features, image, similarity, similarity_logit, prompt_weights):
+        return self.decoder.unrefined_logit(features, similarity, similarity_logit, prompt_weights, image)
+
+
+class RefinerGraph(torch.nn.Module):
+    """Automatic mattes only: the edge refiner's correction of the decoder's logit -> alpha."""
+
+    def __init__(self, head):
+        super().__init__()
+        self.refiner = head.decoder.refiner
+
+    def forward(self, image, logit):
+        return torch.sigmoid(logit + self.refiner(image, logit))
 
 
 # The runner runs the encoder (once per image), one of the two candidates' graphs (whose logit the
-# panel shows as a preview), then the decoder: a run computes only its own candidate.
+# panel shows as a preview), the decoder, and for an automatic matte the edge refiner: a run
+# computes only what its kind uses.
 GRAPH_FILES = {
     "encoder": "smat-encoder.onnx",
     "saliency": "smat-saliency.onnx",
     "prompted": "smat-prompted.onnx",
     "decoder": "smat-decoder.onnx",
+    "refiner": "smat-refiner.onnx",
 }
 SIMILARITY_OUTPUTS = ["similarity", "similarity_logit"]
 
@@ -76,7 +90,6 @@ def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS
     grid = size // model.encoder.stride
     feats = torch.zeros(1, model.encoder.out_channels, grid, grid)
     mask = torch.zeros(1, 1, size, size)
-    has = torch.zeros(1)
     paths = {role: os.path.join(out_dir, name) for role, name in GRAPH_FILES.items()}
     # SAM's point prompts: a click and its padding point here; any number at run time.
     points = (torch.zeros(1, 2, 2), torch.tensor([[1.0, -1.0]]))
@@ -97,11 +110,12 @@ def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS
             (
                 "decoder",
                 DecoderGraph(model.head),
-                (feats, image, has, similarity, logit, prompt_weights),
-                ["features", "image", "has_prompt", *SIMILARITY_OUTPUTS, "prompt_weights"],
-                ["alpha"],
+                (feats, image, similarity, logit, prompt_weights),
+                ["features", "image", *SIMILARITY_OUTPUTS, "prompt_weights"],
+                ["logit"],
                 None,
             ),
+            ("refiner", RefinerGraph(model.head), (image, mask), ["image", "logit"], ["alpha"], None),
         ]
         for role, module, args, inputs, outputs, dynamic in graphs:
             torch.onnx.export(

@@ -16,7 +16,8 @@ SIZE = 256  # small to keep CI fast; the graphs are the same at the shipped size
 
 
 def run_graphs(paths, x, prompt, has, coords, labels):
-    """The runner's path: the encoder, the candidate of this run's kind, the decoder."""
+    """The runner's path: the encoder, the candidate of this run's kind, the decoder, and for an
+    automatic matte the edge refiner."""
     feats = run_onnx(paths["encoder"], {"image": x})["features"]
     if has:
         feeds = {"features": feats, "prompt_mask": prompt[None, None], "point_coords": coords.numpy()}
@@ -24,10 +25,9 @@ def run_graphs(paths, x, prompt, has, coords, labels):
     else:
         stage = run_onnx(paths["saliency"], {"features": feats})
         stage["prompt_weights"] = np.zeros((1, 1, *feats.shape[-2:]), np.float32)
-    alpha = run_onnx(
-        paths["decoder"],
-        {"features": feats, "image": x, "has_prompt": np.array([float(has)], np.float32), **stage},
-    )["alpha"]
+    logit = run_onnx(paths["decoder"], {"features": feats, "image": x, **stage})["logit"]
+    # The edge refiner corrects automatic mattes only; a prompted matte's alpha is the sigmoid.
+    alpha = run_onnx(paths["refiner"], {"image": x, "logit": logit})["alpha"] if not has else 1 / (1 + np.exp(-logit))
     return feats, stage, alpha
 
 

@@ -18,6 +18,7 @@ const ASSETS: Record<AssetName, true> = {
   saliency: true,
   prompted: true,
   decoder: true,
+  refiner: true,
 };
 const ASSET_NAMES: ReadonlySet<unknown> = new Set(Object.keys(ASSETS));
 const isAssetName = (name: unknown): name is AssetName => ASSET_NAMES.has(name);
