@@ -11,7 +11,7 @@ import { clamp01 } from './clamp01';
 export interface RasterizedPrompts {
   /** [size*size] row-major, 1 inside the union of the prompts, 0 elsewhere. */
   mask: Float32Array;
-  /** False when no prompt other than "not this" clicks touches the image: the head then runs in automatic mode (has_prompt = 0). */
+  /** False when no prompt other than "not this" clicks touches the image: the head then runs in automatic mode. */
   hasPrompt: boolean;
   /** The prompts that touch the image, "not this" clicks included (promptsInsideImage): what the rest of the run reads. */
   inside: Prompt[];
