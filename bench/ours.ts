@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
-import { GRAPH_ROLES, parseModelConfig, type GraphRole, type ModelGraphs } from '../core/model-config';
+import { byGraphRole, parseModelConfig, type GraphRole } from '../core/model-config';
 
 export interface OurModelFiles {
   /** Each graph's path, by role. */
@@ -22,9 +22,7 @@ export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing
   if (!fs.existsSync(config)) return { found: [], missing: `missing ${config}` };
   const names = parseModelConfig(JSON.parse(fs.readFileSync(config, 'utf8')));
   const graphsWithSuffix = (suffix: string) =>
-    Object.fromEntries(
-      GRAPH_ROLES.map((role) => [role, path.join(dir, names[role].replace(/\.onnx$/, `${suffix}.onnx`))]),
-    ) as Record<GraphRole, string>;
+    byGraphRole((role) => path.join(dir, names[role].replace(/\.onnx$/, `${suffix}.onnx`)));
   const found: OurModelFiles[] = [];
   const encStem = names.encoder.replace(/\.onnx$/, '');
   for (const f of fs.readdirSync(dir).sort()) {
@@ -59,9 +57,7 @@ export async function createOurRunner(
   }
   return SmatRunner.create({
     ort,
-    graphs: Object.fromEntries(
-      GRAPH_ROLES.map((role) => [role, new Uint8Array(fs.readFileSync(files.graphs[role]))]),
-    ) as ModelGraphs,
+    graphs: byGraphRole((role) => new Uint8Array(fs.readFileSync(files.graphs[role]))),
     config,
     sessionOptions,
   });

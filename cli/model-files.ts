@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { errorMessage, InputFileError } from '../core/errors';
 import {
-  GRAPH_ROLES,
+  byGraphRole,
   graphFileNames,
   parseModelConfig,
   type ModelGraphs,
@@ -66,8 +66,7 @@ export function readModelFiles(dir: string | undefined): ModelFiles {
     const b = files.get(name)!;
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   };
-  const graphs = Object.fromEntries(GRAPH_ROLES.map((role) => [role, bytes(config[role])])) as ModelGraphs;
-  return { dir: modelDir, config, graphs };
+  return { dir: modelDir, config, graphs: byGraphRole((role) => bytes(config[role])) };
 }
 
 async function loadOrt(): Promise<OrtModuleLike> {

@@ -35,6 +35,11 @@ export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refin
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 export type ModelGraphs = Record<GraphRole, Uint8Array>;
 
+/** One value per graph, e.g. each graph's bytes or path. */
+export function byGraphRole<T>(value: (role: GraphRole) => T): Record<GraphRole, T> {
+  return Object.fromEntries(GRAPH_ROLES.map((role) => [role, value(role)])) as Record<GraphRole, T>;
+}
+
 /** The graphs' file names, in GRAPH_ROLES order. */
 export function graphFileNames(config: SmatModelConfig): string[] {
   return GRAPH_ROLES.map((role) => config[role]);

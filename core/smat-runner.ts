@@ -7,8 +7,8 @@
 // before the decoder runs.
 import type { Prompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
-import type { ModelGraphs, SmatModelConfig } from './model-config';
-import { parseModelConfig } from './model-config';
+import type { GraphRole, ModelGraphs, SmatModelConfig } from './model-config';
+import { GRAPH_ROLES, parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
 import { rasterizePrompts, type RasterizedPrompts } from './prompts';
 import { samPoints } from './sam-points';
@@ -128,11 +128,7 @@ export class SmatRunner {
 
   private constructor(
     private readonly ort: OrtModuleLike,
-    private readonly encoderSession: OrtSessionLike,
-    private readonly saliencySession: OrtSessionLike,
-    private readonly promptedSession: OrtSessionLike,
-    private readonly decoderSession: OrtSessionLike,
-    private readonly refinerSession: OrtSessionLike,
+    private readonly sessions: Record<GraphRole, OrtSessionLike>,
     config: SmatModelConfig,
     private readonly guided: GuidedUpsampleOptions,
   ) {
@@ -142,21 +138,17 @@ export class SmatRunner {
   static async create(options: SmatRunnerOptions): Promise<SmatRunner> {
     const config = parseModelConfig(options.config);
     const { ort, graphs } = options;
-    const sessions: OrtSessionLike[] = [];
+    const sessions: Partial<Record<GraphRole, OrtSessionLike>> = {};
     try {
       // Sequential on purpose: on single-threaded WASM parallel creates only interleave.
-      for (const bytes of [graphs.encoder, graphs.saliency, graphs.prompted, graphs.decoder, graphs.refiner]) {
-        sessions.push(await ort.InferenceSession.create(bytes, options.sessionOptions));
+      for (const role of GRAPH_ROLES) {
+        const session = await ort.InferenceSession.create(graphs[role], options.sessionOptions);
+        sessions[role] = session;
+        checkNames(role, session, GRAPH_CONTRACT[role]);
       }
-      const [encoder, saliency, prompted, decoder, refiner] = sessions;
-      checkNames('encoder', encoder, ['image'], ['features']);
-      checkNames('saliency', saliency, ['features'], SIMILARITY_OUTPUTS);
-      checkNames('prompted', prompted, PROMPTED_INPUTS, [...SIMILARITY_OUTPUTS, 'prompt_weights']);
-      checkNames('decoder', decoder, DECODER_INPUTS, ['logit']);
-      checkNames('refiner', refiner, ['image', 'logit'], ['alpha']);
-      return new SmatRunner(ort, encoder, saliency, prompted, decoder, refiner, config, options.guided ?? {});
+      return new SmatRunner(ort, sessions as Record<GraphRole, OrtSessionLike>, config, options.guided ?? {});
     } catch (err) {
-      await Promise.all(sessions.map((session) => session.release()));
+      await Promise.all(Object.values(sessions).map((session) => session.release()));
       throw err;
     }
   }
@@ -181,9 +173,9 @@ export class SmatRunner {
     const tHead = now();
     const F = this.config.featureSize;
     const stage = raster.hasPrompt
-      ? await this.promptedSession.run(this.promptedFeeds(enc.features, raster, enc.box.scale))
+      ? await this.sessions.prompted.run(this.promptedFeeds(enc.features, raster, enc.box.scale))
       : {
-          ...(await this.saliencySession.run({ features: enc.features })),
+          ...(await this.sessions.saliency.run({ features: enc.features })),
           // An automatic matte has no prompt to cover any cell.
           prompt_weights: new this.ort.Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
         };
@@ -196,7 +188,7 @@ export class SmatRunner {
     const similarityMs = now() - tHead;
     const { box } = enc;
     await options.onPreview?.(previewOfLogit(stage.similarity_logit, S, box));
-    const { logit } = await this.decoderSession.run({
+    const { logit } = await this.sessions.decoder.run({
       features: enc.features,
       image: enc.imageTensor,
       similarity: stage.similarity,
@@ -206,7 +198,7 @@ export class SmatRunner {
     // The edge refiner corrects automatic mattes only (on prompted ones it cost IoU: training log).
     const alphaS = raster.hasPrompt
       ? sigmoid(logit.data as Float32Array)
-      : ((await this.refinerSession.run({ image: enc.imageTensor, logit })).alpha.data as Float32Array);
+      : ((await this.sessions.refiner.run({ image: enc.imageTensor, logit })).alpha.data as Float32Array);
     const headMs = rasterMs + now() - tHead;
 
     options.onStage?.('upsampling');
@@ -277,11 +269,7 @@ export class SmatRunner {
     if (this.released) return;
     this.released = true;
     this.cached = null;
-    await Promise.all(
-      [this.encoderSession, this.saliencySession, this.promptedSession, this.decoderSession, this.refinerSession].map(
-        (s) => s.release(),
-      ),
-    );
+    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
   }
 
   /** The encoder's output for `image`: the cached one when the last image had the same cache key (or is the same object). */
@@ -308,7 +296,7 @@ export class SmatRunner {
     const imageTensor = new this.ort.Tensor('float32', box.tensor, [1, 3, S, S]);
     const preprocessMs = now() - tPre;
     const tEnc = now();
-    const { features } = await this.encoderSession.run({ image: imageTensor });
+    const { features } = await this.sessions.encoder.run({ image: imageTensor });
     const encoderMs = now() - tEnc;
     const enc: Encoded = { key: cacheKey, image, box, imageTensor, features, preprocessMs, encoderMs };
     this.cached = enc;
@@ -320,9 +308,18 @@ export class SmatRunner {
   }
 }
 
-const PROMPTED_INPUTS = ['features', 'prompt_mask', 'point_coords', 'point_labels'];
 const SIMILARITY_OUTPUTS = ['similarity', 'similarity_logit'];
-const DECODER_INPUTS = ['features', 'image', ...SIMILARITY_OUTPUTS, 'prompt_weights'];
+/** The tensor names each graph must have (docs/ARCHITECTURE.md). */
+const GRAPH_CONTRACT: Record<GraphRole, { inputs: string[]; outputs: string[] }> = {
+  encoder: { inputs: ['image'], outputs: ['features'] },
+  saliency: { inputs: ['features'], outputs: SIMILARITY_OUTPUTS },
+  prompted: {
+    inputs: ['features', 'prompt_mask', 'point_coords', 'point_labels'],
+    outputs: [...SIMILARITY_OUTPUTS, 'prompt_weights'],
+  },
+  decoder: { inputs: ['features', 'image', ...SIMILARITY_OUTPUTS, 'prompt_weights'], outputs: ['logit'] },
+  refiner: { inputs: ['image', 'logit'], outputs: ['alpha'] },
+};
 
 function sigmoid(logit: Float32Array): Float32Array {
   const out = new Float32Array(logit.length);
@@ -331,14 +328,18 @@ function sigmoid(logit: Float32Array): Float32Array {
 }
 
 /** The similarity logit's cells over the image (a cell the image only partly covers counts), as probabilities. */
-export function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox): MattePreview {
+function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox): MattePreview {
   const size = logit.dims[logit.dims.length - 1];
   const width = Math.min(size, Math.ceil((box.contentWidth * size) / inputSize));
   const height = Math.min(size, Math.ceil((box.contentHeight * size) / inputSize));
   return { alpha: sigmoid(cropPlane(logit.data as Float32Array, size, width, height)), width, height };
 }
 
-function checkNames(which: string, session: OrtSessionLike, inputs: string[], outputs: string[]): void {
+function checkNames(
+  which: string,
+  session: OrtSessionLike,
+  { inputs, outputs }: { inputs: string[]; outputs: string[] },
+): void {
   const missingIn = inputs.filter((n) => !session.inputNames.includes(n));
   const missingOut = outputs.filter((n) => !session.outputNames.includes(n));
   if (missingIn.length || missingOut.length) {

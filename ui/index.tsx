@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
 import { errorMessage } from '../core/errors';
-import { GRAPH_ROLES, parseModelConfig, type ModelGraphs, type SmatModelConfig } from '../core/model-config';
+import { byGraphRole, GRAPH_ROLES, parseModelConfig, type SmatModelConfig } from '../core/model-config';
 import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
@@ -87,7 +87,7 @@ const ctrl = new Controller({
       models['model-config'],
       ...GRAPH_ROLES.map((r) => models[r]),
     ]);
-    const graphs = Object.fromEntries(GRAPH_ROLES.map((role, i) => [role, graphBytes[i]])) as ModelGraphs;
+    const graphs = byGraphRole((role) => graphBytes[GRAPH_ROLES.indexOf(role)]);
     performance.mark('smat:assets-received');
     let config: SmatModelConfig;
     try {

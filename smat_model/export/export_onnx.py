@@ -1,4 +1,4 @@
-"""Export the encoder and head as two ONNX graphs (opset 17).
+"""Export the encoder and the head's graphs (GRAPH_FILES) as ONNX, opset 17.
 
     python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 768
 

@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-# The weight input of each op, and the axis of its output channels as a function of the node.
+# The input that carries each op's weights (_output_channel_axis gives their output-channel axis).
 _WEIGHT_INPUT = {"MatMul": 1, "Gemm": 1, "Conv": 1, "ConvTranspose": 1}
 
 
@@ -36,9 +36,9 @@ def _weight_axes(graph) -> dict:
     for node in graph.node:
         for index, name in enumerate(node.input):
             uses.setdefault(name, []).append((node, index))
-    inits = {init.name: init for init in graph.initializer}
     axes = {}
-    for name, init in inits.items():
+    for init in graph.initializer:
+        name = init.name
         node_uses = uses.get(name, [])
         if not node_uses or any(_WEIGHT_INPUT.get(n.op_type) != i for n, i in node_uses):
             continue
@@ -54,10 +54,15 @@ def quantize_per_channel(weight: np.ndarray, axis: int):
     reduce = tuple(d for d in range(weight.ndim) if d != axis)
     max_abs = np.abs(weight).max(axis=reduce)
     scale = np.where(max_abs > 0, max_abs / 127.0, 1.0).astype(np.float32)
-    shape = [1] * weight.ndim
-    shape[axis] = -1
-    q = np.clip(np.rint(weight / scale.reshape(shape)), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(weight / scale.reshape(_along(axis, weight.ndim))), -127, 127).astype(np.int8)
     return q, scale
+
+
+def _along(axis: int, ndim: int):
+    """The shape that broadcasts one value per slice along `axis` over an ndim-array."""
+    shape = [1] * ndim
+    shape[axis] = -1
+    return shape
 
 
 def _lift_large_constants(graph, min_elements: int):
@@ -85,10 +90,11 @@ def _store_as_int8(path: str, min_elements: int = 16):
         if init.name in axes:
             axis = axes[init.name]
             q, scale = quantize_per_channel(arr, axis)
-            shape = [1] * arr.ndim
-            shape[axis] = -1
             q_name, f_name, s_name = init.name + "_int8", init.name + "_as_float", init.name + "_scale"
-            new_inits += [numpy_helper.from_array(q, q_name), numpy_helper.from_array(scale.reshape(shape), s_name)]
+            new_inits += [
+                numpy_helper.from_array(q, q_name),
+                numpy_helper.from_array(scale.reshape(_along(axis, arr.ndim)), s_name),
+            ]
             loaders += [
                 helper.make_node("Cast", [q_name], [f_name], to=onnx.TensorProto.FLOAT, name=f_name),
                 helper.make_node("Mul", [f_name, s_name], [init.name], name=init.name + "_dequantize"),
