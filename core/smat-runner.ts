@@ -98,6 +98,8 @@ export interface MattePreview {
   height: number;
 }
 
+export type PreviewHandler = (preview: MattePreview) => void | Promise<void>;
+
 export interface MatteOptions {
   /** Identifies the image for the feature cache; without it the cache matches the same RgbaImage object only. */
   cacheKey?: string;
@@ -108,7 +110,7 @@ export interface MatteOptions {
    * it returns: on single-threaded WASM the decoder holds the page's only thread, so a panel
    * returns a wait for its next paint to get the preview on screen first.
    */
-  onPreview?: (preview: MattePreview) => void | Promise<void>;
+  onPreview?: PreviewHandler;
 }
 
 interface Encoded {

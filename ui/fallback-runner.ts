@@ -2,7 +2,7 @@
 // Pure orchestration: the runner factory is injected (ui/web-runner-factory.ts in the plugin, fakes in tests).
 import type { RgbaImage } from '../core/rgba-image';
 import type { Prompt } from '../core/prompt-types';
-import type { MatteOptions, MatteResult, MattePreview, MatteStage } from '../core/smat-runner';
+import type { MatteOptions, MatteResult, MattePreview, MatteStage, PreviewHandler } from '../core/smat-runner';
 import { errorMessage } from '../core/errors';
 import { backendLabel, type Backend } from './backend';
 import { isGpuError } from './is-gpu-error';
@@ -94,7 +94,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void | Promise<void> = () => {},
+    onPreview: PreviewHandler = () => {},
   ): Promise<MatteResult> {
     if (this.deviceLost && this.backend === 'webgpu') {
       await this.fallBack(`the GPU device was lost (${this.deviceLost})`);
@@ -132,7 +132,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void | Promise<void>,
+    onPreview: PreviewHandler,
   ): Promise<MatteResult> {
     if (this.backend !== 'webgpu' || !this.gpuUntried) return this.run(image, prompts, cacheKey, onPreview);
     const ms = this.gpuStartTimeoutMs;
@@ -160,7 +160,7 @@ export class FallbackRunner {
     image: RgbaImage,
     prompts: Prompt[],
     cacheKey: string,
-    onPreview: (preview: MattePreview) => void | Promise<void>,
+    onPreview: PreviewHandler,
     onStage: (stage: MatteStage) => void = () => {},
   ): Promise<MatteResult> {
     const runner = this.runner;

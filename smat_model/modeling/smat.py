@@ -50,20 +50,20 @@ class SMatHead(nn.Module):
         self.decoder = SimilarityGuidedDecoder(self.config)
 
     def forward(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
-        similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
-        alpha = self.decode(features, image, prompt_mask, has_prompt, similarity, similarity_logit)
-        return alpha, similarity
+        similarity, logit, weights = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
+        return self.decoder(features, similarity, logit, weights, image, has_prompt), similarity
 
     def similarity(self, features, prompt_mask, has_prompt, point_coords, point_labels):
-        """The similarity map at the features' resolution and its logit at 1/4 of the input (SAM's
-        mask resolution), per sample: automatic mattes take the saliency candidate (the
+        """The similarity map at the features' resolution, its logit at 1/4 of the input (SAM's mask
+        resolution) and the prompt's coverage of each feature cell (zero without a prompt), per
+        sample: automatic mattes take the saliency candidate (the
         class-token role), prompted ones SAM's interaction. Exported as two graphs, one per
         candidate, so a run computes only its own; both are cheap next to the decoder, and the
         panel shows the logit as a preview before the decoder runs."""
         automatic, automatic_logit = self.automatic_similarity(features)
-        prompted, prompted_logit, _ = self.prompted_similarity(features, prompt_mask, point_coords, point_labels)
+        prompted, prompted_logit, weights = self.prompted_similarity(features, prompt_mask, point_coords, point_labels)
         has = has_prompt.view(-1, 1, 1, 1)
-        return has * prompted + (1 - has) * automatic, has * prompted_logit + (1 - has) * automatic_logit
+        return has * prompted + (1 - has) * automatic, has * prompted_logit + (1 - has) * automatic_logit, weights
 
     def automatic_similarity(self, features):
         similarity, logit = self.candidate(features)
@@ -77,16 +77,10 @@ class SMatHead(nn.Module):
         logit = self.prompted(features, weights, point_coords, point_labels, int(prompt_mask.shape[-1]))
         return F.adaptive_avg_pool2d(torch.sigmoid(logit), features.shape[-2:]), logit, weights
 
-    def decode(self, features, image, prompt_mask, has_prompt, similarity, similarity_logit):
-        """Alpha at the input's resolution from the similarity map, the features and the image."""
-        weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        return self.decoder(features, similarity, similarity_logit, weights, image, has_prompt)
-
     def unrefined_logit(self, features, image, prompt_mask, has_prompt, point_coords, point_labels):
         """The decoder's alpha logit before the edge refiner (the refiner's training input)."""
-        similarity, similarity_logit = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
-        weights = downsample_prompt(prompt_mask, features.shape[-2:])
-        return self.decoder.unrefined_logit(features, similarity, similarity_logit, weights, image)
+        similarity, logit, weights = self.similarity(features, prompt_mask, has_prompt, point_coords, point_labels)
+        return self.decoder.unrefined_logit(features, similarity, logit, weights, image)
 
 
 class SMat(nn.Module):
