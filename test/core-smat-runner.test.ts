@@ -1,5 +1,6 @@
 // Integration: real ECSSD photos through the real exported models. Needs models/ (written by
 // PYTHONPATH=. python3 -m smat_model.export.export_onnx) and the data folder (SMAT_DATA, default ../shared/data).
+import { haveShippedModel } from './shipped-model';
 import { readModelFiles } from '../cli/model-files';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import type { RgbaImage } from '../core/rgba-image';
 const repo = resolve(__dirname, '..');
 const modelDir = join(repo, 'models');
 const dataDir = resolve(repo, process.env.SMAT_DATA ?? '../shared/data');
-const haveModels = existsSync(join(modelDir, 'model.json'));
+const haveModels = haveShippedModel(modelDir);
 const haveData = existsSync(join(dataDir, 'ecssd-val', 'images'));
 if (!haveModels)
   console.warn(

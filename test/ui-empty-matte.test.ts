@@ -1,8 +1,9 @@
 // An empty matte is never offered for Apply without a word: the panel's controller with the real
 // model (onnxruntime-node) on real pixels, where the model itself returns a blank matte. Needs
 // models/ (PYTHONPATH=. python3 -m smat_model.export.export_onnx).
+import { haveShippedModel } from './shipped-model';
 import { readModelFiles } from '../cli/model-files';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { JobReview } from '../ui/job-review';
 import { canApply, initialState, jobView, statusLine } from '../ui/state';
 
 const repo = resolve(__dirname, '..');
-const haveModels = existsSync(join(repo, 'models', 'model.json'));
+const haveModels = haveShippedModel();
 if (!haveModels) console.warn('[ui-empty-matte] SKIPPED: model files missing in models/');
 
 /** examples/coffee.png, 600x400: a cup on a table. */
