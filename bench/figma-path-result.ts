@@ -16,11 +16,11 @@ export interface FigmaPathResult {
   runs: number;
   /** Command -> first matte on screen (a fresh plugin: code.js, assets, sessions, the first job). */
   coldMs: number;
-  /** A new photo with the model loaded: job -> matte on screen. */
+  /** A new photo with the model loaded: the panel's button -> matte on screen. */
   warmMs: number;
-  /** A box moved on the same photo: job -> matte on screen (the encoder's output reused). */
+  /** A box moved on the same photo: the panel's button -> matte on screen (the encoder's output reused). */
   repromptMs: number;
-  /** The same jobs as warmMs and repromptMs: job -> the runner's coarse matte on screen (or the matte, if none showed first). */
+  /** The same jobs as warmMs and repromptMs: the button -> the runner's coarse matte on screen (or the matte, if none showed first). */
   warmPreviewMs: number;
   repromptPreviewMs: number;
   /** Apply -> the node written (composite, PNG encode, the bytes to the sandbox, write-back). */

@@ -3,7 +3,8 @@
 //   Auto Matte command on photo A -> first matte on screen (cold) -> Apply -> node written;
 //   the panel's Auto Matte on photos C and B (new photos, model loaded) -> Cancel;
 //   a box over B -> Matte with prompts -> Cancel; the box moved, twice (re-prompts) -> the last one applied.
-// Each time is stamped in Node from the moment the command started; "on screen" is the panel's
+// Each time is stamped in Node from the moment the command started, and a job's time runs from the
+// press of the panel's button (the sandbox reads the selection and the photo before the job goes out); "on screen" is the panel's
 // job reaching phase review (the matte drawn, Apply enabled), seen by 50 ms polling in the page, and
 // the coarse matte "on screen" is the first poll that sees phase refining (or review: a coarse
 // matte the page could not paint before the full one counts only when the full one shows). The
@@ -25,10 +26,18 @@ export interface Sample {
 export interface SessionTimes {
   cold: Sample;
   /** Parts of the cold start: code.js in QuickJS, command -> model ready (assets in; sessions), model ready -> on screen. */
-  coldParts: { codeJsMs: number; modelReadyMs: number; assetsMs: number; sessionsMs: number; readyToScreenMs: number };
+  coldParts: {
+    codeJsMs: number;
+    modelReadyMs: number;
+    assetsMs: number;
+    /** Of the time to model ready: the harness's relay of the sandbox's messages (FigmaUiHost.relayMs). */
+    relayMs: number;
+    sessionsMs: number;
+    readyToScreenMs: number;
+  };
   warm: Sample[];
   reprompt: Sample[];
-  /** Job -> the coarse matte on screen, for the same jobs as warm and reprompt. */
+  /** The button -> the coarse matte on screen, for the same jobs as warm and reprompt. */
   warmPreview: Sample[];
   repromptPreview: Sample[];
   apply: Sample[];
@@ -52,6 +61,8 @@ const sample = (ms: number): Sample => ({ ms, load1: load1() });
 
 interface OnScreen {
   jobId: string;
+  /** When the designer pressed the button (or ran the command). */
+  startT: number;
   jobT: number;
   previewT: number;
   reviewT: number;
@@ -86,7 +97,7 @@ async function waitForPhase(run: PluginRun, jobId: string, phases: string[]): Pr
   return (await phase.jsonValue()) as string;
 }
 
-/** The next job the sandbox sends at or after `after`, until the panel shows its matte. */
+/** The next job the sandbox sends at or after `after` (a press of a button), until the panel shows its matte. */
 async function nextMatteOnScreen(run: PluginRun, after: number): Promise<OnScreen> {
   const job = await run.waitFor(
     (m) => m.dir === 'sandbox→ui' && m.msg.type === 'job' && m.t >= after,
@@ -105,7 +116,16 @@ async function nextMatteOnScreen(run: PluginRun, after: number): Promise<OnScree
   });
   if (view.phase !== 'review') throw new Error(`job ${jobId} failed: ${view.error}`);
   if (view.emptyMatte) throw new Error(`job ${jobId} gave an empty matte: ${view.emptyMatte}`);
-  return { jobId, jobT: job.t, previewT, reviewT, timings: { ...view.timings, ...traceTimes(trace) } };
+  // The sandbox's part: reading the selection and the photo, and sending the job.
+  const jobSent = job.t - after;
+  return {
+    jobId,
+    startT: after,
+    jobT: job.t,
+    previewT,
+    reviewT,
+    timings: { ...view.timings, ...traceTimes(trace), jobSent },
+  };
 }
 
 /** Clicks Apply; the time until the sandbox says the node is written. */
@@ -158,7 +178,8 @@ export async function measureSession(
     },
   });
   try {
-    const modelReady = run.waitForModel(JOB_TIMEOUT_MS);
+    // The relay's time is read the moment the model is seen ready, before the first job's photo adds to it.
+    const modelReady = run.waitForModel(JOB_TIMEOUT_MS).then((m) => ({ ...m, relayMs: run.ui.relayMs() }));
     // Awaited after the first matte; a failure there is reported by that await, not as unhandled.
     modelReady.catch(() => {});
     const first = await nextMatteOnScreen(run, 0);
@@ -172,8 +193,8 @@ export async function measureSession(
     for (const node of others) {
       run.host.select(node);
       const shown = await runFromPanel(run, 'run-auto');
-      warm.push(sample(shown.reviewT - shown.jobT));
-      warmPreview.push(sample(shown.previewT - shown.jobT));
+      warm.push(sample(shown.reviewT - shown.startT));
+      warmPreview.push(sample(shown.previewT - shown.startT));
       warmStages.push(shown.timings);
       await cancel(run);
     }
@@ -193,8 +214,8 @@ export async function measureSession(
     for (const step of [40, -80]) {
       box.x += step;
       const shown = await runFromPanel(run, 'run-prompts');
-      reprompt.push(sample(shown.reviewT - shown.jobT));
-      repromptPreview.push(sample(shown.previewT - shown.jobT));
+      reprompt.push(sample(shown.reviewT - shown.startT));
+      repromptPreview.push(sample(shown.previewT - shown.startT));
       repromptStages.push(shown.timings);
       if (step < 0) apply.push(await applyAndWait(run, shown.jobId));
       else await cancel(run);
@@ -209,6 +230,7 @@ export async function measureSession(
         codeJsMs: run.vm.evalMs,
         modelReadyMs: model.t,
         assetsMs: model.ui.receiveMs,
+        relayMs: model.relayMs,
         sessionsMs: model.ui.startMs,
         // The job itself was sent at once and waited for the model.
         readyToScreenMs: first.reviewT - model.t,

@@ -17,8 +17,12 @@ export interface JobMessage {
   nodeId: string;
   nodeName: string;
   imageHash: string;
-  /** The original encoded file (PNG or JPEG) from figma.getImageByHash(...).getBytesAsync(). */
-  imageBytes: Uint8Array;
+  /**
+   * The original encoded file (PNG or JPEG) from figma.getImageByHash(...).getBytesAsync(); null
+   * when the panel said it holds this image decoded (RunMessage.heldImageHash): a moved box or a
+   * new click on the same photo then carries no photo at all.
+   */
+  imageBytes: Uint8Array | null;
   width: number;
   height: number;
   /**
@@ -138,6 +142,12 @@ export interface UiReadyMessage {
 export interface RunMessage {
   type: 'run';
   mode: MatteMode;
+  /**
+   * The Figma image the panel holds decoded, if any. The run's first job on that image comes
+   * without its bytes: reading them in the sandbox and copying them across costs more than the
+   * model's answer to a moved box.
+   */
+  heldImageHash: string | null;
 }
 
 /**

@@ -65,7 +65,7 @@ describe('the sandbox bundle (src/main.ts) in QuickJS', () => {
     });
     expect(job.mode).toBe('auto');
     expect([job.width, job.height]).toEqual([40, 30]);
-    expect(Array.from(job.imageBytes)).toEqual(Array.from(png));
+    expect(Array.from(job.imageBytes!)).toEqual(Array.from(png));
     expect(vm.vmErrors).toEqual([]);
   });
 

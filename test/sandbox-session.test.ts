@@ -147,6 +147,43 @@ describe('jobs', () => {
     expect(ofType(scene.figma, 'job')).toHaveLength(1);
   });
 
+  it("leaves out the photo the panel holds, for the batch's first image only; reads it for any other", async () => {
+    const session = new MatteSession(scene.figma);
+    await session.receive({ type: 'ui-ready' });
+    scene.figma.select(scene.photo);
+    await session.receive({ type: 'run', mode: 'auto', heldImageHash: scene.hash });
+    expect(lastJob(scene.figma)).toMatchObject({ imageHash: scene.hash, imageBytes: null, width: 400, height: 200 });
+    expect(scene.figma.bytesRead).toEqual([]);
+
+    // Another image first: the panel replaces what it holds with that one, so both come with bytes.
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 640, height: 480 });
+    scene.figma.select(second, scene.photo);
+    await session.receive({ type: 'run', mode: 'auto', heldImageHash: scene.hash });
+    const first = lastJob(scene.figma);
+    expect(first.imageBytes?.length).toBeGreaterThan(0);
+    await session.receive({ type: 'skip', jobId: first.jobId });
+    expect(lastJob(scene.figma)).toMatchObject({ imageHash: scene.hash, imageBytes: pngHeader(400, 200) });
+
+    // A hash that is not the image's, or none, reads the bytes.
+    scene.figma.select(scene.photo);
+    await session.receive({ type: 'run', mode: 'auto', heldImageHash: 'hash-elsewhere' });
+    expect(lastJob(scene.figma).imageBytes?.length).toBeGreaterThan(0);
+    await session.receive({ type: 'run', mode: 'auto' });
+    expect(lastJob(scene.figma).imageBytes?.length).toBeGreaterThan(0);
+    expect(errors(scene.figma)).toEqual([]);
+  });
+
+  it('refuses a run that names something other than a hash as the image the panel holds', async () => {
+    const session = new MatteSession(scene.figma);
+    await session.receive({ type: 'ui-ready' });
+    scene.figma.select(scene.photo);
+    await session.receive({ type: 'run', mode: 'auto', heldImageHash: 42 });
+    expect(errors(scene.figma)).toEqual([
+      'The SMat panel sent a message the plugin cannot use ("run" names number as the image it holds). Nothing was written; close and reopen the plugin.',
+    ]);
+    expect(ofType(scene.figma, 'job')).toHaveLength(0);
+  });
+
   it('one job per image, one at a time, with index/count; "done" at the end', async () => {
     const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 640, height: 480 });
     scene.figma.select(scene.photo, second);
@@ -162,7 +199,7 @@ describe('jobs', () => {
       height: 200,
       prompts: [],
     });
-    expect(Array.from(first.imageBytes.slice(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(Array.from(first.imageBytes!.slice(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
 
     await session.receive({ type: 'skip', jobId: first.jobId });
     const next = lastJob(scene.figma);

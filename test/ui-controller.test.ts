@@ -113,7 +113,7 @@ function setup(
   return { ctrl, posted, calls, images, releaseLoad };
 }
 
-function job(jobId: string, bytes: Uint8Array, extra: Partial<JobMessage> = {}): JobMessage {
+function job(jobId: string, bytes: Uint8Array | null, extra: Partial<JobMessage> = {}): JobMessage {
   return {
     type: 'job',
     jobId,
@@ -238,7 +238,7 @@ describe('Controller (panel side effects)', () => {
     releaseLoad();
     await ctrl.start();
     ctrl.requestRun('auto');
-    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'auto' });
+    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'auto', heldImageHash: null });
     ctrl.onSandboxMessage(job('s1', encodePng(photo)));
     await until(() => ctrl.state.job?.phase === 'review');
     ctrl.skip();
@@ -423,6 +423,40 @@ describe('Controller (panel side effects)', () => {
     await until(() => images.length === 4);
     expect(images[3].width).toBe(16);
     expect(quickDecodes).toEqual(['first', 'other', 'resized']);
+  });
+
+  it("names the photo it holds in each run, and mattes a job that comes without that photo's bytes", async () => {
+    const { ctrl, posted, images, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('first', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    ctrl.skip();
+    ctrl.requestRun('prompts');
+    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'prompts', heldImageHash: 'hash-1' });
+
+    const moved = { kind: 'box' as const, x: 1, y: 1, width: 2, height: 2 };
+    ctrl.onSandboxMessage(job('moved', null, { prompts: [moved] }));
+    await until(() => ctrl.state.job?.jobId === 'moved' && ctrl.state.job.phase === 'review');
+    expect(images[1]).toBe(images[0]);
+    expect(ctrl.trace.map(([step]) => step)).toContain('reused');
+  });
+
+  it('a job without bytes on an image the panel does not hold fails with a message; the photo it holds stays named', async () => {
+    const { ctrl, posted, images, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('first', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    ctrl.skip();
+    ctrl.onSandboxMessage(job('elsewhere', null, { imageHash: 'hash-2', nodeName: 'Beach' }));
+    await until(() => ctrl.state.job?.phase === 'failed');
+    expect(ctrl.state.job?.error).toBe('The panel no longer holds the image of “Beach”. Run SMat again.');
+    expect(posted.at(-1)).toMatchObject({ type: 'failed', jobId: 'elsewhere' });
+    expect(images).toHaveLength(1);
+    // The photo it holds is still the first one.
+    ctrl.requestRun('auto');
+    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'auto', heldImageHash: 'hash-1' });
   });
 
   it('prompts outside the image get their own message', async () => {

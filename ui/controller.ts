@@ -96,7 +96,7 @@ export class Controller {
   private started = new Set<string>();
   private reported = new Set<string>();
   private active: ActiveJob | null = null;
-  private pendingBytes = new Map<string, Uint8Array>();
+  private pendingBytes = new Map<string, Uint8Array | null>();
   private decoded = new LastDecodedImage();
   private chain: Promise<void> = Promise.resolve();
   /** [step, ms since the job arrived], for diagnostics (window.__smat.trace). */
@@ -158,19 +158,14 @@ export class Controller {
   /** A message from the sandbox (`event.data.pluginMessage`). */
   onSandboxMessage(msg: SandboxToUi | undefined | null): void {
     if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
-    if (msg.type === 'job') {
-      if (!(msg.imageBytes instanceof Uint8Array)) {
-        this.pendingBytes.set(msg.jobId, new Uint8Array(0));
-      } else {
-        this.pendingBytes.set(msg.jobId, msg.imageBytes);
-      }
-    }
+    if (msg.type === 'job')
+      this.pendingBytes.set(msg.jobId, msg.imageBytes instanceof Uint8Array ? msg.imageBytes : null);
     this.dispatch({ type: 'sandbox', msg });
   }
 
   requestRun(mode: MatteMode): void {
     this.dispatch({ type: 'run-requested' });
-    this.deps.post({ type: 'run', mode });
+    this.deps.post({ type: 'run', mode, heldImageHash: this.decoded.imageHash });
   }
 
   setOutput(output: MatteOutput): void {
@@ -309,9 +304,9 @@ export class Controller {
     await this.matteActive(jobId);
   }
 
-  /** The image bytes that came with the job message; kept only until the job starts. */
-  private takeJobBytes(jobId: string): Uint8Array {
-    const bytes = this.pendingBytes.get(jobId) ?? new Uint8Array(0);
+  /** The image bytes that came with the job message (null: none); kept only until the job starts. */
+  private takeJobBytes(jobId: string): Uint8Array | null {
+    const bytes = this.pendingBytes.get(jobId) ?? null;
     this.pendingBytes.delete(jobId);
     return bytes;
   }
@@ -325,12 +320,18 @@ export class Controller {
    * The job's image at full resolution, shown in the panel: the last decoded one when the job is
    * on the same image (a re-prompt), else decoded now. Null when the job was superseded or failed.
    */
-  private async jobSource(job: JobView, bytes: Uint8Array): Promise<RgbaImage | null> {
+  private async jobSource(job: JobView, bytes: Uint8Array | null): Promise<RgbaImage | null> {
     const kept = this.decoded.find(job);
     if (kept) {
       this.display = { source: kept.shown, cutout: null, mask: null, version: this.display.version + 1 };
       this.mark('reused');
       return kept.source;
+    }
+    if (!bytes) {
+      // The sandbox left the photo out because the panel said it held it; the panel dropped it since.
+      // Without a held image the next run's job carries the photo again.
+      this.fail(job.jobId, `The panel no longer holds the image of “${job.nodeName}”. Run SMat again.`);
+      return null;
     }
     this.decoded.clear();
     if (!(await this.showQuickPreview(job.jobId, bytes))) return null;

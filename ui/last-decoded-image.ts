@@ -23,6 +23,11 @@ export class LastDecodedImage {
     return last.source.width === job.width && last.source.height === job.height ? last : null;
   }
 
+  /** The hash of the image held, for the sandbox: a job on it may come without its bytes. */
+  get imageHash(): string | null {
+    return this.last?.imageHash ?? null;
+  }
+
   keep(image: DecodedImage): void {
     this.last = image.imageHash ? image : null;
   }

@@ -13,7 +13,8 @@ export interface ImageSource {
   paintIndex: number;
   paint: ImagePaint;
   imageHash: string;
-  bytes: Uint8Array;
+  /** Null when the panel holds this image decoded already (see `readImageSource`'s `heldImageHash`). */
+  bytes: Uint8Array | null;
   width: number;
   height: number;
 }
@@ -25,7 +26,15 @@ export type ReadImageResult =
   /** It has one that SMat cannot use; `message` says why, for the user. */
   | { kind: 'refused'; message: string };
 
-export async function readImageSource(api: SandboxApi, node: ImageNode): Promise<ReadImageResult> {
+/**
+ * `heldImageHash`: the image the panel holds decoded. When the node shows that very image its bytes
+ * are not read: they were checked and sent when the panel got them.
+ */
+export async function readImageSource(
+  api: SandboxApi,
+  node: ImageNode,
+  heldImageHash: string | null = null,
+): Promise<ReadImageResult> {
   const lookup = getImagePaint(node.fills);
   if (lookup.kind === 'none') return { kind: 'no-image' };
   if (lookup.kind === 'video')
@@ -41,10 +50,11 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
       message: `The image in "${node.name}" has no data yet. Wait for it to finish loading and run SMat again.`,
     };
 
-  let bytes: Uint8Array;
+  const held = hash === heldImageHash;
+  let bytes: Uint8Array | null;
   let size: { width: number; height: number };
   try {
-    [bytes, size] = await Promise.all([image.getBytesAsync(), image.getSizeAsync()]);
+    [bytes, size] = await Promise.all([held ? null : image.getBytesAsync(), image.getSizeAsync()]);
   } catch (error) {
     // Figma fetches image data on demand: offline or on a flaky connection this is a download
     // failure, and "not a PNG or JPEG" would send the user looking for the wrong problem.
@@ -53,10 +63,11 @@ export async function readImageSource(api: SandboxApi, node: ImageNode): Promise
       message: `Couldn't download the image in "${node.name}" (${errorMessage(error)}). Check the connection and run SMat again.`,
     };
   }
-  const format = sniffImageFormat(bytes);
+  // Held bytes were sniffed when they were sent.
+  const format = bytes && sniffImageFormat(bytes);
   if (format === 'gif')
     return { kind: 'refused', message: `"${node.name}" is a GIF. SMat works on still PNG or JPEG images.` };
-  if (format !== 'png' && format !== 'jpeg') return { kind: 'refused', message: unreadable };
+  if (format && format !== 'png' && format !== 'jpeg') return { kind: 'refused', message: unreadable };
   if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
     return {
       kind: 'refused',

@@ -17,7 +17,8 @@ import { parseUiMessage } from './parse-ui-message';
 import { prepareJobs, type PreparedJob, type RunTarget } from './prepare-jobs';
 import { forNotify, writeFailed } from './user-messages';
 
-export type RunRequest = { mode: MatteMode } | { mode: 'refine' };
+/** `heldImageHash`: the image the panel holds decoded (a run from the panel), whose bytes it needs no more. */
+export type RunRequest = { mode: MatteMode | 'refine'; heldImageHash?: string | null };
 
 interface ActiveJob extends PreparedJob {
   jobId: string;
@@ -105,7 +106,7 @@ export class MatteSession {
       }
       case 'run':
         this.uiReady = true;
-        await this.start({ mode: message.mode });
+        await this.start({ mode: message.mode, heldImageHash: message.heldImageHash });
         return;
       case 'apply':
         this.apply(message);
@@ -145,7 +146,7 @@ export class MatteSession {
     const replacing = new Set(targets.map((t) => t.replaces?.id).filter((id): id is string => !!id));
     const shapeSelection = selection.filter((node) => !replacing.has(node.id));
 
-    const prepared = await prepareJobs(this.api, mode, targets, shapeSelection);
+    const prepared = await prepareJobs(this.api, mode, targets, shapeSelection, run.heldImageHash ?? null);
     if (!prepared.ok) return this.post({ type: 'error', message: prepared.message });
     this.queue = prepared.jobs.map((job) => ({ ...job, jobId: `job-${this.nextJobNumber++}` }));
     this.count = this.queue.length;
@@ -180,7 +181,7 @@ export class MatteSession {
       unusedLayers: job.unusedLayers,
     };
     // The bytes now belong to the UI; do not keep a second copy of every photo of the batch alive.
-    source.bytes = new Uint8Array(0);
+    source.bytes = null;
     this.post(message);
   }
 

@@ -34,7 +34,13 @@ export function parseUiMessage(raw: unknown): ParsedUiMessage {
       return { ok: true, message: { type: m.type } };
     case 'run':
       if (!MODES.has(m.mode)) return fail(`has mode ${describe(m.mode)}; expected "auto" or "prompts"`);
-      return { ok: true, message: { type: 'run', mode: m.mode as 'auto' | 'prompts' } };
+      // Absent reads as "holds none": the safe answer is to send the photo.
+      if (m.heldImageHash !== undefined && m.heldImageHash !== null && typeof m.heldImageHash !== 'string')
+        return fail(`names ${describe(m.heldImageHash)} as the image it holds`);
+      return {
+        ok: true,
+        message: { type: 'run', mode: m.mode as 'auto' | 'prompts', heldImageHash: m.heldImageHash || null },
+      };
     case 'skip':
       if (jobId === null) return fail('has no job id');
       return { ok: true, message: { type: 'skip', jobId } };

@@ -32,11 +32,16 @@ export interface RunTarget {
 
 export type PrepareResult = { ok: true; jobs: PreparedJob[] } | { ok: false; message: string };
 
+/**
+ * `heldImageHash`: the image the panel holds decoded. Only the batch's first image may go without
+ * its bytes: the panel keeps one decoded image, and any job before it would replace that one.
+ */
 export async function prepareJobs(
   api: SandboxApi,
   mode: MatteMode,
   targets: ReadonlyArray<RunTarget>,
   selection: ReadonlyArray<SceneNode>,
+  heldImageHash: string | null = null,
 ): Promise<PrepareResult> {
   if (targets.length === 0) return { ok: false, message: NOTHING_SELECTED };
 
@@ -49,7 +54,7 @@ export async function prepareJobs(
       problems.push(notOnPage(target.node.name));
       continue;
     }
-    const read = await readImageSource(api, target.node);
+    const read = await readImageSource(api, target.node, sources.length === 0 ? heldImageHash : null);
     if (read.kind === 'image') sources.push({ source: read.source, replaces: target.replaces ?? null });
     else if (read.kind === 'refused') problems.push(read.message);
   }

@@ -80,6 +80,11 @@ export interface FigmaUiHost {
   /** Requests anyone on the page tried (all aborted); must stay empty. */
   requests: string[];
   errors: string[];
+  /**
+   * ms spent relaying sandbox -> UI messages over the DevTools protocol so far (about 250 ms per MB
+   * here): a cost of this harness, which Figma's in-page postMessage does not have.
+   */
+  relayMs(): number;
   close(): Promise<void>;
 }
 
@@ -109,6 +114,7 @@ export async function openFigmaUiHost(
     chain = chain.then(step).catch((e: unknown) => errors.push(`host page: ${String(e)}`));
   };
   let frameReady: Promise<Frame> | null = null;
+  let relayMs = 0;
 
   return {
     page,
@@ -135,8 +141,13 @@ export async function openFigmaUiHost(
     },
     toUi(message: unknown) {
       const json = toWire(message);
-      queue(() => page.evaluate((j) => (window as unknown as FigmaHostGlobals).__toUi(j), json));
+      queue(async () => {
+        const t = performance.now();
+        await page.evaluate((j) => (window as unknown as FigmaHostGlobals).__toUi(j), json);
+        relayMs += performance.now() - t;
+      });
     },
+    relayMs: () => relayMs,
     async pluginFrame(timeoutMs = 60_000) {
       if (!frameReady) throw new Error('figma.showUI was never called');
       const frame = await frameReady;

@@ -28,6 +28,8 @@ export function asScene(node: FakeSceneNode): SceneNode {
 export class FakeFigma implements SandboxApi {
   readonly doc = new FakeDocument();
   readonly posted: unknown[] = [];
+  /** The hashes of the images whose bytes the plugin read, in order. */
+  readonly bytesRead: string[] = [];
   readonly notifications: Array<{ message: string; options?: NotificationOptions }> = [];
   undoCommits = 0;
   closed = false;
@@ -169,6 +171,7 @@ export class FakeFigma implements SandboxApi {
     return {
       hash,
       getBytesAsync: async () => {
+        this.bytesRead.push(hash);
         if (stored.downloadError !== undefined) throw new Error(stored.downloadError);
         return stored.bytes;
       },
