@@ -14,6 +14,12 @@ const loads = (samples: Sample[]) => {
 const relay = (ms: number | undefined) =>
   Number.isFinite(ms) ? ` (${sec(ms!)} of it the harness's DevTools relay of the chunks)` : '';
 
+/** Apply's parts; results written before they were measured name them only. */
+const applyParts = (a: Record<string, number> | undefined) =>
+  a && Number.isFinite(a.composite)
+    ? `composite ${sec(a.composite)}, PNG encode ${sec(a.encode)}, bytes to the sandbox and the write ${sec(a.toSandboxAndWrite)}`
+    : 'composite, PNG encode, bytes to the sandbox, write';
+
 export function figmaPathMarkdown(r: FigmaPathResult): string {
   const p = r.coldParts;
   const w = r.warmStages;
@@ -61,7 +67,7 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
       r.repromptPreviewMs,
       r.samples.repromptPreviewMs,
     ),
-    ...row('Apply → node written', r.applyMs, r.samples.applyMs, 'composite, PNG encode, bytes to the sandbox, write'),
+    ...row('Apply → node written', r.applyMs, r.samples.applyMs, applyParts(r.applyStages)),
     ...row(
       'IS-Net (@imgly, fp16) on WASM, new photo',
       r.isnetWasmMs,

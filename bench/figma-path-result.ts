@@ -41,6 +41,8 @@ export interface FigmaPathResult {
   warmStages: Record<string, number>;
   /** The same for the re-prompts. */
   repromptStages: Record<string, number>;
+  /** Medians of the Applies' parts (SessionTimes.applyStages). */
+  applyStages: Record<string, number>;
   backend: string;
   samples: Record<
     | 'coldMs'
@@ -103,6 +105,7 @@ export function summarise(opts: {
     coldParts: medians(sessions.map((s) => s.coldParts)),
     warmStages: medians(sessions.flatMap((s) => s.warmStages)),
     repromptStages: medians(sessions.flatMap((s) => s.repromptStages)),
+    applyStages: medians(sessions.flatMap((s) => s.applyStages)),
     backend: sessions[0]?.backend ?? '',
     samples,
   };

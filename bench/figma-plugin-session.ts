@@ -41,6 +41,8 @@ export interface SessionTimes {
   warmPreview: Sample[];
   repromptPreview: Sample[];
   apply: Sample[];
+  /** For each Apply, from the panel's trace: composite and PNG encode; the rest is the bytes' way to the sandbox and the write. */
+  applyStages: Record<string, number>[];
   /** The panel's own stage times (ms) for each warm job: encoder, head, post; and its trace's (PanelTrace). */
   warmStages: Record<string, number>[];
   /** The same for each re-prompt. */
@@ -128,8 +130,11 @@ async function nextMatteOnScreen(run: PluginRun, after: number): Promise<OnScree
   };
 }
 
-/** Clicks Apply; the time until the sandbox says the node is written. */
-async function applyAndWait(run: PluginRun, jobId: string): Promise<Sample> {
+/** Clicks Apply; the time until the sandbox says the node is written, and the panel's parts of it. */
+async function applyAndWait(
+  run: PluginRun,
+  jobId: string,
+): Promise<{ sample: Sample; stages: Record<string, number> }> {
   const t = run.now();
   await press(run.frame, 'apply');
   const answer = await run.waitFor(
@@ -139,7 +144,20 @@ async function applyAndWait(run: PluginRun, jobId: string): Promise<Sample> {
   );
   if (answer.msg.type !== 'applied' || answer.msg.jobId !== jobId)
     throw new Error(`Apply of ${jobId} was answered ${answer.msg.type}: ${String(answer.msg.message ?? '')}`);
-  return sample(answer.t - t);
+  const trace = await run.frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.trace);
+  const at = new Map(trace);
+  const clicked = at.get('apply-clicked') ?? Number.NaN;
+  const composited = at.get('composited') ?? Number.NaN;
+  const encoded = at.get('png-encoded') ?? Number.NaN;
+  const ms = answer.t - t;
+  return {
+    sample: sample(ms),
+    stages: {
+      composite: composited - clicked,
+      encode: encoded - composited,
+      toSandboxAndWrite: ms - (encoded - clicked),
+    },
+  };
 }
 
 /** Cancel: nothing written; the run buttons come back once the sandbox ended the batch. */
@@ -185,7 +203,7 @@ export async function measureSession(
     const first = await nextMatteOnScreen(run, 0);
     const cold = sample(first.reviewT);
     const model = await modelReady;
-    const apply = [await applyAndWait(run, first.jobId)];
+    const applied = [await applyAndWait(run, first.jobId)];
 
     const warm: Sample[] = [];
     const warmPreview: Sample[] = [];
@@ -217,7 +235,7 @@ export async function measureSession(
       reprompt.push(sample(shown.reviewT - shown.startT));
       repromptPreview.push(sample(shown.previewT - shown.startT));
       repromptStages.push(shown.timings);
-      if (step < 0) apply.push(await applyAndWait(run, shown.jobId));
+      if (step < 0) applied.push(await applyAndWait(run, shown.jobId));
       else await cancel(run);
     }
 
@@ -239,7 +257,8 @@ export async function measureSession(
       reprompt,
       warmPreview,
       repromptPreview,
-      apply,
+      apply: applied.map((a) => a.sample),
+      applyStages: applied.map((a) => a.stages),
       warmStages,
       repromptStages,
       backend,
