@@ -90,7 +90,24 @@ async function buildSandbox(assets) {
   console.log(`dist/code.js   ${mib(size)} (${size} bytes, runtime and model inside)`);
 }
 
+/** The worker that makes Apply's PNG (ui/result-png-worker.ts), as source text for a blob: URL. */
+async function buildResultPngWorker() {
+  const result = await build({
+    entryPoints: [join(root, 'ui/result-png-worker.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome110', 'safari16', 'firefox115'],
+    minify: true,
+    write: false,
+    legalComments: 'none',
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  return result.outputFiles[0].text;
+}
+
 async function buildUiBundle() {
+  const resultPngWorker = await buildResultPngWorker();
   const result = await build({
     entryPoints: [join(root, 'ui/index.tsx')],
     bundle: true,
@@ -102,7 +119,11 @@ async function buildUiBundle() {
     legalComments: 'none',
     // ORT resolves its .wasm next to import.meta.url; we hand it the bytes (env.wasm.wasmBinary)
     // instead, so the URL is never used. Defining it silences esbuild's IIFE warning.
-    define: { 'import.meta.url': 'undefined', 'process.env.NODE_ENV': '"production"' },
+    define: {
+      'import.meta.url': 'undefined',
+      'process.env.NODE_ENV': '"production"',
+      RESULT_PNG_WORKER_SOURCE: JSON.stringify(resultPngWorker),
+    },
     logLevel: quiet ? 'error' : 'warning',
   });
   return result.outputFiles[0].text;

@@ -16,8 +16,8 @@ const relay = (ms: number | undefined) =>
 
 /** Apply's parts; results written before they were measured name them only. */
 const applyParts = (a: Record<string, number> | undefined) =>
-  a && Number.isFinite(a.composite)
-    ? `composite ${sec(a.composite)}, PNG encode ${sec(a.encode)}, bytes to the sandbox and the write ${sec(a.toSandboxAndWrite)}`
+  a && Number.isFinite(a.png)
+    ? `PNG ready ${sec(a.png)} after the click (made while the matte was on screen), bytes to the sandbox and the write ${sec(a.toSandboxAndWrite)}`
     : 'composite, PNG encode, bytes to the sandbox, write';
 
 export function figmaPathMarkdown(r: FigmaPathResult): string {
@@ -26,7 +26,9 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
   const rp = r.repromptStages;
   // The sandbox's job message, from the press; then the panel's trace, on its own clock from when it started the job.
   const traced = (t: Record<string, number>) => {
-    const sent = Number.isFinite(t.jobSent) ? `; job sent at ${sec(t.jobSent)}` : '';
+    const sent =
+      (Number.isFinite(t.jobSent) ? `; job sent at ${sec(t.jobSent)}` : '') +
+      (Number.isFinite(t.relay) ? `; the harness's DevTools relay ${sec(t.relay)}` : '');
     const parts = [
       Number.isFinite(t.modelStart) ? `model started at ${sec(t.modelStart)}` : '',
       Number.isFinite(t.previewMade) ? `coarse matte made at ${sec(t.previewMade)}` : '',

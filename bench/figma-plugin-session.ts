@@ -41,7 +41,10 @@ export interface SessionTimes {
   warmPreview: Sample[];
   repromptPreview: Sample[];
   apply: Sample[];
-  /** For each Apply, from the panel's trace: composite and PNG encode; the rest is the bytes' way to the sandbox and the write. */
+  /**
+   * For each Apply, from the panel's trace: the PNG ready (made while the matte was on screen, or
+   * after the click); the rest is the bytes' way to the sandbox and the write.
+   */
   applyStages: Record<string, number>[];
   /** The panel's own stage times (ms) for each warm job: encoder, head, post; and its trace's (PanelTrace). */
   warmStages: Record<string, number>[];
@@ -147,17 +150,9 @@ async function applyAndWait(
   const trace = await run.frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.trace);
   const at = new Map(trace);
   const clicked = at.get('apply-clicked') ?? Number.NaN;
-  const composited = at.get('composited') ?? Number.NaN;
-  const encoded = at.get('png-encoded') ?? Number.NaN;
+  const pngReady = at.get('png-ready') ?? Number.NaN;
   const ms = answer.t - t;
-  return {
-    sample: sample(ms),
-    stages: {
-      composite: composited - clicked,
-      encode: encoded - composited,
-      toSandboxAndWrite: ms - (encoded - clicked),
-    },
-  };
+  return { sample: sample(ms), stages: { png: pngReady - clicked, toSandboxAndWrite: ms - (pngReady - clicked) } };
 }
 
 /** Cancel: nothing written; the run buttons come back once the sandbox ended the batch. */
@@ -166,11 +161,17 @@ async function cancel(run: PluginRun): Promise<void> {
   await run.frame.waitForSelector('[data-testid=run-auto]:not([disabled])', { timeout: JOB_TIMEOUT_MS });
 }
 
-/** Presses a run button in the panel; the matte of the job it brings. */
+/**
+ * Presses a run button in the panel; the matte of the job it brings, with the harness's relay time
+ * meanwhile (`relay`, the photo's bytes mostly) among its timings.
+ */
 async function runFromPanel(run: PluginRun, button: 'run-auto' | 'run-prompts'): Promise<OnScreen> {
+  const relayBefore = run.ui.relayMs();
   const t = run.now();
   await press(run.frame, button);
-  return nextMatteOnScreen(run, t);
+  const shown = await nextMatteOnScreen(run, t);
+  shown.timings.relay = run.ui.relayMs() - relayBefore;
+  return shown;
 }
 
 export async function measureSession(

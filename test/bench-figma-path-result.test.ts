@@ -21,9 +21,9 @@ function session(k: number): SessionTimes {
     warmPreview: at(7000 + k, 7100 + k),
     repromptPreview: at(400 + k, 500 + k),
     apply: at(1300),
-    applyStages: [{ composite: 300, encode: 400, toSandboxAndWrite: 600 }],
+    applyStages: [{ png: 0, toSandboxAndWrite: 600 }],
     warmStages: [{ encoder: 4000, head: 1000, post: 1800, jobSent: 700, modelStart: 300, previewMade: 5400 }],
-    repromptStages: [{ head: 1000, post: 1800, jobSent: 40, modelStart: 20, previewMade: 1050 }],
+    repromptStages: [{ head: 1000, post: 1800, jobSent: 40, relay: 20, modelStart: 20, previewMade: 1050 }],
     backend: 'WASM (CPU)',
   };
 }
@@ -49,10 +49,12 @@ describe('npm run bench:figma results', () => {
       '| A box moved on the same photo: panel button → coarse matte on screen | 0.5 s | 4 | 2.0–2.0 |  |',
     );
     expect(table).toContain(
-      'panel: head 1.0 s, upsample and clean-up 1.8 s; job sent at 0.0 s; panel trace: model started at 0.0 s, coarse matte made at 1.1 s',
+      "panel: head 1.0 s, upsample and clean-up 1.8 s; job sent at 0.0 s; the harness's DevTools relay 0.0 s; panel trace: model started at 0.0 s, coarse matte made at 1.1 s",
     );
     expect(table).toContain("assets in 14.0 s (9.0 s of it the harness's DevTools relay of the chunks)");
-    expect(table).toContain('composite 0.3 s, PNG encode 0.4 s, bytes to the sandbox and the write 0.6 s');
+    expect(table).toContain(
+      'PNG ready 0.0 s after the click (made while the matte was on screen), bytes to the sandbox and the write 0.6 s',
+    );
     // Peers skipped: no rows for them.
     expect(table).not.toContain('IS-Net');
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyMessage, JobMessage, UiToSandbox } from '../core/messages';
 import { decodeImage, encodePng } from '../core/image-codecs';
-import { applyAlphaAsCutout } from '../core/composite';
+import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
 import { PromptOutsideImageError } from '../core/errors';
 import { Controller } from '../ui/controller';
+import { encodeResultPng, type ResultPngMaker } from '../ui/result-png';
 import type { RunnerHandle } from '../ui/fallback-runner';
 import { canApply, statusLine } from '../ui/state';
 
@@ -47,6 +48,7 @@ function setup(
     afterPreview?: Promise<void>;
     /** The coarse matte comes before the runner says the head started (as a split head may do). */
     earlyPreview?: boolean;
+    resultPng?: ResultPngMaker;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -59,6 +61,7 @@ function setup(
   const ctrl = new Controller({
     post: (m) => posted.push(m),
     decodeForDisplay: opts.decodeForDisplay,
+    resultPng: opts.resultPng,
     detectBackend: async () => ({ backend: 'wasm', reason: 'test' }),
     loadModel: async (progress) => {
       progress(0.5, 'half');
@@ -570,6 +573,51 @@ describe('Controller (panel side effects)', () => {
       'Could not read the image of “Photo”: it decodes to 8×8 px but Figma reports 16×8 px.',
     );
     expect(calls.filter((c) => c.startsWith('encode') || c.startsWith('matte'))).toEqual([]);
+  });
+
+  it("starts Apply's PNG off the page's thread once the matte is made; Apply sends it, a changed output makes another", async () => {
+    const made: string[] = [];
+    const { ctrl, posted, releaseLoad } = setup({
+      resultPng: {
+        offThread: true,
+        make: async (inputs) => {
+          made.push(inputs.output);
+          return encodeResultPng(inputs);
+        },
+      },
+    });
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('p1', encodePng(photo)));
+    await until(() => ctrl.trace.some(([step]) => step === 'png-made'));
+    expect(made).toEqual(['cutout']);
+    await ctrl.apply();
+    const applied = posted.find((m) => m.type === 'apply') as ApplyMessage;
+    expect(made).toEqual(['cutout']);
+    expect(Array.from(decodeImage(applied.pngBytes).data)).toEqual(
+      Array.from(applyAlphaAsCutout(photo, ALPHA, { decontaminate: true }).data),
+    );
+
+    ctrl.onSandboxMessage({ type: 'applied', jobId: 'p1', newNodeId: '2:2' });
+    ctrl.onSandboxMessage(job('p2', encodePng(photo)));
+    await until(() => made.length === 2 && ctrl.state.job?.phase === 'review');
+    ctrl.setOutput('mask');
+    await ctrl.apply();
+    const mask = posted.filter((m) => m.type === 'apply').at(-1) as ApplyMessage;
+    expect(made).toEqual(['cutout', 'cutout', 'mask']);
+    expect(Array.from(decodeImage(mask.pngBytes).data)).toEqual(Array.from(alphaAsLuminanceMask(ALPHA, 8, 8).data));
+  });
+
+  it("without a worker, Apply's PNG is made only when Apply is clicked", async () => {
+    const { ctrl, posted, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    ctrl.onSandboxMessage(job('h1', encodePng(photo)));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(ctrl.trace.map(([step]) => step)).not.toContain('png-made');
+    await ctrl.apply();
+    expect(ctrl.trace.map(([step]) => step)).toContain('png-ready');
+    expect(posted.some((m) => m.type === 'apply')).toBe(true);
   });
 
   it("the Apply message carries exactly the PNG bytes, not the encoder's whole buffer", async () => {

@@ -4,7 +4,7 @@ import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/m
 import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
 import type { MattePreview, MatteTimings } from '../core/smat-runner';
-import { decodeImage, encodePng } from '../core/image-codecs';
+import { decodeImage } from '../core/image-codecs';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
 import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
@@ -14,9 +14,9 @@ import { FallbackRunner, type RunnerFactory } from './fallback-runner';
 import { coarseMatteDisplay } from './coarse-matte-display';
 import { emptyMatteMessage } from './empty-matte';
 import { isEmptyMatte } from '../core/empty-matte';
-import { exactBytes } from './exact-bytes';
 import { imageSizeRefusal } from './image-size-refusal';
 import { LastDecodedImage } from './last-decoded-image';
+import { ResultPngCache, type ResultPngMaker } from './result-png';
 import { downscaleForDisplay, fitSize } from './preview';
 import {
   canApply,
@@ -48,6 +48,8 @@ export interface ControllerDeps {
   decodeForDisplay?: (bytes: Uint8Array, maxSide: number) => Promise<RgbaImage | null>;
   /** Lets the browser paint a progress change before a long synchronous stretch. */
   yieldToPaint?: () => Promise<void>;
+  /** Makes Apply's PNG (default: on the page's thread, when Apply is clicked). */
+  resultPng?: ResultPngMaker;
 }
 
 export interface DisplayImages {
@@ -98,12 +100,15 @@ export class Controller {
   private active: ActiveJob | null = null;
   private pendingBytes = new Map<string, Uint8Array | null>();
   private decoded = new LastDecodedImage();
+  private readonly resultPng: ResultPngCache;
   private chain: Promise<void> = Promise.resolve();
   /** [step, ms since the job arrived], for diagnostics (window.__smat.trace). */
   trace: [string, number][] = [];
   private traceStart = 0;
 
-  constructor(private readonly deps: ControllerDeps) {}
+  constructor(private readonly deps: ControllerDeps) {
+    this.resultPng = new ResultPngCache(deps.resultPng);
+  }
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -191,16 +196,12 @@ export class Controller {
     const { source, alpha } = active;
     this.dispatch({ type: 'apply', jobId: job.jobId });
     this.mark('apply-clicked');
-    await this.yieldToPaint();
+    const inputs = { source, alpha, output, decontaminate: this.state.decontaminate };
+    if (!this.resultPng.has(inputs)) await this.yieldToPaint();
     let pngBytes: Uint8Array;
     try {
-      const image =
-        output === 'cutout'
-          ? applyAlphaAsCutout(source, alpha, { decontaminate: this.state.decontaminate })
-          : alphaAsLuminanceMask(alpha, source.width, source.height);
-      this.mark('composited');
-      pngBytes = exactBytes(encodePng(image));
-      this.mark('png-encoded');
+      pngBytes = await this.resultPng.get(inputs);
+      this.mark('png-ready');
     } catch (err) {
       this.fail(job.jobId, `Could not encode the result: ${errorMessage(err)}`);
       return;
@@ -276,6 +277,7 @@ export class Controller {
 
   private clearActive(): void {
     this.active = null;
+    this.resultPng.clear();
     this.display = { source: null, cutout: null, mask: null, version: this.display.version + 1 };
   }
 
@@ -408,6 +410,7 @@ export class Controller {
       if (this.active !== active) return; // skipped meanwhile
       this.active.alpha = result.alpha;
       this.mark('matted');
+      this.startResultPng(active, result.alpha);
       this.makePreviews(source, result.alpha);
       this.mark('previews');
       // Without a model.json (never, once the model runs) a cell is taken as one pixel.
@@ -429,6 +432,22 @@ export class Controller {
         this.display = { ...this.display, cutout: null, mask: null, version: this.display.version + 1 };
       this.fail(jobId, matteFailure(err, job.nodeName));
     }
+  }
+
+  /**
+   * Starts Apply's PNG as soon as the matte is made, while the designer looks at it, where that
+   * leaves the page's thread free (a worker); Apply then waits for it instead of making it. A
+   * failure is left for Apply to meet again and report.
+   */
+  private startResultPng(active: ActiveJob, alpha: Float32Array): void {
+    if (!this.resultPng.makesOffThread) return;
+    const inputs = { source: active.source, alpha, output: this.state.output, decontaminate: this.state.decontaminate };
+    this.resultPng
+      .get(inputs)
+      .then(() => {
+        if (this.active === active) this.mark('png-made');
+      })
+      .catch(() => {});
   }
 
   /**

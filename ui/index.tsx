@@ -8,7 +8,8 @@ import { AssetMissingError, AssetReceiver } from './asset-receiver';
 import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
 import { Controller } from './controller';
-import { destroyGpuDeviceForTesting, runtimeAssetFor, webRunnerFactory } from './web-runner-factory';
+import { resultPngInWorker } from './result-png-in-worker';
+import { destroyGpuDeviceForTesting, runtimeAssetFor, startRuntime, webRunnerFactory } from './web-runner-factory';
 import { browserDecodeForDisplay } from './preview';
 
 /** Figma delivers `{pluginMessage}` to the iframe and takes `{pluginMessage}` from it. */
@@ -58,9 +59,13 @@ const chooseBackend = (): Promise<BackendChoice> =>
     force: backendOverride(document.querySelector('meta[name=smat-backend]')?.getAttribute('content')),
   }));
 
+/** ui/result-png-worker.ts bundled, as text (build.mjs defines it). */
+declare const RESULT_PNG_WORKER_SOURCE: string;
+
 const ctrl = new Controller({
   post,
   yieldToPaint,
+  resultPng: resultPngInWorker(RESULT_PNG_WORKER_SOURCE),
   decodeForDisplay: browserDecodeForDisplay,
   detectBackend: chooseBackend,
   loadModel: async (progress) => {
@@ -83,6 +88,8 @@ const ctrl = new Controller({
       runtime = 'ort-wasm';
       wasm = await receiver.request([runtime])[runtime];
     }
+    // A failure here is the sessions' failure too, and they report it.
+    const runtimeStarted = startRuntime(runtime, wasm).catch(() => {});
     const [configBytes, ...graphBytes] = await Promise.all([
       models['model-config'],
       ...GRAPH_ROLES.map((r) => models[r]),
@@ -95,6 +102,7 @@ const ctrl = new Controller({
     } catch (err) {
       throw new Error(`the model configuration is corrupt (${errorMessage(err)})`);
     }
+    await runtimeStarted;
     return { factory: webRunnerFactory({ runtime, wasm, graphs, config }), config };
   },
 });

@@ -67,6 +67,26 @@ export async function destroyGpuDeviceForTesting(): Promise<boolean> {
   }
 }
 
+/**
+ * The smallest graph ORT loads (y = Identity(x), one float, opset 17), serialized. Creating a session
+ * on it is the one public way to make ORT compile and instantiate its WASM binary.
+ */
+export const IDENTITY_GRAPH = new Uint8Array([
+  8, 8, 18, 0, 58, 55, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 1, 103, 90, 15,
+  10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66,
+  4, 10, 0, 16, 17,
+]);
+
+/**
+ * Starts ORT's runtime from its binary while the graphs are still on their way: compiling the
+ * binary is then done by the time the sessions are created, instead of before the first of them.
+ */
+export async function startRuntime(runtime: RuntimeAsset, wasm: Uint8Array): Promise<void> {
+  const module = configure(runtime, wasm);
+  const session = await module.InferenceSession.create(IDENTITY_GRAPH, { executionProviders: ['wasm'] });
+  await session.release();
+}
+
 export function webRunnerFactory(bytes: ModelBytes): RunnerFactory {
   const module = configure(bytes.runtime, bytes.wasm);
   return async (backend: Backend): Promise<RunnerHandle> => {

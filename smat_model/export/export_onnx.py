@@ -80,6 +80,8 @@ GRAPH_FILES = {
     "refiner": "smat-refiner.onnx",
 }
 SIMILARITY_OUTPUTS = ["similarity", "similarity_logit"]
+# The graphs whose weight matmuls compute in int8 with int8 storage (weight_storage.py).
+INT8_MATMUL_GRAPHS = ("encoder",)
 
 
 def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS):
@@ -128,8 +130,8 @@ def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS
                 opset_version=OPSET,
                 do_constant_folding=True,
             )
-    for path in paths.values():
-        store_weights(path, weights)
+    for role, path in paths.items():
+        store_weights(path, weights, int8_matmuls=role in INT8_MATMUL_GRAPHS)
     return paths
 
 

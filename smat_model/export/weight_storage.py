@@ -8,6 +8,11 @@ sets how long Figma's sandbox takes to parse it and stream the model to the pane
   behind a Cast. Every op still computes in fp32 (WASM has no fp16 math, and WebGPU without
   `shader-f16` would reject fp16 ops), so only the weights' rounding changes: 0.001 IoU or less
   on every validation row, at 60% of fp16 storage's bytes (docs/training-log.md).
+- int8 with int8 matmuls (`int8_matmuls`, the encoder's): each MatMul by a weight matrix also
+  computes in int8. Its input is quantized per call (DynamicQuantizeLinear, uint8 with one scale
+  per tensor) and multiplied by the int8 weights in MatMulInteger, whose WASM kernel is about 2.5x
+  as fast as the fp32 one; the int32 result is scaled back to fp32. Convolutions stay fp32
+  (ConvInteger was slower than Conv on WASM).
 - fp32: as traced, for parity tests.
 """
 import numpy as np
@@ -79,15 +84,51 @@ def _lift_large_constants(graph, min_elements: int):
     graph.node.extend(kept)
 
 
-def _store_as_int8(path: str, min_elements: int = 16):
+def _matmuls_in_int8(graph) -> set:
+    """Rewrites each MatMul by a 2-D fp32 weight initializer as dynamic-quantized int8 compute
+    (module docstring); returns the weights it took over, whose float copies are then unused."""
+    inits = {init.name: init for init in graph.initializer}
+    nodes, taken = [], set()
+    for node in graph.node:
+        weight = inits.get(node.input[1]) if node.op_type == "MatMul" else None
+        w = numpy_helper.to_array(weight) if weight is not None else None
+        if w is None or w.ndim != 2 or w.dtype != np.float32:
+            nodes.append(node)
+            continue
+        q, scale = quantize_per_channel(w, 1)
+        out, x = node.output[0], node.input[0]
+        names = {k: f"{out}_{k}" for k in ("wq", "ws", "xq", "xs", "xz", "i32", "f", "s")}
+        graph.initializer.extend([numpy_helper.from_array(q, names["wq"]), numpy_helper.from_array(scale, names["ws"])])
+        nodes += [
+            helper.make_node("DynamicQuantizeLinear", [x], [names["xq"], names["xs"], names["xz"]]),
+            helper.make_node("MatMulInteger", [names["xq"], names["wq"], names["xz"]], [names["i32"]]),
+            helper.make_node("Cast", [names["i32"]], [names["f"]], to=onnx.TensorProto.FLOAT),
+            helper.make_node("Mul", [names["xs"], names["ws"]], [names["s"]]),
+            helper.make_node("Mul", [names["f"], names["s"]], [out]),
+        ]
+        taken.add(weight.name)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    still_used = {name for node in graph.node for name in node.input}
+    kept = [init for init in graph.initializer if init.name not in taken or init.name in still_used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    return taken
+
+
+def _store_as_int8(path: str, int8_matmuls: bool = False, min_elements: int = 16):
     model = onnx.load(path)
     graph = model.graph
     _lift_large_constants(graph, min_elements)
+    if int8_matmuls:
+        _matmuls_in_int8(graph)
     axes = _weight_axes(graph)
     new_inits, loaders = [], []
     for init in graph.initializer:
         arr = numpy_helper.to_array(init)
-        if init.name in axes:
+        if arr.dtype == np.int8:
+            new_inits.append(init)
+        elif init.name in axes:
             axis = axes[init.name]
             q, scale = quantize_per_channel(arr, axis)
             q_name, f_name, s_name = init.name + "_int8", init.name + "_as_float", init.name + "_scale"
@@ -116,12 +157,13 @@ def _store_as_int8(path: str, min_elements: int = 16):
     onnx.save(model, path)
 
 
-def store_weights(path: str, storage: str):
-    """Rewrite an fp32 graph in place with the given weight storage (WEIGHT_STORAGES)."""
+def store_weights(path: str, storage: str, int8_matmuls: bool = False):
+    """Rewrite an fp32 graph in place with the given weight storage (WEIGHT_STORAGES); with
+    `int8_matmuls` (int8 storage only), its weight matmuls also compute in int8."""
     if storage not in WEIGHT_STORAGES:
         raise ValueError(f"unknown weight storage {storage!r}; one of {', '.join(WEIGHT_STORAGES)}")
     if storage == "int8":
-        _store_as_int8(path)
+        _store_as_int8(path, int8_matmuls)
 
 
 WEIGHT_STORAGES = ("int8", "fp32")

@@ -1,5 +1,5 @@
 """The exported graphs agree with PyTorch under onnxruntime: as traced (fp32) to float precision,
-and with the shipped int8 weight storage within its rounding."""
+and with the shipped int8 weights (and the encoder's int8 matmuls) within their rounding."""
 import numpy as np
 import onnx
 import torch
@@ -94,3 +94,13 @@ def test_int8_storage_keeps_each_output_channel_within_half_a_step(tmp_path, enc
         kinds[init.data_type] = kinds.get(init.data_type, 0) + int(np.prod(init.dims))
     assert kinds[onnx.TensorProto.INT8] > 0.7 * sum(kinds.values())
     assert kinds.get(onnx.TensorProto.FLOAT, 0) < 0.01 * sum(kinds.values())
+    # The encoder's weight matmuls compute in int8 (every one: none is left by a float weight);
+    # the head's graphs keep fp32 compute.
+    ops = [node.op_type for node in graph.node]
+    assert ops.count("MatMulInteger") > 0 and ops.count("MatMulInteger") == ops.count("DynamicQuantizeLinear")
+    stored = {init.name for init in graph.initializer} | {
+        n.output[0] for n in graph.node if n.name.endswith("_dequantize")
+    }
+    assert not any(n.op_type == "MatMul" and n.input[1] in stored for n in graph.node)
+    for role in ("saliency", "prompted", "decoder", "refiner"):
+        assert "MatMulInteger" not in {node.op_type for node in onnx.load(paths[role]).graph.node}

@@ -192,11 +192,12 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
       }
     }, 900_000);
 
-    it("Matte with prompts: a rectangle over the cup becomes a box; the written matte is the model's", async () => {
+    it("Matte with prompts: a rectangle over the cup becomes a box; the written matte is the model's, again when the box is re-run from the panel without the photo", async () => {
       let photoNode!: FakeShapeNode;
+      let rect!: FakeShapeNode;
       const run = await start('matte-with-prompts', (host) => {
         photoNode = addPhotoNode(host, cup);
-        const rect = host.shape('RECTANGLE', 'Box', cupBox.width, cupBox.height);
+        rect = host.shape('RECTANGLE', 'Box', cupBox.width, cupBox.height);
         rect.x = cupBox.x;
         rect.y = cupBox.y;
         rect.fills = [];
@@ -226,6 +227,17 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         expect(iou).toBeGreaterThanOrEqual(MIN_IOU);
         expect(straight.soft + straight.clear).toBeGreaterThan(0);
         expect(straight.changed).toBe(0);
+
+        // The same box again from the panel (Apply hid it; shown again): the panel holds the photo,
+        // so the job comes without it, and the written matte is the model's all the same.
+        rect.visible = true;
+        run.host.select(photoNode, rect);
+        const again = run.now();
+        await press(run.frame, 'run-prompts');
+        const rerun = await run.waitFor((m) => m.msg.type === 'job' && m.t >= again, 'the second job');
+        expect(rerun.msg.imageBytes).toBeNull();
+        const second = await matteAndApply(run, imageHashOf(photoNode), again);
+        expect(iouAgainstAlpha(second.png, refCup)).toBeGreaterThanOrEqual(MIN_IOU);
         expectNoErrorsOrRequests(run);
       } finally {
         await run.close();
