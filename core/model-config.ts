@@ -34,6 +34,8 @@ export interface SmatModelConfig extends PromptGeometry {
 export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refiner'] as const;
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 export type ModelGraphs = Record<GraphRole, Uint8Array>;
+/** Graphs that may still be on their way (the panel's stream): each session starts when its bytes are in. */
+export type ArrivingGraphs = Record<GraphRole, Uint8Array | Promise<Uint8Array>>;
 
 /** One value per graph, e.g. each graph's bytes or path. */
 export function byGraphRole<T>(value: (role: GraphRole) => T): Record<GraphRole, T> {

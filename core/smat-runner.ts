@@ -7,7 +7,7 @@
 // before the decoder runs.
 import type { Prompt } from './prompt-types';
 import type { RgbaImage } from './rgba-image';
-import type { GraphRole, ModelGraphs, SmatModelConfig } from './model-config';
+import type { ArrivingGraphs, GraphRole, ModelGraphs, SmatModelConfig } from './model-config';
 import { GRAPH_ROLES, parseModelConfig } from './model-config';
 import { letterbox, type Letterbox } from './letterbox';
 import { rasterizePrompts, type RasterizedPrompts } from './prompts';
@@ -45,7 +45,7 @@ export interface OrtModuleLike {
 
 export interface SmatRunnerOptions {
   ort: OrtModuleLike;
-  graphs: ModelGraphs;
+  graphs: ModelGraphs | ArrivingGraphs;
   /** Parsed or raw model.json. */
   config: SmatModelConfig | unknown;
   /** Passed to InferenceSession.create as it is, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
@@ -142,9 +142,10 @@ export class SmatRunner {
     const { ort, graphs } = options;
     const sessions: Partial<Record<GraphRole, OrtSessionLike>> = {};
     try {
-      // Sequential on purpose: on single-threaded WASM parallel creates only interleave.
+      // Sequential on purpose: on single-threaded WASM parallel creates only interleave. A graph
+      // still on its way is waited for, so the first sessions are made while the rest arrive.
       for (const role of GRAPH_ROLES) {
-        const session = await ort.InferenceSession.create(graphs[role], options.sessionOptions);
+        const session = await ort.InferenceSession.create(await graphs[role], options.sessionOptions);
         sessions[role] = session;
         checkNames(role, session, GRAPH_CONTRACT[role]);
       }

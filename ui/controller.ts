@@ -9,7 +9,7 @@ import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
 import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
 import { now } from '../core/now';
-import { backendLabel, type Backend, type BackendChoice } from './backend';
+import type { Backend, BackendChoice } from './backend';
 import { FallbackRunner, type RunnerFactory } from './fallback-runner';
 import { coarseMatteDisplay } from './coarse-matte-display';
 import { emptyMatteMessage } from './empty-matte';
@@ -138,11 +138,6 @@ export class Controller {
         this.dispatch({ type: 'model-progress', progress: p, label }),
       );
       this.modelConfig = config;
-      this.dispatch({
-        type: 'model-progress',
-        progress: 0.7,
-        label: `Starting ${backendLabel(choice.backend)}…`,
-      });
       await this.yieldToPaint();
       const runner = new FallbackRunner(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });

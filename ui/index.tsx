@@ -5,7 +5,7 @@ import type { AssetName, SandboxToUi, UiToSandbox } from '../core/messages';
 import { errorMessage } from '../core/errors';
 import { byGraphRole, GRAPH_ROLES, parseModelConfig, type SmatModelConfig } from '../core/model-config';
 import { AssetMissingError, AssetReceiver } from './asset-receiver';
-import { backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
+import { backendLabel, backendOverride, detectBackend, type BackendChoice, type GpuLike } from './backend';
 import { App } from './app';
 import { Controller } from './controller';
 import { resultPngInWorker } from './result-png-in-worker';
@@ -76,7 +76,7 @@ const ctrl = new Controller({
     let runtime = runtimeAssetFor((await chooseBackend()).backend);
     const runtimeBytes = receiver.request([runtime])[runtime];
     const models = receiver.request(['model-config', ...GRAPH_ROLES]);
-    // Their failures are reported by the Promise.all below, after the runtime is in.
+    // Their failures are reported where they are awaited (the config here, a graph by its session).
     for (const pending of Object.values(models)) pending.catch(() => {});
     let wasm: Uint8Array;
     try {
@@ -90,19 +90,29 @@ const ctrl = new Controller({
     }
     // A failure here is the sessions' failure too, and they report it.
     const runtimeStarted = startRuntime(runtime, wasm).catch(() => {});
-    const [configBytes, ...graphBytes] = await Promise.all([
-      models['model-config'],
-      ...GRAPH_ROLES.map((r) => models[r]),
-    ]);
-    const graphs = byGraphRole((role) => graphBytes[GRAPH_ROLES.indexOf(role)]);
-    performance.mark('smat:assets-received');
+    // The graphs go to the runner as they are still arriving: it creates each session once its
+    // graph is in (the encoder's first, while the head's stream), after the runtime has started.
+    const graphs = byGraphRole((role) => {
+      const graph = runtimeStarted.then(() => models[role]);
+      // A graph after a failed one is never awaited; its failure is that one's.
+      graph.catch(() => {});
+      return graph;
+    });
+    // The sessions of the graphs in so far are being made meanwhile; the last few after this.
+    void Promise.all(Object.values(graphs)).then(
+      () => {
+        performance.mark('smat:assets-received');
+        progress(0.7, `Starting ${backendLabel(runtime === 'ort-wasm' ? 'wasm' : 'webgpu')}…`);
+      },
+      () => {},
+    );
+    const configBytes = await models['model-config'];
     let config: SmatModelConfig;
     try {
       config = parseModelConfig(JSON.parse(new TextDecoder().decode(configBytes)));
     } catch (err) {
       throw new Error(`the model configuration is corrupt (${errorMessage(err)})`);
     }
-    await runtimeStarted;
     return { factory: webRunnerFactory({ runtime, wasm, graphs, config }), config };
   },
 });

@@ -216,8 +216,11 @@ export function reduce(state: UiState, ev: UiEvent): UiState {
   switch (ev.type) {
     case 'sandbox':
       return onSandboxMessage(state, ev.msg);
-    case 'model-progress':
+    case 'model-progress': {
+      // The bar never goes back; a label with less progress than shown waits for the next one.
+      if (ev.progress < state.model.progress && state.model.label) return state;
       return { ...state, model: { ...state.model, progress: ev.progress, label: ev.label } };
+    }
     case 'model-ready': {
       const model = { status: 'ready' as const, progress: 1, label: 'Model ready', error: null };
       const job =

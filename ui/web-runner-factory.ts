@@ -9,7 +9,7 @@ import * as ortWasmOnly from 'onnxruntime-web/wasm';
 import * as ortWebgpu from 'onnxruntime-web/webgpu';
 import type { AssetName } from '../core/messages';
 import { SmatRunner, type OrtModuleLike } from '../core/smat-runner';
-import type { ModelGraphs, SmatModelConfig } from '../core/model-config';
+import type { ArrivingGraphs, SmatModelConfig } from '../core/model-config';
 import { errorMessage } from '../core/errors';
 import { executionProviders, type Backend } from './backend';
 import type { RunnerFactory, RunnerHandle } from './fallback-runner';
@@ -25,7 +25,8 @@ export interface ModelBytes {
   /** Which binary `wasm` is: it must be paired with its own ORT build. */
   runtime: RuntimeAsset;
   wasm: Uint8Array;
-  graphs: ModelGraphs;
+  /** Each session is created once its graph is in: the first while the others still stream. */
+  graphs: ArrivingGraphs;
   config: SmatModelConfig;
 }
 
