@@ -90,10 +90,10 @@ async function buildSandbox(assets) {
   console.log(`dist/code.js   ${mib(size)} (${size} bytes, runtime and model inside)`);
 }
 
-/** The worker that makes Apply's PNG (ui/result-png-worker.ts), as source text for a blob: URL. */
-async function buildResultPngWorker() {
+/** One browser script bundled and minified, as text (`define`: identifiers replaced in it). */
+async function bundleForBrowser(entry, define = {}) {
   const result = await build({
-    entryPoints: [join(root, 'ui/result-png-worker.ts')],
+    entryPoints: [join(root, entry)],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -101,32 +101,22 @@ async function buildResultPngWorker() {
     minify: true,
     write: false,
     legalComments: 'none',
+    define,
     logLevel: quiet ? 'error' : 'warning',
   });
   return result.outputFiles[0].text;
 }
 
 async function buildUiBundle() {
-  const resultPngWorker = await buildResultPngWorker();
-  const result = await build({
-    entryPoints: [join(root, 'ui/index.tsx')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['chrome110', 'safari16', 'firefox115'],
-    minify: true,
-    write: false,
-    legalComments: 'none',
+  // The worker that makes Apply's PNG, as source text for a blob: URL (ui/result-png-in-worker.ts).
+  const resultPngWorker = await bundleForBrowser('ui/result-png-worker.ts');
+  return bundleForBrowser('ui/index.tsx', {
     // ORT resolves its .wasm next to import.meta.url; we hand it the bytes (env.wasm.wasmBinary)
     // instead, so the URL is never used. Defining it silences esbuild's IIFE warning.
-    define: {
-      'import.meta.url': 'undefined',
-      'process.env.NODE_ENV': '"production"',
-      RESULT_PNG_WORKER_SOURCE: JSON.stringify(resultPngWorker),
-    },
-    logLevel: quiet ? 'error' : 'warning',
+    'import.meta.url': 'undefined',
+    'process.env.NODE_ENV': '"production"',
+    RESULT_PNG_WORKER_SOURCE: JSON.stringify(resultPngWorker),
   });
-  return result.outputFiles[0].text;
 }
 
 /** One asset as src/assets/bundled-assets.ts expects it: gzip, then base64. */

@@ -428,13 +428,19 @@ describe('Controller (panel side effects)', () => {
     expect(quickDecodes).toEqual(['first', 'other', 'resized']);
   });
 
+  /** A panel that decoded the photo 'hash-1' for a job the user then skipped. */
+  async function afterOneSkippedJob() {
+    const panel = setup();
+    panel.releaseLoad();
+    await panel.ctrl.start();
+    panel.ctrl.onSandboxMessage(job('first', encodePng(photo)));
+    await until(() => panel.ctrl.state.job?.phase === 'review');
+    panel.ctrl.skip();
+    return panel;
+  }
+
   it("names the photo it holds in each run, and mattes a job that comes without that photo's bytes", async () => {
-    const { ctrl, posted, images, releaseLoad } = setup();
-    releaseLoad();
-    await ctrl.start();
-    ctrl.onSandboxMessage(job('first', encodePng(photo)));
-    await until(() => ctrl.state.job?.phase === 'review');
-    ctrl.skip();
+    const { ctrl, posted, images } = await afterOneSkippedJob();
     ctrl.requestRun('prompts');
     expect(posted.at(-1)).toEqual({ type: 'run', mode: 'prompts', heldImageHash: 'hash-1' });
 
@@ -446,12 +452,7 @@ describe('Controller (panel side effects)', () => {
   });
 
   it('a job without bytes on an image the panel does not hold fails with a message; the photo it holds stays named', async () => {
-    const { ctrl, posted, images, releaseLoad } = setup();
-    releaseLoad();
-    await ctrl.start();
-    ctrl.onSandboxMessage(job('first', encodePng(photo)));
-    await until(() => ctrl.state.job?.phase === 'review');
-    ctrl.skip();
+    const { ctrl, posted, images } = await afterOneSkippedJob();
     ctrl.onSandboxMessage(job('elsewhere', null, { imageHash: 'hash-2', nodeName: 'Beach' }));
     await until(() => ctrl.state.job?.phase === 'failed');
     expect(ctrl.state.job?.error).toBe('The panel no longer holds the image of “Beach”. Run SMat again.');
