@@ -17,7 +17,7 @@ const relay = (ms: number | undefined) =>
 /** Apply's parts; results written before they were measured name them only. */
 const applyParts = (a: Record<string, number> | undefined) =>
   a && Number.isFinite(a.png)
-    ? `PNG ready ${sec(a.png)} after the click (made while the matte was on screen), bytes to the sandbox and the write ${sec(a.toSandboxAndWrite)}`
+    ? `PNG ready ${sec(a.png)} after the click (started in a worker when the matte was made), bytes to the sandbox and the write ${sec(a.toSandboxAndWrite)}`
     : 'composite, PNG encode, bytes to the sandbox, write';
 
 export function figmaPathMarkdown(r: FigmaPathResult): string {

@@ -53,7 +53,7 @@ describe('npm run bench:figma results', () => {
     );
     expect(table).toContain("assets in 14.0 s (9.0 s of it the harness's DevTools relay of the chunks)");
     expect(table).toContain(
-      'PNG ready 0.0 s after the click (made while the matte was on screen), bytes to the sandbox and the write 0.6 s',
+      'PNG ready 0.0 s after the click (started in a worker when the matte was made), bytes to the sandbox and the write 0.6 s',
     );
     // Peers skipped: no rows for them.
     expect(table).not.toContain('IS-Net');
