@@ -78,6 +78,30 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     }
   }, 120_000);
 
+  it("a box around the astronaut keeps her orange suit, not only her face (the README's picture)", async () => {
+    // A head that cut the suit away (step 6800 kept 15% of it) can still raise the validation
+    // mean on clicks; this photo is the one every reader of the README sees.
+    const image = decodeImage(readFileSync(join(repo, 'examples', 'astronaut.png')));
+    const box = { kind: 'box' as const, x: 61, y: 20, width: 389, height: 492 };
+    const { alpha } = await runner.matte(image, [box]);
+    let suit = 0;
+    let kept = 0;
+    for (let y = box.y; y < box.y + box.height; y++) {
+      for (let x = box.x; x < box.x + box.width; x++) {
+        const i = y * image.width + x;
+        const [r, g, b] = image.data.subarray(4 * i, 4 * i + 3);
+        // Orange: the flag's reds have less green, the background's greys more blue.
+        if (r > 170 && g > 60 && g < 150 && b < 90) {
+          suit++;
+          if (alpha[i] >= 0.5) kept++;
+        }
+      }
+    }
+    console.info(`[core-smat-runner] astronaut box: ${((100 * kept) / suit).toFixed(1)}% of ${suit} suit pixels kept`);
+    expect(suit).toBeGreaterThan(20_000);
+    expect(kept / suit).toBeGreaterThan(0.7);
+  }, 120_000);
+
   it('a box picks one of two copies of the same subject', async () => {
     // The photo twice side by side: both copies match the box's candidate equally, so the model
     // alone keeps both (IoU 0.48 against the boxed copy, mean alpha 0.92 on the other).
