@@ -35,6 +35,17 @@ const upToApply = (jobId: string, index: number, count: number): UiEvent[] => [
 const ready = run(initialState, { type: 'model-ready' });
 
 describe('UI state machine', () => {
+  it("the model's progress bar never goes back: a label with less progress waits for the next one", () => {
+    const s = run(
+      initialState,
+      { type: 'model-progress', progress: 0.5, label: 'Receiving the model…' },
+      { type: 'model-progress', progress: 0.3, label: 'Receiving the runtime…' },
+    );
+    expect(s.model).toMatchObject({ progress: 0.5, label: 'Receiving the model…' });
+    const next = reduce(s, { type: 'model-progress', progress: 0.7, label: 'Starting WASM…' });
+    expect(next.model).toMatchObject({ progress: 0.7, label: 'Starting WASM…' });
+  });
+
   it('a job before the model is ready waits, then starts decoding', () => {
     let s = run(initialState, arrives(job('a')));
     expect(s.job?.phase).toBe('waiting-model');
