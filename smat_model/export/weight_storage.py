@@ -84,9 +84,9 @@ def _lift_large_constants(graph, min_elements: int):
     graph.node.extend(kept)
 
 
-def _matmuls_in_int8(graph) -> set:
+def _matmuls_in_int8(graph):
     """Rewrites each MatMul by a 2-D fp32 weight initializer as dynamic-quantized int8 compute
-    (module docstring); returns the weights it took over, whose float copies are then unused."""
+    (module docstring), and drops the float weights no node uses any more."""
     inits = {init.name: init for init in graph.initializer}
     nodes, taken = [], set()
     for node in graph.node:
@@ -113,7 +113,6 @@ def _matmuls_in_int8(graph) -> set:
     kept = [init for init in graph.initializer if init.name not in taken or init.name in still_used]
     del graph.initializer[:]
     graph.initializer.extend(kept)
-    return taken
 
 
 def _store_as_int8(path: str, int8_matmuls: bool = False, min_elements: int = 16):
