@@ -28,7 +28,7 @@ import { withAssetsPrelude } from './tools/code-assets-prelude.mjs';
 import { readVerifiedModelFiles } from './tools/verify-model-files.mjs';
 
 /** core/model-config.ts's GRAPH_ROLES (this file is plain JS): each is a model.json key and an asset name. */
-const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refiner'];
+const GRAPH_ROLES = ['encoder', 'decoder', 'refiner', 'saliency', 'prompted'];
 
 const root = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({

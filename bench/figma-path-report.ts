@@ -12,7 +12,13 @@ const loads = (samples: Sample[]) => {
 
 /** The harness's own relay cost, which Figma does not have; absent from results written before it was measured. */
 const relay = (ms: number | undefined) =>
-  Number.isFinite(ms) ? ` (${sec(ms!)} of it the harness's DevTools relay of the chunks)` : '';
+  Number.isFinite(ms) ? `; ${sec(ms!)} of it in the harness's relay of the sandbox's messages` : '';
+
+/** The rest of the model's loading, which overlaps the first job; results written before it was measured lack it. */
+const loading = (p: Record<string, number>) =>
+  Number.isFinite(p.graphsInMs) && Number.isFinite(p.allSessionsMs)
+    ? `; from the panel's asking for the model, its graphs were all in after ${sec(p.graphsInMs)} and every session made after ${sec(p.allSessionsMs)}`
+    : '';
 
 /** Apply's parts; results written before they were measured name them only. */
 const applyParts = (a: Record<string, number> | undefined) =>
@@ -28,7 +34,7 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
   const traced = (t: Record<string, number>) => {
     const sent =
       (Number.isFinite(t.jobSent) ? `; job sent at ${sec(t.jobSent)}` : '') +
-      (Number.isFinite(t.relay) ? `; the harness's DevTools relay ${sec(t.relay)}` : '');
+      (Number.isFinite(t.relay) ? `; the harness's relay ${sec(t.relay)}` : '');
     const parts = [
       Number.isFinite(t.modelStart) ? `model started at ${sec(t.modelStart)}` : '',
       Number.isFinite(t.previewMade) ? `coarse matte made at ${sec(t.previewMade)}` : '',
@@ -49,7 +55,7 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
       'Auto Matte command → first matte on screen (cold)',
       r.coldMs,
       r.samples.coldMs,
-      `code.js in QuickJS ${sec(p.codeJsMs)}; command → model ready ${sec(p.modelReadyMs)} (assets in ${sec(p.assetsMs)}${relay(p.relayMs)}, then ORT sessions ${sec(p.sessionsMs)}); model ready → matte on screen ${sec(p.readyToScreenMs)}`,
+      `code.js in QuickJS ${sec(p.codeJsMs)}; command → model ready ${sec(p.modelReadyMs)} (the encoder's session${relay(p.relayMs)}); model ready → matte on screen ${sec(p.readyToScreenMs)}${loading(p)}`,
     ),
     ...row(
       'New photo, model loaded: panel button → matte on screen',

@@ -30,8 +30,10 @@ export interface SmatModelConfig extends PromptGeometry {
  * The model's graphs: the encoder (once per image); the head's two candidates, the saliency one
  * for automatic mattes and SAM's interaction for prompted ones (cheap: the panel shows their
  * similarity map as a preview); the head's decoder; and the edge refiner, automatic mattes only.
+ * Listed in the order the panel streams them and makes their sessions: an Auto Matte, the command
+ * a cold start meets most, needs all but the prompted candidate, which comes last.
  */
-export const GRAPH_ROLES = ['encoder', 'saliency', 'prompted', 'decoder', 'refiner'] as const;
+export const GRAPH_ROLES = ['encoder', 'decoder', 'refiner', 'saliency', 'prompted'] as const;
 export type GraphRole = (typeof GRAPH_ROLES)[number];
 export type ModelGraphs = Record<GraphRole, Uint8Array>;
 /** Graphs that may still be on their way (the panel's stream): each session starts when its bytes are in. */

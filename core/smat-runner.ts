@@ -130,30 +130,52 @@ export class SmatRunner {
 
   private constructor(
     private readonly ort: OrtModuleLike,
-    private readonly sessions: Record<GraphRole, OrtSessionLike>,
+    private readonly sessions: Record<GraphRole, Promise<OrtSessionLike>>,
     config: SmatModelConfig,
     private readonly guided: GuidedUpsampleOptions,
   ) {
     this.config = config;
   }
 
+  /**
+   * Resolves once the encoder's session exists. The other sessions are made after it, one at a
+   * time (on single-threaded WASM parallel creates only interleave), each once its graph is in, and
+   * a run waits for the ones it needs: a first job's encoder runs while the head's graphs arrive.
+   * `loaded()` tells when all are made or which one failed.
+   */
   static async create(options: SmatRunnerOptions): Promise<SmatRunner> {
     const config = parseModelConfig(options.config);
     const { ort, graphs } = options;
-    const sessions: Partial<Record<GraphRole, OrtSessionLike>> = {};
-    try {
-      // Sequential on purpose: on single-threaded WASM parallel creates only interleave. A graph
-      // still on its way is waited for, so the first sessions are made while the rest arrive.
-      for (const role of GRAPH_ROLES) {
+    const sessions = {} as Record<GraphRole, Promise<OrtSessionLike>>;
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const role of GRAPH_ROLES) {
+      // A session after a failed one is never made: its failure is that one's.
+      const made = previous.then(async () => {
         const session = await ort.InferenceSession.create(await graphs[role], options.sessionOptions);
-        sessions[role] = session;
-        checkNames(role, session, GRAPH_CONTRACT[role]);
-      }
-      return new SmatRunner(ort, sessions as Record<GraphRole, OrtSessionLike>, config, options.guided ?? {});
+        try {
+          checkNames(role, session, GRAPH_CONTRACT[role]);
+        } catch (err) {
+          await session.release();
+          throw err;
+        }
+        return session;
+      });
+      made.catch(() => {});
+      sessions[role] = made;
+      previous = made;
+    }
+    try {
+      await sessions.encoder;
     } catch (err) {
-      await Promise.all(Object.values(sessions).map((session) => session.release()));
+      await releaseAll(sessions);
       throw err;
     }
+    return new SmatRunner(ort, sessions, config, options.guided ?? {});
+  }
+
+  /** Resolves once every graph's session exists; rejects with the first that failed. */
+  async loaded(): Promise<void> {
+    await Promise.all(Object.values(this.sessions));
   }
 
   get inputSize(): number {
@@ -176,9 +198,9 @@ export class SmatRunner {
     const tHead = now();
     const F = this.config.featureSize;
     const stage = raster.hasPrompt
-      ? await this.sessions.prompted.run(this.promptedFeeds(enc.features, raster, enc.box.scale))
+      ? await (await this.sessions.prompted).run(this.promptedFeeds(enc.features, raster, enc.box.scale))
       : {
-          ...(await this.sessions.saliency.run({ features: enc.features })),
+          ...(await (await this.sessions.saliency).run({ features: enc.features })),
           // An automatic matte has no prompt to cover any cell.
           prompt_weights: new this.ort.Tensor('float32', new Float32Array(F * F), [1, 1, F, F]),
         };
@@ -191,7 +213,7 @@ export class SmatRunner {
     const similarityMs = now() - tHead;
     const { box } = enc;
     await options.onPreview?.(previewOfLogit(stage.similarity_logit, S, box));
-    const { logit } = await this.sessions.decoder.run({
+    const { logit } = await (await this.sessions.decoder).run({
       features: enc.features,
       image: enc.imageTensor,
       similarity: stage.similarity,
@@ -201,7 +223,7 @@ export class SmatRunner {
     // The edge refiner corrects automatic mattes only (on prompted ones it cost IoU: training log).
     const alphaS = raster.hasPrompt
       ? sigmoid(logit.data as Float32Array)
-      : ((await this.sessions.refiner.run({ image: enc.imageTensor, logit })).alpha.data as Float32Array);
+      : ((await (await this.sessions.refiner).run({ image: enc.imageTensor, logit })).alpha.data as Float32Array);
     const headMs = rasterMs + now() - tHead;
 
     options.onStage?.('upsampling');
@@ -272,7 +294,7 @@ export class SmatRunner {
     if (this.released) return;
     this.released = true;
     this.cached = null;
-    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
+    await releaseAll(this.sessions);
   }
 
   /** The encoder's output for `image`: the cached one when the last image had the same cache key (or is the same object). */
@@ -299,7 +321,7 @@ export class SmatRunner {
     const imageTensor = new this.ort.Tensor('float32', box.tensor, [1, 3, S, S]);
     const preprocessMs = now() - tPre;
     const tEnc = now();
-    const { features } = await this.sessions.encoder.run({ image: imageTensor });
+    const { features } = await (await this.sessions.encoder).run({ image: imageTensor });
     const encoderMs = now() - tEnc;
     const enc: Encoded = { key: cacheKey, image, box, imageTensor, features, preprocessMs, encoderMs };
     this.cached = enc;
@@ -336,6 +358,18 @@ function previewOfLogit(logit: OrtTensorLike, inputSize: number, box: Letterbox)
   const width = Math.min(size, Math.ceil((box.contentWidth * size) / inputSize));
   const height = Math.min(size, Math.ceil((box.contentHeight * size) / inputSize));
   return { alpha: sigmoid(cropPlane(logit.data as Float32Array, size, width, height)), width, height };
+}
+
+/** Releases the sessions made, once those being made are done; a failed one has none to release. */
+async function releaseAll(sessions: Record<GraphRole, Promise<OrtSessionLike>>): Promise<void> {
+  await Promise.all(
+    Object.values(sessions).map((made) =>
+      made.then(
+        (s) => s.release(),
+        () => {},
+      ),
+    ),
+  );
 }
 
 function checkNames(

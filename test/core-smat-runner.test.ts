@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
 import { SmatRunner, type MattePreview, type OrtModuleLike } from '../core/smat-runner';
+import { byGraphRole } from '../core/model-config';
 import { resamplePlanes } from '../core/resample';
 import { decodeImage } from '../core/image-codecs';
 import { boxFromMask } from '../core/prompts-from-mask';
@@ -182,6 +183,45 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     const { image } = loadSample(names[0]);
     await expect(runner.matte(image, [{ kind: 'point', x: -50, y: -50 }])).rejects.toThrow(PromptOutsideImageError);
   }, 60_000);
+
+  it("is made with the encoder's session alone: a run waits for the graphs still arriving, and a graph that fails reaches loaded() and the runs that need it", async () => {
+    const { graphs, config } = readModelFiles(modelDir);
+    const gates = byGraphRole(() => {
+      let open!: () => void;
+      let fail!: (error: Error) => void;
+      const wait = new Promise<void>((resolve, reject) => {
+        open = resolve;
+        fail = reject;
+      });
+      return { wait, open, fail };
+    });
+    const arriving = byGraphRole((role) =>
+      role === 'encoder' ? graphs.encoder : gates[role].wait.then(() => graphs[role]),
+    );
+    const late = await SmatRunner.create({
+      ort: ortNode as unknown as OrtModuleLike,
+      graphs: arriving,
+      config,
+      sessionOptions: { intraOpNumThreads: 2 },
+    });
+    try {
+      const { image } = loadSample(names[0]);
+      let done = false;
+      const auto = late.matte(image, [], { cacheKey: 'late' }).finally(() => (done = true));
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(done, 'the run finished without the decoder').toBe(false);
+      for (const role of ['decoder', 'refiner', 'saliency'] as const) gates[role].open();
+      const expected = await runner.matte(image, []);
+      expect(Array.from((await auto).alpha)).toEqual(Array.from(expected.alpha));
+
+      gates.prompted.fail(new Error("the model head's prompted candidate is corrupt"));
+      await expect(late.loaded()).rejects.toThrow(/prompted candidate is corrupt/);
+      const box = boxFromMask(loadSample(names[0]).gt, image.width, image.height)!;
+      await expect(late.matte(image, [box], { cacheKey: 'late' })).rejects.toThrow(/prompted candidate is corrupt/);
+    } finally {
+      await late.release();
+    }
+  }, 120_000);
 
   it('onnxruntime-web (WASM, as in the plugin) gives the same matte', async () => {
     const ortWeb = (await import('onnxruntime-web')) as unknown as OrtModuleLike & {

@@ -49,6 +49,8 @@ function setup(
     /** The coarse matte comes before the runner says the head started (as a split head may do). */
     earlyPreview?: boolean;
     resultPng?: ResultPngMaker;
+    /** The runner is made, then one of its later sessions fails with this. */
+    laterSessionFails?: Error;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -108,6 +110,9 @@ function setup(
               };
             },
             release: async () => {},
+            loaded: async () => {
+              if (opts.laterSessionFails) throw opts.laterSessionFails;
+            },
           },
         }),
       };
@@ -234,6 +239,28 @@ describe('Controller (panel side effects)', () => {
     const failed = posted.filter((m) => m.type === 'failed') as { jobId: string; message: string }[];
     expect(failed.map((f) => f.jobId)).toEqual(['a', 'b']);
     expect(failed[0].message).toMatch(/^Model failed to load: this build has no model inside/);
+  });
+
+  it("a session that fails after the encoder's (the runner was ready with it) fails the model and the jobs after it", async () => {
+    const { ctrl, posted, releaseLoad } = setup({
+      laterSessionFails: new Error("the model head's prompted candidate is corrupt"),
+    });
+    const states: string[] = [];
+    ctrl.subscribe(() => states.push(ctrl.state.model.status));
+    const started = ctrl.start();
+    releaseLoad();
+    await started;
+    expect(states).toContain('ready');
+    expect(ctrl.state.model).toMatchObject({
+      status: 'error',
+      error: "the model head's prompted candidate is corrupt",
+    });
+    ctrl.onSandboxMessage(job('a', encodePng(photo)));
+    await new Promise((r) => setTimeout(r, 0));
+    const failed = posted.filter((m) => m.type === 'failed') as { jobId: string; message: string }[];
+    expect(failed.map((f) => f.message)).toEqual([
+      "Model failed to load: the model head's prompted candidate is corrupt",
+    ]);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {

@@ -18,6 +18,8 @@ interface FakeOptions {
   loseDeviceOn?: number;
   /** The factory (create) of these backends never settles until `releaseHung()` is called. */
   hangCreate?: Backend[];
+  /** The runner of these backends is made, then one of its later sessions fails (loaded() rejects). */
+  failLaterSession?: Backend[];
 }
 
 function fakeFactory(opts: FakeOptions = {}) {
@@ -73,6 +75,9 @@ function fakeFactory(opts: FakeOptions = {}) {
       },
       async release() {
         log.push(`release:${backend}`);
+      },
+      async loaded() {
+        if (opts.failLaterSession?.includes(backend)) throw new Error(`${backend} session 3 failed`);
       },
     };
     const handle: RunnerHandle = { runner };
@@ -152,6 +157,19 @@ describe('FallbackRunner', () => {
     expect(runner.backend).toBe('wasm');
     expect(notices()[0]).toMatch(/WebGPU could not start \(webgpu create failed\); switched to WASM/);
     expect(log).toEqual(['create:webgpu', 'create:wasm']);
+  });
+
+  it("on WebGPU the start waits for every session (one failing after the encoder's falls back to WASM); on WASM only for the encoder's", async () => {
+    const gpu = runnerWith({ failLaterSession: ['webgpu'] });
+    await gpu.runner.load();
+    expect(gpu.runner.backend).toBe('wasm');
+    expect(gpu.log).toEqual(['create:webgpu', 'release:webgpu', 'create:wasm']);
+    expect(gpu.notices()[0]).toMatch(/WebGPU could not start \(webgpu session 3 failed\)/);
+
+    const cpu = runnerWith({ failLaterSession: ['wasm'] }, 'wasm');
+    await cpu.runner.load();
+    expect(cpu.runner.backend).toBe('wasm');
+    await expect(cpu.runner.loaded()).rejects.toThrow('wasm session 3 failed');
   });
 
   it("the first job on WebGPU failing in the shaders' first compile is redone on WASM", async () => {

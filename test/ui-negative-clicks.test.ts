@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodePng } from '../core/image-codecs';
 import type { ApplyMessage, JobMessage, PromptLayer, UiToSandbox } from '../core/messages';
-import type { SmatModelConfig } from '../core/model-config';
+import { GRAPH_ROLES, type GraphRole, type SmatModelConfig } from '../core/model-config';
 import type { RgbaImage } from '../core/rgba-image';
 import { SAM_LABEL } from '../core/sam-points';
 import { SmatRunner, type OrtModuleLike, type OrtSessionLike, type OrtTensorLike } from '../core/smat-runner';
@@ -79,7 +79,9 @@ function fakeOrt() {
   const refiner = session(['image', 'logit'], ['alpha'], async () => ({
     alpha: new Tensor('float32', new Float32Array(S * S).fill(1), [1, 1, S, S]),
   }));
-  const sessions = [encoder, saliency, prompted, decoder, refiner];
+  // Sessions are made in GRAPH_ROLES order.
+  const byRole: Record<GraphRole, OrtSessionLike> = { encoder, saliency, prompted, decoder, refiner };
+  const sessions = GRAPH_ROLES.map((role) => byRole[role]);
   let created = 0;
   const ort: OrtModuleLike = {
     Tensor,

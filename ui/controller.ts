@@ -150,6 +150,8 @@ export class Controller {
       await runner.load();
       this.runner = runner;
       this.dispatch({ type: 'model-ready' });
+      // Ready means the encoder's session: a graph that fails after it fails the model all the same.
+      await runner.loaded();
     } catch (err) {
       this.dispatch({ type: 'model-failed', error: errorMessage(err) });
     }

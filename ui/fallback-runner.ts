@@ -14,6 +14,8 @@ export type { MatteResult, MattePreview };
 export interface RunnerLike {
   matte(image: RgbaImage, prompts: Prompt[], opts: MatteOptions): Promise<MatteResult>;
   release(): Promise<unknown>;
+  /** Resolves once every session exists, when the runner was returned before all were made. */
+  loaded?(): Promise<unknown>;
 }
 
 export interface RunnerHandle {
@@ -109,6 +111,11 @@ export class FallbackRunner {
     }
   }
 
+  /** Resolves once the current runner has made every session; rejects with the failure if one failed. */
+  async loaded(): Promise<void> {
+    await this.runner?.loaded?.();
+  }
+
   async release(): Promise<void> {
     const r = this.runner;
     this.runner = null;
@@ -194,6 +201,16 @@ export class FallbackRunner {
 
   private async create(backend: Backend, gen: number): Promise<void> {
     const handle = await this.factory(backend);
+    // WebGPU may still fall back to WASM, so its start takes in every session; on WASM a first
+    // job starts once the encoder's is made and meets a later session's failure itself.
+    if (backend === 'webgpu') {
+      try {
+        await handle.runner.loaded?.();
+      } catch (err) {
+        void handle.runner.release().catch(() => {});
+        throw err;
+      }
+    }
     if (gen !== this.generation) {
       // Gave up on this start (timeout) and moved on: free what arrived late.
       void handle.runner.release().catch(() => {});

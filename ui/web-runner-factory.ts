@@ -100,6 +100,11 @@ export function webRunnerFactory(bytes: ModelBytes): RunnerFactory {
       config: bytes.config,
       sessionOptions: { executionProviders: executionProviders(backend), graphOptimizationLevel: 'all' },
     });
+    // For the harness's timings (test/e2e/figma-plugin-run.ts); no effect otherwise.
+    void runner.loaded().then(
+      () => performance.mark('smat:sessions-made'),
+      () => {},
+    );
     const handle: RunnerHandle = { runner };
     if (backend === 'webgpu') {
       handle.lost = deviceLost().catch((err) => `device error: ${errorMessage(err)}`);

@@ -19,10 +19,16 @@ export interface LoggedMessage {
 export interface ModelReady {
   status: string;
   error: string | null;
-  /** ms since the command started, as seen from Node (50 ms polling). */
+  /** ms since the command started, as seen from Node (50 ms polling): the encoder's session is made. */
   t: number;
-  /** In the page's own clock: asking for the assets -> all unpacked -> model ready (ms). */
-  ui: { receiveMs: number; startMs: number };
+}
+
+/** In the page's own clock, from its asking for the assets (ms); NaN for what has not happened yet. */
+export interface ModelLoadMarks {
+  /** The last graph unpacked. */
+  graphsInMs: number;
+  /** Every session made (the runner starts with the encoder's). */
+  allSessionsMs: number;
 }
 
 export interface PluginRun {
@@ -35,6 +41,8 @@ export interface PluginRun {
   waitFor(pred: (m: LoggedMessage) => boolean, what: string, timeoutMs?: number): Promise<LoggedMessage>;
   /** Waits until the panel's model is ready (or failed); returns its status and when it was seen. */
   waitForModel(timeoutMs?: number): Promise<ModelReady>;
+  /** When the panel had the graphs in and all sessions made; read after the first matte. */
+  loadMarks(): Promise<ModelLoadMarks>;
   frame: Frame;
   close(): Promise<void>;
 }
@@ -122,19 +130,17 @@ export async function startPluginRun(opts: {
         },
       );
       const t = now();
+      const model = await frame.evaluate(() => (window as unknown as PluginUiGlobals).__smat!.state.model);
+      return { status: model.status, error: model.error, t };
+    },
+    loadMarks() {
       // No local functions in here: tsx (the bench) would wrap them in a helper the page lacks.
-      const model = await frame.evaluate(() => {
+      return frame.evaluate(() => {
         const requested = performance.getEntriesByName('smat:assets-requested')[0]?.startTime ?? NaN;
-        const received = performance.getEntriesByName('smat:assets-received')[0]?.startTime ?? NaN;
-        const state = (window as unknown as PluginUiGlobals).__smat!.state.model;
-        return { ...state, receiveMs: received - requested, startMs: performance.now() - received };
+        const graphsIn = performance.getEntriesByName('smat:assets-received')[0]?.startTime ?? NaN;
+        const sessions = performance.getEntriesByName('smat:sessions-made')[0]?.startTime ?? NaN;
+        return { graphsInMs: graphsIn - requested, allSessionsMs: sessions - requested };
       });
-      return {
-        status: model.status,
-        error: model.error,
-        t,
-        ui: { receiveMs: model.receiveMs, startMs: model.startMs },
-      };
     },
     async close() {
       await ui.close();

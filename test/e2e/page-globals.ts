@@ -25,6 +25,6 @@ export interface PluginUiGlobals {
 export interface FigmaHostGlobals {
   /** figma.showUI: `html` for a srcdoc iframe, `base64` (the same HTML) for a data: URL one. */
   __showUi(hosting: UiHosting, html: string, base64: string): void;
-  /** figma.ui.postMessage, with the message in the toWire format. */
-  __toUi(json: string): void;
+  /** figma.ui.postMessage: the message held by the relay under `id` (encodeMessage's format). */
+  __toUi(id: number): Promise<void>;
 }
