@@ -210,7 +210,6 @@ export async function measureSession(
     const first = await nextMatteOnScreen(run, 0);
     const cold = sample(first.reviewT);
     const model = await modelReady;
-    const marks = await run.loadMarks();
     const applied = [await applyAndWait(run, first.jobId)];
 
     const warm: Sample[] = [];
@@ -247,6 +246,8 @@ export async function measureSession(
       else await cancel(run);
     }
 
+    // Read last: the prompted candidate, which an Auto Matte does not need, comes in after the first matte.
+    const marks = await run.loadMarks();
     const backend = (await run.frame.textContent('[data-testid=backend]')) ?? '';
     if (run.vm.vmErrors.length || run.ui.errors.length)
       throw new Error(`errors during the session: ${[...run.vm.vmErrors, ...run.ui.errors].join('; ')}`);

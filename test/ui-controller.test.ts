@@ -51,6 +51,8 @@ function setup(
     resultPng?: ResultPngMaker;
     /** The runner is made, then one of its later sessions fails with this. */
     laterSessionFails?: Error;
+    /** The runner is made (its encoder's session) only once this resolves; the configuration comes before. */
+    sessionsGate?: Promise<void>;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -71,50 +73,53 @@ function setup(
       if (opts.modelFails) throw new Error('this build has no model inside');
       return {
         config: TEST_CONFIG,
-        factory: async (): Promise<RunnerHandle> => ({
-          runner: {
-            matte: async (img, prompts, o) => {
-              // Like SmatRunner: the encoder runs only for an image key it has not seen last.
-              const key = o.cacheKey ?? '';
-              const cached = encodedKeys.has(key);
-              encodedKeys.add(key);
-              if (!cached) {
-                o.onStage?.('encoding');
-                calls.push(`encode:${key}`);
-              }
-              images.push(img);
-              if (!opts.earlyPreview) o.onStage?.('matting');
-              await opts.beforePreview;
-              o.onPreview?.(COARSE);
-              await opts.afterPreview;
-              if (opts.earlyPreview) o.onStage?.('matting');
-              o.onStage?.('upsampling');
-              calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
-              if (opts.matteError) throw opts.matteError;
-              return {
-                alpha: ALPHA,
-                width: 8,
-                height: 8,
-                similarity: new Float32Array(1),
-                similaritySize: 1,
-                hasPrompt: prompts.length > 0,
-                timings: {
-                  preprocessMs: cached ? 0 : 1,
-                  encoderMs: cached ? 0 : 10,
-                  headMs: 2,
-                  similarityMs: 1,
-                  postprocessMs: 3,
-                  totalMs: cached ? 5 : 16,
-                  encoderCached: cached,
-                },
-              };
+        factory: async (): Promise<RunnerHandle> => {
+          await opts.sessionsGate;
+          return {
+            runner: {
+              matte: async (img, prompts, o) => {
+                // Like SmatRunner: the encoder runs only for an image key it has not seen last.
+                const key = o.cacheKey ?? '';
+                const cached = encodedKeys.has(key);
+                encodedKeys.add(key);
+                if (!cached) {
+                  o.onStage?.('encoding');
+                  calls.push(`encode:${key}`);
+                }
+                images.push(img);
+                if (!opts.earlyPreview) o.onStage?.('matting');
+                await opts.beforePreview;
+                o.onPreview?.(COARSE);
+                await opts.afterPreview;
+                if (opts.earlyPreview) o.onStage?.('matting');
+                o.onStage?.('upsampling');
+                calls.push(`matte:${prompts.length}:${o.cacheKey}:${img.width}x${img.height}`);
+                if (opts.matteError) throw opts.matteError;
+                return {
+                  alpha: ALPHA,
+                  width: 8,
+                  height: 8,
+                  similarity: new Float32Array(1),
+                  similaritySize: 1,
+                  hasPrompt: prompts.length > 0,
+                  timings: {
+                    preprocessMs: cached ? 0 : 1,
+                    encoderMs: cached ? 0 : 10,
+                    headMs: 2,
+                    similarityMs: 1,
+                    postprocessMs: 3,
+                    totalMs: cached ? 5 : 16,
+                    encoderCached: cached,
+                  },
+                };
+              },
+              release: async () => {},
+              loaded: async () => {
+                if (opts.laterSessionFails) throw opts.laterSessionFails;
+              },
             },
-            release: async () => {},
-            loaded: async () => {
-              if (opts.laterSessionFails) throw opts.laterSessionFails;
-            },
-          },
-        }),
+          };
+        },
       };
     },
   });
@@ -307,6 +312,31 @@ describe('Controller (panel side effects)', () => {
     expect(shown.indexOf('decoding:img')).toBeLessThan(shown.indexOf('encoding:img'));
     expect(ctrl.display.source).toBe(photo);
     expect(Array.from(ctrl.display.mask!.data.filter((_, i) => i % 4 === 0))).toEqual(MASK_GREY);
+  });
+
+  it('a job that waits for the sessions has its photo shown and decoded meanwhile, once', async () => {
+    let openSessions!: () => void;
+    const sessionsGate = new Promise<void>((r) => (openSessions = r));
+    let decodes = 0;
+    const { ctrl, images, releaseLoad } = setup({
+      sessionsGate,
+      decodeForDisplay: async () => {
+        decodes++;
+        return photo;
+      },
+    });
+    const started = ctrl.start();
+    releaseLoad();
+    ctrl.onSandboxMessage(job('w1', encodePng(photo)));
+    await until(() => ctrl.display.source !== null);
+    expect(ctrl.state.model.status).toBe('loading');
+    expect(ctrl.state.job?.phase).toBe('waiting-model');
+    openSessions();
+    await started;
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(decodes).toBe(1);
+    expect(images).toHaveLength(1);
+    expect(Array.from(images[0].data)).toEqual(Array.from(photo.data));
   });
 
   it("shows the model's coarse matte first, with Apply off, then the full-resolution one", async () => {

@@ -90,6 +90,8 @@ function panelTimings(t: MatteTimings): Record<string, number> {
 export class Controller {
   state: UiState = initialState;
   display: DisplayImages = { source: null, cutout: null, mask: null, version: 0 };
+  /** A waiting job's photo being decoded while the model loads (decodeEarly). */
+  private early: { jobId: string; source: Promise<RgbaImage | null> } | null = null;
   /** The model, once loaded; on WebGPU or WASM. */
   runner: FallbackRunner | null = null;
   /** Known once the model's files have arrived; null before. */
@@ -138,6 +140,8 @@ export class Controller {
         this.dispatch({ type: 'model-progress', progress: p, label }),
       );
       this.modelConfig = config;
+      // A job already waiting can have its photo decoded now (decodeEarly).
+      this.pump();
       await this.yieldToPaint();
       const runner = new FallbackRunner(factory, choice.backend, (e) => {
         if (e.type === 'backend') this.dispatch({ type: 'backend', backend: e.backend });
@@ -255,6 +259,7 @@ export class Controller {
       this.fail(job.jobId, `Model failed to load: ${this.state.model.error ?? 'unknown error'}`);
       return;
     }
+    if (job.phase === 'waiting-model' && this.modelConfig && this.early?.jobId !== job.jobId) this.decodeEarly(job);
     if (job.phase === 'decoding' && model === 'ready' && !this.started.has(job.jobId)) {
       this.started.add(job.jobId);
       // One job at a time on the model; a superseded job's result is dropped.
@@ -278,9 +283,21 @@ export class Controller {
     this.display = { source: null, cutout: null, mask: null, version: this.display.version + 1 };
   }
 
+  /**
+   * The photo of a job that waits for the model's sessions, shown and decoded meanwhile: the model
+   * configuration (for the size limit) comes before them. Its status stays "waiting for the model".
+   */
+  private decodeEarly(job: JobView): void {
+    if (imageSizeRefusal(job, this.modelConfig!.inputSize)) return; // refused when it starts
+    const bytes = this.pendingBytes.get(job.jobId) ?? null;
+    this.early = { jobId: job.jobId, source: this.jobSource(job, bytes, { early: true }) };
+  }
+
   private async runJob(jobId: string): Promise<void> {
     const job = this.state.job;
     if (!job || job.jobId !== jobId) return; // superseded while waiting
+    const early = this.early?.jobId === jobId ? this.early.source : null;
+    this.early = null;
     const bytes = this.takeJobBytes(jobId);
     // The model's input size is known once it has loaded, which is when jobs start.
     const refusal = this.modelConfig && imageSizeRefusal(job, this.modelConfig.inputSize);
@@ -291,7 +308,7 @@ export class Controller {
     this.startTrace();
     await this.yieldToPaint();
     this.mark('start');
-    const source = await this.jobSource(job, bytes);
+    const source = await (early ?? this.jobSource(job, bytes));
     // The paint after the quick preview may have let a newer job in.
     if (!source || this.state.job?.jobId !== jobId || !this.hasJobSize(job, source)) return;
     this.active = { jobId, source, alpha: null };
@@ -319,7 +336,7 @@ export class Controller {
    * The job's image at full resolution, shown in the panel: the last decoded one when the job is
    * on the same image (a re-prompt), else decoded now. Null when the job was superseded or failed.
    */
-  private async jobSource(job: JobView, bytes: Uint8Array | null): Promise<RgbaImage | null> {
+  private async jobSource(job: JobView, bytes: Uint8Array | null, { early = false } = {}): Promise<RgbaImage | null> {
     const kept = this.decoded.find(job);
     if (kept) {
       this.display = { source: kept.shown, cutout: null, mask: null, version: this.display.version + 1 };
@@ -333,7 +350,7 @@ export class Controller {
       return null;
     }
     this.decoded.clear();
-    if (!(await this.showQuickPreview(job.jobId, bytes))) return null;
+    if (!(await this.showQuickPreview(job.jobId, bytes, early))) return null;
     return this.decodeSource(job, bytes);
   }
 
@@ -341,13 +358,14 @@ export class Controller {
    * Shows the photo first, decoded off the main thread by the browser (display only; the model
    * gets core's decoder, the same one the CLI uses). False when the job was superseded meanwhile.
    */
-  private async showQuickPreview(jobId: string, bytes: Uint8Array): Promise<boolean> {
+  private async showQuickPreview(jobId: string, bytes: Uint8Array, early: boolean): Promise<boolean> {
     if (!this.deps.decodeForDisplay || bytes.length === 0) return true;
     const small = await this.deps.decodeForDisplay(bytes, DISPLAY_MAX_SIDE).catch(() => null);
     if (this.state.job?.jobId !== jobId) return false;
     if (small) {
       this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
-      this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
+      if (early) this.notify();
+      else this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
       await this.yieldToPaint();
       this.mark('shown');
     }
