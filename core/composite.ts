@@ -1,6 +1,6 @@
 // Turning an alpha plane into the two outputs the plugin writes back.
 import type { RgbaImage } from './rgba-image';
-import { estimateForegroundByOwnAlpha } from './estimate-foreground';
+import { estimateForegroundByOwnAlpha, type EstimateForegroundOptions } from './estimate-foreground';
 import { alphaToByte } from './alpha-to-byte';
 
 export interface CutoutOptions {
@@ -11,6 +11,8 @@ export interface CutoutOptions {
    * colour is kept exactly, as before.
    */
   decontaminate?: boolean;
+  /** How the colours are estimated (e.g. a smaller work size for a preview). */
+  foreground?: EstimateForegroundOptions;
 }
 
 /**
@@ -30,7 +32,7 @@ export function applyAlphaAsCutout(image: RgbaImage, alpha: Float32Array, option
   if (!options.decontaminate) return { width, height, data: out };
   // The estimator sees the alpha that will be written (8-bit, source alpha included), so "soft"
   // means exactly the pixels that come out soft.
-  estimateForegroundByOwnAlpha({ width, height, data: out });
+  estimateForegroundByOwnAlpha({ width, height, data: out }, options.foreground);
   for (let i = 0; i < alpha.length; i++) {
     // Transparent black: what any premultiplied pipeline would store, and it compresses to nothing.
     if (out[4 * i + 3] === 0) out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = 0;

@@ -22,6 +22,36 @@ describe('applyAlphaAsCutout', () => {
     expect(image.data[3]).toBe(255);
   });
 
+  it("decontaminates with the estimator's options: a smaller work size gives nearby colours (the panel's preview)", () => {
+    // A red disc on a green-to-blue ramp, its edge soft over 8 px.
+    const W = 96;
+    const data = new Uint8Array(4 * W * W);
+    const alpha = new Float32Array(W * W);
+    for (let y = 0; y < W; y++)
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const a = Math.min(1, Math.max(0, (30 - Math.hypot(x - 48, y - 48)) / 8));
+        alpha[i] = a;
+        data.set([Math.round(220 * a), Math.round((1 - a) * (255 - 2 * x)), Math.round((1 - a) * 2 * y), 255], 4 * i);
+      }
+    const photo = { width: W, height: W, data };
+    const full = applyAlphaAsCutout(photo, alpha, { decontaminate: true });
+    const preview = applyAlphaAsCutout(photo, alpha, { decontaminate: true, foreground: { maxWorkSide: W / 2 } });
+    let diff = 0;
+    let soft = 0;
+    for (let i = 0; i < alpha.length; i++) {
+      const a = full.data[4 * i + 3];
+      expect(preview.data[4 * i + 3]).toBe(a);
+      if (a === 0 || a === 255) continue;
+      soft++;
+      for (let c = 0; c < 3; c++) diff += Math.abs(preview.data[4 * i + c] - full.data[4 * i + c]);
+    }
+    expect(soft).toBeGreaterThan(500);
+    const mean = diff / (3 * soft);
+    expect(mean).toBeGreaterThan(0);
+    expect(mean).toBeLessThan(12);
+  });
+
   it('rejects an alpha of the wrong size', () => {
     expect(() => applyAlphaAsCutout(image, new Float32Array(3))).toThrow(/3 values/);
   });

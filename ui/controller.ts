@@ -31,6 +31,12 @@ import {
 
 /** Longest side of the images drawn in the panel. */
 export const DISPLAY_MAX_SIDE = 720;
+/**
+ * The panel's cut-out estimates its edge colours at most this long side: it is a preview (Apply's
+ * PNG solves them at the photo's size, in a worker), and solving a 720 px preview in full held
+ * each matte back from the screen by 0.25-0.4 s on the page's one thread.
+ */
+export const PREVIEW_FOREGROUND_SIDE = 360;
 
 export interface LoadedModel {
   factory: RunnerFactory;
@@ -490,7 +496,10 @@ export class Controller {
         : resamplePlanes(alpha, source.width, source.height, small.width, small.height, 1);
     this.display = {
       source: small,
-      cutout: applyAlphaAsCutout(small, smallAlpha, { decontaminate: this.state.decontaminate }),
+      cutout: applyAlphaAsCutout(small, smallAlpha, {
+        decontaminate: this.state.decontaminate,
+        foreground: { maxWorkSide: PREVIEW_FOREGROUND_SIDE },
+      }),
       mask: alphaAsLuminanceMask(smallAlpha, small.width, small.height),
       version: this.display.version + 1,
     };
