@@ -53,6 +53,7 @@ function setup(
     laterSessionFails?: Error;
     /** The runner is made (its encoder's session) only once this resolves; the configuration comes before. */
     sessionsGate?: Promise<void>;
+    promptedIdleMs?: number;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -66,6 +67,7 @@ function setup(
     post: (m) => posted.push(m),
     decodeForDisplay: opts.decodeForDisplay,
     resultPng: opts.resultPng,
+    promptedIdleMs: opts.promptedIdleMs,
     detectBackend: async () => ({ backend: 'wasm', reason: 'test' }),
     loadModel: async (progress) => {
       progress(0.5, 'half');
@@ -266,6 +268,29 @@ describe('Controller (panel side effects)', () => {
     expect(failed.map((f) => f.message)).toEqual([
       "Model failed to load: the model head's prompted candidate is corrupt",
     ]);
+  });
+
+  it("wants the prompted candidate's session once the panel has had no job for a while, or a job has prompts", async () => {
+    const idle = setup({ promptedIdleMs: 30 });
+    let wanted = false;
+    void idle.ctrl.promptedWanted.then(() => (wanted = true));
+    const started = idle.ctrl.start();
+    idle.ctrl.onSandboxMessage(job('a1', encodePng(photo), { mode: 'auto', prompts: [], promptLayers: [] }));
+    idle.releaseLoad();
+    await started;
+    await until(() => idle.ctrl.state.job?.phase === 'review');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(wanted, 'an Auto Matte on screen is not idle').toBe(false);
+    idle.ctrl.skip();
+    idle.ctrl.onSandboxMessage({ type: 'done' });
+    expect(idle.ctrl.state.job).toBeNull();
+    await until(() => wanted);
+
+    const prompted = setup({ promptedIdleMs: 60_000 });
+    let wantedForBox = false;
+    void prompted.ctrl.promptedWanted.then(() => (wantedForBox = true));
+    prompted.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
+    await until(() => wantedForBox);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {

@@ -38,6 +38,9 @@ export const DISPLAY_MAX_SIDE = 720;
  */
 export const PREVIEW_FOREGROUND_SIDE = 360;
 
+/** The panel without a job for this long counts as idle (Controller.promptedWanted). */
+export const PROMPTED_IDLE_MS = 1000;
+
 export interface LoadedModel {
   factory: RunnerFactory;
   /** The parsed model.json: the panel draws point prompts at the model's own radius. */
@@ -56,6 +59,8 @@ export interface ControllerDeps {
   yieldToPaint?: () => Promise<void>;
   /** Makes Apply's PNG (default: on the page's thread, when Apply is clicked). */
   resultPng?: ResultPngMaker;
+  /** Default PROMPTED_IDLE_MS. */
+  promptedIdleMs?: number;
 }
 
 export interface DisplayImages {
@@ -114,8 +119,18 @@ export class Controller {
   trace: [string, number][] = [];
   private traceStart = 0;
 
+  /**
+   * Resolves when the prompted candidate's session should be made: a job with prompts needs it, or
+   * the panel has had no job for PROMPTED_IDLE_MS. Made as soon as its graph is in, it took the
+   * page's thread (0.5 s) just as a cold Auto Matte's first matte showed, when Apply may be pressed.
+   */
+  readonly promptedWanted: Promise<void>;
+  private wantPrompted!: () => void;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(private readonly deps: ControllerDeps) {
     this.resultPng = new ResultPngCache(deps.resultPng);
+    this.promptedWanted = new Promise((resolve) => (this.wantPrompted = resolve));
   }
 
   subscribe(fn: () => void): () => void {
@@ -258,8 +273,14 @@ export class Controller {
     const job = this.state.job;
     if (!job) {
       if (this.active) this.clearActive();
+      this.idleTimer ??= setTimeout(this.wantPrompted, this.deps.promptedIdleMs ?? PROMPTED_IDLE_MS);
       return;
     }
+    if (this.idleTimer !== null) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    if (job.mode === 'prompts') this.wantPrompted();
     const model = this.state.model.status;
     if (job.phase === 'waiting-model' && model === 'error') {
       this.fail(job.jobId, `Model failed to load: ${this.state.model.error ?? 'unknown error'}`);

@@ -93,13 +93,17 @@ const ctrl = new Controller({
     // The graphs go to the runner as they are still arriving: it creates each session once its
     // graph is in (the encoder's first, while the head's stream), after the runtime has started.
     const graphs = byGraphRole((role) => {
-      const graph = runtimeStarted.then(() => models[role]);
+      let graph = runtimeStarted.then(() => models[role]);
+      // On WASM the prompted candidate's session waits until a job needs it or the panel idles
+      // (Controller.promptedWanted); WebGPU's start takes in every session, so it does not wait.
+      if (role === 'prompted' && runtime === 'ort-wasm')
+        graph = graph.then((bytes) => ctrl.promptedWanted.then(() => bytes));
       // A graph after a failed one is never awaited; its failure is that one's.
       graph.catch(() => {});
       return graph;
     });
     // The sessions of the graphs in so far are being made meanwhile; the last few after this.
-    void Promise.all(Object.values(graphs)).then(
+    void Promise.all(GRAPH_ROLES.map((role) => models[role])).then(
       () => {
         performance.mark('smat:assets-received');
         progress(0.7, `Starting ${backendLabel(runtime === 'ort-wasm' ? 'wasm' : 'webgpu')}…`);
