@@ -317,7 +317,7 @@ export class Controller {
   private decodeEarly(job: JobView): void {
     if (imageSizeRefusal(job, this.modelConfig!.inputSize)) return; // refused when it starts
     const bytes = this.pendingBytes.get(job.jobId) ?? null;
-    this.early = { jobId: job.jobId, source: this.jobSource(job, bytes, { early: true }) };
+    this.early = { jobId: job.jobId, source: this.jobSource(job, bytes) };
   }
 
   private async runJob(jobId: string): Promise<void> {
@@ -363,7 +363,7 @@ export class Controller {
    * The job's image at full resolution, shown in the panel: the last decoded one when the job is
    * on the same image (a re-prompt), else decoded now. Null when the job was superseded or failed.
    */
-  private async jobSource(job: JobView, bytes: Uint8Array | null, { early = false } = {}): Promise<RgbaImage | null> {
+  private async jobSource(job: JobView, bytes: Uint8Array | null): Promise<RgbaImage | null> {
     const kept = this.decoded.find(job);
     if (kept) {
       this.display = { source: kept.shown, cutout: null, mask: null, version: this.display.version + 1 };
@@ -377,7 +377,7 @@ export class Controller {
       return null;
     }
     this.decoded.clear();
-    if (!(await this.showQuickPreview(job.jobId, bytes, early))) return null;
+    if (!(await this.showQuickPreview(job.jobId, bytes))) return null;
     return this.decodeSource(job, bytes);
   }
 
@@ -385,13 +385,14 @@ export class Controller {
    * Shows the photo first, decoded off the main thread by the browser (display only; the model
    * gets core's decoder, the same one the CLI uses). False when the job was superseded meanwhile.
    */
-  private async showQuickPreview(jobId: string, bytes: Uint8Array, early: boolean): Promise<boolean> {
+  private async showQuickPreview(jobId: string, bytes: Uint8Array): Promise<boolean> {
     if (!this.deps.decodeForDisplay || bytes.length === 0) return true;
     const small = await this.deps.decodeForDisplay(bytes, DISPLAY_MAX_SIDE).catch(() => null);
     if (this.state.job?.jobId !== jobId) return false;
     if (small) {
       this.display = { source: small, cutout: null, mask: null, version: this.display.version + 1 };
-      if (early) this.notify();
+      // A job still waiting for the model (decodeEarly) keeps saying so.
+      if (this.state.job?.phase === 'waiting-model') this.notify();
       else this.dispatch({ type: 'phase', jobId, phase: 'decoding' });
       await this.yieldToPaint();
       this.mark('shown');

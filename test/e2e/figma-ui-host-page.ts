@@ -101,17 +101,17 @@ window.addEventListener('message', function (event) {
  * page's requests: the plugin must make none.
  */
 function startRelayServer(fromUi: (message: unknown) => void, requests: string[]) {
-  const pending = new Map<string, Buffer>();
+  const pending = new Map<number, Buffer>();
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HOST_PAGE);
       return;
     }
-    const toUi = /^\/to-ui\/(\d+)$/.exec(url);
-    if (req.method === 'GET' && toUi && pending.has(toUi[1])) {
-      const body = pending.get(toUi[1])!;
-      pending.delete(toUi[1]);
+    const id = Number(/^\/to-ui\/(\d+)$/.exec(url)?.[1]);
+    const body = req.method === 'GET' ? pending.get(id) : undefined;
+    if (body) {
+      pending.delete(id);
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
       return;
     }
@@ -136,10 +136,15 @@ function startRelayServer(fromUi: (message: unknown) => void, requests: string[]
     /** Keeps the message for the page to fetch; returns its id. */
     hold(message: unknown): number {
       const id = nextId++;
-      pending.set(String(id), encodeMessage(message));
+      pending.set(id, encodeMessage(message));
       return id;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Chromium may keep its keep-alive connection open, which close() would wait for.
+        server.closeAllConnections();
+      }),
   };
 }
 
