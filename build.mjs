@@ -13,8 +13,8 @@
 //   --runtimes: which onnxruntime binaries code.js carries, comma-separated: ort-wasm (default),
 //   ort-wasm-webgpu. `--runtimes ort-wasm,ort-wasm-webgpu` for a host whose UI iframe is a secure
 //   context with WebGPU (the playground's ?host=srcdoc).
-//   SMAT_MODELS_DIR / --models: where model.json and the graphs it names (smat-encoder.onnx,
-//   smat-saliency.onnx, smat-prompted.onnx, smat-decoder.onnx, smat-refiner.onnx) live (default
+//   SMAT_MODELS_DIR / --models: where model.json and the graphs it names (smat-encoder.onnx.pack,
+//   smat-saliency.onnx.pack, smat-prompted.onnx, smat-decoder.onnx.pack, smat-refiner.onnx.pack) live (default
 //   models/). Without models the build still succeeds, loudly: the UI then says that
 //   the model failed to load.
 import { parseArgs } from 'node:util';

@@ -17,7 +17,12 @@ const relay = (ms: number | undefined) =>
 /** The rest of the model's loading, which overlaps the first job; results written before it was measured lack it. */
 const loading = (p: Record<string, number>) =>
   Number.isFinite(p.graphsInMs) && Number.isFinite(p.allSessionsMs)
-    ? `; from the panel's asking for the model, its graphs were all in after ${sec(p.graphsInMs)} and every session made after ${sec(p.allSessionsMs)}`
+    ? `; from the panel's asking for the model, ${encoder(p)}its graphs were all in after ${sec(p.graphsInMs)} and every session made after ${sec(p.allSessionsMs)}`
+    : '';
+
+const encoder = (p: Record<string, number>) =>
+  Number.isFinite(p.encoderInMs) && Number.isFinite(p.encoderSessionMs)
+    ? `the encoder's graph was in after ${sec(p.encoderInMs)} and its session made after ${sec(p.encoderSessionMs)}, `
     : '';
 
 /** Apply's parts; results written before they were measured name them only. */

@@ -35,6 +35,9 @@ export interface SessionTimes {
     modelReadyMs: number;
     graphsInMs: number;
     allSessionsMs: number;
+    /** From the panel's asking for the assets: the encoder's graph in, and its session made. */
+    encoderInMs: number;
+    encoderSessionMs: number;
     /** Of the time to model ready: the harness's relay of the sandbox's messages (FigmaUiHost.relayMs). */
     relayMs: number;
     readyToScreenMs: number;
@@ -258,6 +261,8 @@ export async function measureSession(
         modelReadyMs: model.t,
         graphsInMs: marks.graphsInMs,
         allSessionsMs: marks.allSessionsMs,
+        encoderInMs: marks.encoderInMs,
+        encoderSessionMs: marks.encoderSessionMs,
         relayMs: model.relayMs,
         // The job itself was sent at once and waited for the model.
         readyToScreenMs: first.reviewT - model.t,

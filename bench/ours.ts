@@ -14,22 +14,22 @@ export interface OurModelFiles {
 }
 
 /**
- * The graphs model.json names (smat-encoder.onnx, smat-saliency.onnx, smat-prompted.onnx, smat-decoder.onnx) and
- * any size variants next to them (each graph's name with -<N> before .onnx).
+ * The graphs model.json names (smat-encoder.onnx.pack, smat-saliency.onnx.pack, smat-prompted.onnx, ...) and
+ * any size variants next to them (each graph's name with -<N> before .onnx or .onnx.pack).
  */
 export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing: string | null } {
   const config = path.join(dir, 'model.json');
   if (!fs.existsSync(config)) return { found: [], missing: `missing ${config}` };
   const names = parseModelConfig(JSON.parse(fs.readFileSync(config, 'utf8')));
   const graphsWithSuffix = (suffix: string) =>
-    byGraphRole((role) => path.join(dir, names[role].replace(/\.onnx$/, `${suffix}.onnx`)));
+    byGraphRole((role) => path.join(dir, names[role].replace(/\.onnx(\.pack)?$/, `${suffix}.onnx$1`)));
   const found: OurModelFiles[] = [];
-  const encStem = names.encoder.replace(/\.onnx$/, '');
+  const encStem = names.encoder.replace(/\.onnx(\.pack)?$/, '');
   for (const f of fs.readdirSync(dir).sort()) {
     if (!f.startsWith(encStem)) continue;
-    const m = /^[-_](\d+)\.onnx$/.exec(f.slice(encStem.length));
+    const m = /^[-_](\d+)(\.onnx(?:\.pack)?)$/.exec(f.slice(encStem.length));
     if (!m) continue;
-    const graphs = graphsWithSuffix(f.slice(encStem.length, -'.onnx'.length));
+    const graphs = graphsWithSuffix(f.slice(encStem.length, -m[2].length));
     if (Object.values(graphs).every((g) => fs.existsSync(g))) {
       const cfg =
         [path.join(dir, `model-${m[1]}.json`), path.join(dir, `model_${m[1]}.json`)].find((c) => fs.existsSync(c)) ??

@@ -19,6 +19,7 @@ import { keepMainParts } from './keep-main-parts';
 import { OnlyNegativeClicksError, PromptOutsideImageError } from './errors';
 import { now } from './now';
 import { cropPlane } from './crop-plane';
+import { unpackGraph } from './unpack-graph';
 
 /** The slice of an ORT tensor this runner reads. */
 export interface OrtTensorLike {
@@ -51,6 +52,8 @@ export interface SmatRunnerOptions {
   /** Passed to InferenceSession.create as it is, e.g. { executionProviders: ['webgpu', 'wasm'] }. */
   sessionOptions?: object;
   guided?: GuidedUpsampleOptions;
+  /** Called as each graph's session is made (the plugin marks it for the harness's timings). */
+  onSessionMade?: (role: GraphRole) => void;
 }
 
 /** Time spent in each step of one call; a step that did not run in that call counts 0. */
@@ -151,13 +154,14 @@ export class SmatRunner {
     for (const role of GRAPH_ROLES) {
       // A session after a failed one is never made: its failure is that one's.
       const made = previous.then(async () => {
-        const session = await ort.InferenceSession.create(await graphs[role], options.sessionOptions);
+        const session = await ort.InferenceSession.create(unpackGraph(await graphs[role]), options.sessionOptions);
         try {
           checkNames(role, session, GRAPH_CONTRACT[role]);
         } catch (err) {
           await session.release();
           throw err;
         }
+        options.onSessionMade?.(role);
         return session;
       });
       made.catch(() => {});

@@ -346,11 +346,11 @@ describe('nothing fails silently', { timeout: 120_000 }, () => {
       await smat(['matte', coffee, '-o', 'damaged.png', '--models', dir]),
       /the model files in .* do not match model\.json: smat-prompted\.onnx's SHA-256 is [0-9a-f]+…, model\.json records [0-9a-f]+…/,
     );
-    truncateSync(join(dir, 'smat-encoder.onnx'), 1000);
+    truncateSync(join(dir, 'smat-encoder.onnx.pack'), 1000);
     const before = snapshot(dir);
     expectOneLineError(
       await smat(['matte', coffee, '-o', 'damaged.png', '--models', dir]),
-      /smat-encoder\.onnx is 1000 bytes, model\.json records \d+; smat-prompted\.onnx's SHA-256/,
+      /smat-encoder\.onnx\.pack is 1000 bytes, model\.json records \d+; smat-prompted\.onnx's SHA-256/,
     );
     expect(existsSync(join(tmp, 'damaged.png'))).toBe(false);
     const out = join(tmp, 'damaged-build');
@@ -365,7 +365,7 @@ describe('nothing fails silently', { timeout: 120_000 }, () => {
       build = { status: e.status, stderr: e.stderr.toString() };
     }
     expect(build.status).toBe(1);
-    expect(build.stderr).toMatch(/smat-encoder\.onnx is 1000 bytes, model\.json records/);
+    expect(build.stderr).toMatch(/smat-encoder\.onnx\.pack is 1000 bytes, model\.json records/);
     expect(build.stderr).toMatch(/smat-prompted\.onnx's SHA-256 is/);
     expect(existsSync(join(out, 'code.js'))).toBe(false);
     expectSame(before, snapshot(dir));
@@ -377,7 +377,7 @@ describe('nothing fails silently', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...config, inputSize: 512, featureSize: 32 }));
     expectOneLineError(
       await smat(['matte', coffee, '-o', 'mismatch.png', '--models', dir]),
-      /model\.json does not match the graph smat-encoder\.onnx: its tensor "image" is 1x3x768x768, so inputSize must be 768, but model\.json says 512/,
+      /model\.json does not match the graph smat-encoder\.onnx\.pack: its tensor "image" is 1x3x768x768, so inputSize must be 768, but model\.json says 512/,
     );
     for (const [key, value] of [
       ['pointRadiusFraction', 3],

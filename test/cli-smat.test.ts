@@ -156,7 +156,7 @@ describe('smat matte', { timeout: 60_000 }, () => {
     copyFileSync(join(repo, 'models', 'model.json'), join(empty, 'model.json'));
     expectOneLineError(
       await smat(['matte', coffee!, '-o', join(tmp, 'x.png'), '--models', empty]),
-      /model files missing in .*smat-encoder\.onnx, smat-decoder\.onnx, smat-refiner\.onnx, smat-saliency\.onnx, smat-prompted\.onnx/,
+      /model files missing in .*smat-encoder\.onnx\.pack, smat-decoder\.onnx\.pack, smat-refiner\.onnx\.pack, smat-saliency\.onnx\.pack, smat-prompted\.onnx/,
     );
   });
 

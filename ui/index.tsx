@@ -78,6 +78,11 @@ const ctrl = new Controller({
     const models = receiver.request(['model-config', ...GRAPH_ROLES]);
     // Their failures are reported where they are awaited (the config here, a graph by its session).
     for (const pending of Object.values(models)) pending.catch(() => {});
+    for (const role of GRAPH_ROLES)
+      void models[role].then(
+        () => performance.mark(`smat:graph-in:${role}`),
+        () => {},
+      );
     let wasm: Uint8Array;
     try {
       wasm = await runtimeBytes;

@@ -99,6 +99,8 @@ export function webRunnerFactory(bytes: ModelBytes): RunnerFactory {
       graphs: bytes.graphs,
       config: bytes.config,
       sessionOptions: { executionProviders: executionProviders(backend), graphOptimizationLevel: 'all' },
+      // For the harness's timings (test/e2e/figma-plugin-run.ts); no effect otherwise.
+      onSessionMade: (role) => performance.mark(`smat:session-made:${role}`),
     });
     // For the harness's timings (test/e2e/figma-plugin-run.ts); no effect otherwise.
     void runner.loaded().then(

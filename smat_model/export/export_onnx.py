@@ -17,6 +17,7 @@ from ..modeling.config import HeadConfig
 from ..modeling.image_encoder import TinyViTEncoder
 from ..modeling.load_sam_weights import sam_state_from_onnx
 from ..modeling.prompt_encoding import MIN_SCRIBBLE_WIDTH, POINT_RADIUS_FRACTION
+from .graph_pack import PACK_SUFFIX, unpack_graph, write_pack
 from .weight_storage import WEIGHT_STORAGES, store_weights
 
 OPSET = 17
@@ -82,6 +83,10 @@ GRAPH_FILES = {
 SIMILARITY_OUTPUTS = ["similarity", "similarity_logit"]
 # The graphs whose weight matmuls compute in int8 with int8 storage (weight_storage.py).
 INT8_MATMUL_GRAPHS = ("encoder",)
+# The graphs shipped optimised and packed (graph_pack.py). Not SAM's interaction: optimising it folds
+# its dense positional encoding (2304 x 256 floats, not exact in fp16) into a constant, +2.2 MB,
+# and its session is made last, when the first prompt or an idle panel asks for it.
+PACKED_GRAPHS = ("encoder", "saliency", "decoder", "refiner")
 
 
 def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS):
@@ -135,24 +140,31 @@ def export_graphs(model, out_dir: str, size: int, weights: str = DEFAULT_WEIGHTS
     return paths
 
 
+def pack_graphs(paths: dict) -> dict:
+    """The exported graphs with those of PACKED_GRAPHS optimised and packed: file names by role."""
+    return {role: os.path.basename(write_pack(path) if role in PACKED_GRAPHS else path) for role, path in paths.items()}
+
+
 def model_files_record(out_dir: str, names) -> dict:
     """Each graph's size and SHA-256, for model.json's "files": the CLI (tools/verify-model-files.mjs)
     and the plugin build refuse a graph that differs, because a damaged one still loads and runs
-    and gives wrong mattes without any error. List every file the runtime loads."""
+    and gives wrong mattes without any error. List every file the runtime loads. A pack also
+    records the SHA-256 of the graph it unpacks to (`unpackedSha256`), which the runtime tests check."""
     record = {}
     for name in names:
         path = os.path.join(out_dir, name)
-        digest = hashlib.sha256()
         with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        record[name] = {"bytes": os.path.getsize(path), "sha256": digest.hexdigest()}
+            data = f.read()
+        record[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        if name.endswith(PACK_SUFFIX):
+            record[name]["unpackedSha256"] = hashlib.sha256(unpack_graph(data)).hexdigest()
     return record
 
 
-def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=None):
+def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=None, files=None):
     """model.json: what the runtime needs to feed the graphs, the head configuration they were
-    built with (`headConfig`, as checkpoints store it), and the graphs' record (`files`)."""
+    built with (`headConfig`, as checkpoints store it), and the graphs' record (`files`). `files`:
+    the graphs' file names by role, GRAPH_FILES unless packed."""
     config = {
         "inputSize": size,
         "featureSize": size // TinyViTEncoder.stride,
@@ -160,7 +172,7 @@ def write_model_json(out_dir: str, size: int, head_config: HeadConfig, extra=Non
         "std": IMAGENET_STD,
         "pointRadiusFraction": POINT_RADIUS_FRACTION,
         "minScribbleWidth": MIN_SCRIBBLE_WIDTH,
-        **GRAPH_FILES,
+        **(files or GRAPH_FILES),
         "headConfig": head_config.to_dict(),
         **(extra or {}),
     }
@@ -209,6 +221,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     model = build_smat(checkpoint=args.checkpoint)
     paths = export_graphs(model, args.out, args.size, weights=args.weights)
+    files = pack_graphs(paths)
     extra = {}
     if args.checkpoint:
         state = torch.load(args.checkpoint, map_location="cpu")
@@ -217,9 +230,9 @@ def main(argv=None):
             extra["edgeRefinerSteps"] = state["refiner_steps"]
         if args.resume_state:
             write_resume_state(state, model.head, args.resume_state)
-    write_model_json(args.out, args.size, model.head.config, extra)
-    for f in paths.values():
-        print(f"{f}: {os.path.getsize(f) / 1e6:.1f} MB")
+    write_model_json(args.out, args.size, model.head.config, extra, files)
+    for name in files.values():
+        print(f"{name}: {os.path.getsize(os.path.join(args.out, name)) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,10 @@ export interface ModelLoadMarks {
   graphsInMs: number;
   /** Every session made (the runner starts with the encoder's). */
   allSessionsMs: number;
+  /** The encoder's graph in. */
+  encoderInMs: number;
+  /** The encoder's session made. */
+  encoderSessionMs: number;
 }
 
 export interface PluginRun {
@@ -139,7 +143,14 @@ export async function startPluginRun(opts: {
         const requested = performance.getEntriesByName('smat:assets-requested')[0]?.startTime ?? NaN;
         const graphsIn = performance.getEntriesByName('smat:assets-received')[0]?.startTime ?? NaN;
         const sessions = performance.getEntriesByName('smat:sessions-made')[0]?.startTime ?? NaN;
-        return { graphsInMs: graphsIn - requested, allSessionsMs: sessions - requested };
+        const encoderIn = performance.getEntriesByName('smat:graph-in:encoder')[0]?.startTime ?? NaN;
+        const encoderSession = performance.getEntriesByName('smat:session-made:encoder')[0]?.startTime ?? NaN;
+        return {
+          graphsInMs: graphsIn - requested,
+          allSessionsMs: sessions - requested,
+          encoderInMs: encoderIn - requested,
+          encoderSessionMs: encoderSession - requested,
+        };
       });
     },
     async close() {
