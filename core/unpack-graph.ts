@@ -32,7 +32,9 @@ export function unpackGraph(bytes: Uint8Array): Uint8Array {
   const header = parseHeader(bytes.subarray(MAGIC.length + 4, bodyStart));
   const holeBytes = header.holes.reduce((sum, hole) => sum + 4 * hole.count, 0);
   const structureEnd = bodyStart + header.size - holeBytes;
-  if (structureEnd > bytes.length) throw new Error('graph pack is truncated');
+  const payloadBytes = header.holes.reduce((sum, hole) => sum + padded(payloadSize(hole)), 0);
+  // Checked before decoding: a view past the pack's end could read another buffer's bytes.
+  if (structureEnd + payloadBytes > bytes.length) throw new Error('graph pack is truncated');
   const out = new Uint8Array(header.size);
   let written = 0;
   let taken = bodyStart;
@@ -42,16 +44,23 @@ export function unpackGraph(bytes: Uint8Array): Uint8Array {
     out.set(bytes.subarray(taken, taken + gap), written);
     taken += gap;
     written = hole.at;
-    const size =
-      hole.kind === 'int8'
-        ? decodeInt8(bytes, payload, hole, out, written)
-        : decodeFp16(bytes, payload, hole.count, out, written);
+    if (hole.kind === 'int8') decodeInt8(bytes, payload, hole, out, written);
+    else decodeFp16(bytes, payload, hole.count, out, written);
     written += 4 * hole.count;
-    payload += size + ((4 - (size % 4)) % 4);
+    payload += padded(payloadSize(hole));
   }
   out.set(bytes.subarray(taken, structureEnd), written);
-  if (payload > bytes.length) throw new Error('graph pack is truncated');
   return out;
+}
+
+/** Bytes of a hole's payload: int8 values after one fp32 scale per channel, or fp16 values. */
+function payloadSize(hole: Hole): number {
+  return hole.kind === 'int8' ? 4 * (hole.channels ?? 1) + hole.count : 2 * hole.count;
+}
+
+/** Each payload starts at a multiple of 4 from the first. */
+function padded(size: number): number {
+  return size + ((4 - (size % 4)) % 4);
 }
 
 function parseHeader(bytes: Uint8Array): PackHeader {
@@ -61,7 +70,7 @@ function parseHeader(bytes: Uint8Array): PackHeader {
 }
 
 /** Values int8 x fp32 scale, multiplied in fp32 as ORT folded them at export. */
-function decodeInt8(bytes: Uint8Array, at: number, hole: Hole, out: Uint8Array, to: number): number {
+function decodeInt8(bytes: Uint8Array, at: number, hole: Hole, out: Uint8Array, to: number): void {
   const channels = hole.channels ?? 1;
   const inner = hole.inner ?? hole.count;
   // Copied out: a typed array over the pack needs an aligned offset, which the payload need not have.
@@ -75,16 +84,14 @@ function decodeInt8(bytes: Uint8Array, at: number, hole: Hole, out: Uint8Array, 
     for (let i = start; i < end; i++) floats[i] = values[i] * scale;
   }
   out.set(new Uint8Array(floats.buffer), to);
-  return 4 * channels + hole.count;
 }
 
-function decodeFp16(bytes: Uint8Array, at: number, count: number, out: Uint8Array, to: number): number {
+function decodeFp16(bytes: Uint8Array, at: number, count: number, out: Uint8Array, to: number): void {
   const halves = new Uint16Array(bytes.slice(at, at + 2 * count).buffer);
   const table = halfTable();
   const floats = new Float32Array(count);
   for (let i = 0; i < count; i++) floats[i] = table[halves[i]];
   out.set(new Uint8Array(floats.buffer), to);
-  return 2 * count;
 }
 
 let halves: Float32Array | undefined;

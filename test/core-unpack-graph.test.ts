@@ -42,7 +42,10 @@ describe.skipIf(!haveShippedModel())('unpackGraph on the shipped graphs', () => 
 
   it('refuses a cut-short pack with a message that says so', () => {
     const pack = read('smat-decoder.onnx.pack');
+    // A view into a longer buffer, and a copy of its own: neither may read past the cut.
     expect(() => unpackGraph(pack.subarray(0, pack.length - 1000))).toThrow(/graph pack is truncated/);
+    expect(() => unpackGraph(pack.slice(0, pack.length - 1000))).toThrow(/graph pack is truncated/);
+    expect(() => unpackGraph(pack.slice(0, 5000))).toThrow(/graph pack is truncated/);
   });
 });
 
