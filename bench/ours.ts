@@ -13,6 +13,9 @@ export interface OurModelFiles {
   variant: number | null;
 }
 
+/** A graph file's extension: a plain graph or a pack (smat_model/export/graph_pack.py). */
+const GRAPH_EXTENSION = /\.onnx(\.pack)?$/;
+
 /**
  * The graphs model.json names (smat-encoder.onnx.pack, smat-saliency.onnx.pack, smat-prompted.onnx, ...) and
  * any size variants next to them (each graph's name with -<N> before .onnx or .onnx.pack).
@@ -22,19 +25,24 @@ export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing
   if (!fs.existsSync(config)) return { found: [], missing: `missing ${config}` };
   const names = parseModelConfig(JSON.parse(fs.readFileSync(config, 'utf8')));
   const graphsWithSuffix = (suffix: string) =>
-    byGraphRole((role) => path.join(dir, names[role].replace(/\.onnx(\.pack)?$/, `${suffix}.onnx$1`)));
+    byGraphRole((role) =>
+      path.join(
+        dir,
+        names[role].replace(GRAPH_EXTENSION, (ext) => `${suffix}${ext}`),
+      ),
+    );
   const found: OurModelFiles[] = [];
-  const encStem = names.encoder.replace(/\.onnx(\.pack)?$/, '');
+  const encStem = names.encoder.replace(GRAPH_EXTENSION, '');
   for (const f of fs.readdirSync(dir).sort()) {
     if (!f.startsWith(encStem)) continue;
-    const m = /^[-_](\d+)(\.onnx(?:\.pack)?)$/.exec(f.slice(encStem.length));
+    const m = /^([-_](\d+))\.onnx(\.pack)?$/.exec(f.slice(encStem.length));
     if (!m) continue;
-    const graphs = graphsWithSuffix(f.slice(encStem.length, -m[2].length));
+    const graphs = graphsWithSuffix(m[1]);
     if (Object.values(graphs).every((g) => fs.existsSync(g))) {
       const cfg =
-        [path.join(dir, `model-${m[1]}.json`), path.join(dir, `model_${m[1]}.json`)].find((c) => fs.existsSync(c)) ??
+        [path.join(dir, `model-${m[2]}.json`), path.join(dir, `model_${m[2]}.json`)].find((c) => fs.existsSync(c)) ??
         config;
-      found.push({ graphs, config: cfg, variant: Number(m[1]) });
+      found.push({ graphs, config: cfg, variant: Number(m[2]) });
     }
   }
   const graphs = graphsWithSuffix('');

@@ -76,11 +76,11 @@ const ctrl = new Controller({
     let runtime = runtimeAssetFor((await chooseBackend()).backend);
     const runtimeBytes = receiver.request([runtime])[runtime];
     const models = receiver.request(['model-config', ...GRAPH_ROLES]);
-    // Their failures are reported where they are awaited (the config here, a graph by its session).
-    for (const pending of Object.values(models)) pending.catch(() => {});
-    for (const role of GRAPH_ROLES)
-      void models[role].then(
-        () => performance.mark(`smat:graph-in:${role}`),
+    // Their failures are reported where they are awaited (the config here, a graph by its session);
+    // the marks are for the harness's timings (test/e2e/figma-plugin-run.ts).
+    for (const [name, pending] of Object.entries(models))
+      pending.then(
+        () => performance.mark(`smat:asset-in:${name}`),
         () => {},
       );
     let wasm: Uint8Array;

@@ -1,4 +1,5 @@
-"""Export the encoder and the head's graphs (GRAPH_FILES) as ONNX, opset 17.
+"""Export the encoder and the head's graphs (GRAPH_FILES) as ONNX, opset 17, those of PACKED_GRAPHS
+optimised and packed (graph_pack.py).
 
     python3 -m smat_model.export.export_onnx --checkpoint runs/main/best.pt --out models --size 768
 

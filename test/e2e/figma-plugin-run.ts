@@ -143,7 +143,7 @@ export async function startPluginRun(opts: {
         const requested = performance.getEntriesByName('smat:assets-requested')[0]?.startTime ?? NaN;
         const graphsIn = performance.getEntriesByName('smat:assets-received')[0]?.startTime ?? NaN;
         const sessions = performance.getEntriesByName('smat:sessions-made')[0]?.startTime ?? NaN;
-        const encoderIn = performance.getEntriesByName('smat:graph-in:encoder')[0]?.startTime ?? NaN;
+        const encoderIn = performance.getEntriesByName('smat:asset-in:encoder')[0]?.startTime ?? NaN;
         const encoderSession = performance.getEntriesByName('smat:session-made:encoder')[0]?.startTime ?? NaN;
         return {
           graphsInMs: graphsIn - requested,
