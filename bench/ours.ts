@@ -15,6 +15,8 @@ export interface OurModelFiles {
 
 /** A graph file's extension: a plain graph or a pack (smat_model/export/graph_pack.py). */
 const GRAPH_EXTENSION = /\.onnx(\.pack)?$/;
+/** What follows the encoder's stem in a size variant's file name: -<N> or _<N>, then the extension. */
+const VARIANT_SUFFIX = new RegExp(`^([-_](\\d+))${GRAPH_EXTENSION.source}`);
 
 /**
  * The graphs model.json names (smat-encoder.onnx.pack, smat-saliency.onnx.pack, smat-prompted.onnx, ...) and
@@ -24,18 +26,14 @@ export function findOurModels(dir = 'models'): { found: OurModelFiles[]; missing
   const config = path.join(dir, 'model.json');
   if (!fs.existsSync(config)) return { found: [], missing: `missing ${config}` };
   const names = parseModelConfig(JSON.parse(fs.readFileSync(config, 'utf8')));
+  const beforeExtension = (name: string, suffix: string) => name.replace(GRAPH_EXTENSION, (ext) => suffix + ext);
   const graphsWithSuffix = (suffix: string) =>
-    byGraphRole((role) =>
-      path.join(
-        dir,
-        names[role].replace(GRAPH_EXTENSION, (ext) => `${suffix}${ext}`),
-      ),
-    );
+    byGraphRole((role) => path.join(dir, beforeExtension(names[role], suffix)));
   const found: OurModelFiles[] = [];
   const encStem = names.encoder.replace(GRAPH_EXTENSION, '');
   for (const f of fs.readdirSync(dir).sort()) {
     if (!f.startsWith(encStem)) continue;
-    const m = /^([-_](\d+))\.onnx(\.pack)?$/.exec(f.slice(encStem.length));
+    const m = VARIANT_SUFFIX.exec(f.slice(encStem.length));
     if (!m) continue;
     const graphs = graphsWithSuffix(m[1]);
     if (Object.values(graphs).every((g) => fs.existsSync(g))) {
