@@ -45,9 +45,17 @@ function boxMeanInto(
   }
 }
 
-export function boxMean(src: Float64Array, width: number, height: number, r: number): Float64Array {
-  const out = new Float64Array(width * height);
-  boxMeanInto(src, width, height, r, out, new Float64Array(width * height), new Float64Array(width));
+/** The mean of a float64 plane, into `out` (may not alias `src`), with optional caller-owned scratch. */
+export function boxMean(
+  src: Float64Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float64Array = new Float64Array(width * height),
+  tmp: Float64Array = new Float64Array(width * height),
+  colAcc: Float64Array = new Float64Array(width),
+): Float64Array {
+  boxMeanInto(src, width, height, r, out, tmp, colAcc);
   return out;
 }
 

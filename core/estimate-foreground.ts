@@ -6,6 +6,7 @@ import type { RgbaImage } from './rgba-image';
 import { multiLevelForeground, MULTILEVEL_DEFAULTS, type MultiLevelOptions } from './foreground-multilevel';
 import { boxDownsample } from './box-downsample';
 import { clamp01 } from './clamp01';
+import { Scratch } from './scratch';
 
 export interface EstimateForegroundOptions {
   /**
@@ -16,6 +17,8 @@ export interface EstimateForegroundOptions {
    */
   maxWorkSide?: number;
   solver?: MultiLevelOptions;
+  /** Where the solver's planes come from (core/scratch.ts): a caller that estimates often keeps one. */
+  scratch?: Scratch;
 }
 
 export const MAX_WORK_SIDE = 1024;
@@ -67,7 +70,7 @@ export function estimateForegroundByOwnAlpha(image: RgbaImage, options: Estimate
   for (let i = 0; i < n; i++) if (data[4 * i + 3] > 0 && data[4 * i + 3] < 255) soft++;
   if (soft === 0) return;
   if (Math.max(W, H) <= (options.maxWorkSide ?? MAX_WORK_SIDE)) {
-    const alpha = new Float32Array(n);
+    const alpha = (options.scratch ?? new Scratch()).float32('own-alpha', n);
     for (let i = 0; i < n; i++) alpha[i] = data[4 * i + 3] / 255;
     solveAtFullSize(image, alpha, options);
   } else {
@@ -86,13 +89,14 @@ export function estimateForegroundByOwnAlpha(image: RgbaImage, options: Estimate
 function solveAtFullSize(image: RgbaImage, alpha: Float32Array, options: EstimateForegroundOptions): void {
   const { width: W, height: H, data } = image;
   const n = W * H;
-  const rgb = new Float32Array(3 * n);
+  const scratch = options.scratch ?? new Scratch();
+  const rgb = scratch.float32('rgb', 3 * n);
   for (let i = 0; i < n; i++) {
     rgb[3 * i] = data[4 * i] / 255;
     rgb[3 * i + 1] = data[4 * i + 1] / 255;
     rgb[3 * i + 2] = data[4 * i + 2] / 255;
   }
-  const { f } = multiLevelForeground(rgb, alpha, W, H, options.solver ?? MULTILEVEL_DEFAULTS);
+  const { f } = multiLevelForeground(rgb, alpha, W, H, options.solver ?? MULTILEVEL_DEFAULTS, scratch);
   for (let i = 0; i < n; i++) {
     const a = alpha[i];
     if (!(a > 0 && a < 1)) continue;
@@ -129,7 +133,14 @@ function solveShrunk(
   const w = Math.ceil(W / k);
   const h = Math.ceil(H / k);
   const small = shrink(k);
-  const { f, b } = multiLevelForeground(small.rgb, small.alpha, w, h, options.solver ?? MULTILEVEL_DEFAULTS);
+  const { f, b } = multiLevelForeground(
+    small.rgb,
+    small.alpha,
+    w,
+    h,
+    options.solver ?? MULTILEVEL_DEFAULTS,
+    options.scratch,
+  );
   // Full resolution: F and B sampled bilinearly from the small solution (block j is centred at
   // (j + 0.5) k), then the pixel's own residual against I = aF + (1-a)B goes to F in proportion
   // to alpha (the last step of blur-fusion), so detail finer than the small solution survives

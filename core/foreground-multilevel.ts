@@ -9,6 +9,7 @@
 // which is what the sweeps would only blur a little further, and nobody reads F where a is 0 or 1.
 import { boxBlurPlane } from './box-filter';
 import { clamp01 } from './clamp01';
+import { Scratch } from './scratch';
 
 export interface MultiLevelOptions {
   regularization: number;
@@ -46,8 +47,8 @@ function resizeNearest(
   dw: number,
   dh: number,
   channels: number,
+  out: Float32Array = new Float32Array(dw * dh * channels),
 ): Float32Array {
-  const out = new Float32Array(dw * dh * channels);
   for (let y = 0; y < dh; y++) {
     const sy = Math.min(sh - 1, Math.floor((y * sh) / dh));
     for (let x = 0; x < dw; x++) {
@@ -61,13 +62,22 @@ function resizeNearest(
 }
 
 /** Indices (in scan order) of the pixels within `r` of a soft pixel. */
-function softBand(a: Float32Array, w: number, h: number, r: number): Int32Array {
-  const soft = new Float32Array(w * h);
+function softBand(a: Float32Array, w: number, h: number, r: number, scratch: Scratch): Int32Array {
+  const n = w * h;
+  const soft = scratch.float32('band-soft', n);
   let count = 0;
-  for (let i = 0; i < soft.length; i++) if (a[i] > 0 && a[i] < 1) soft[i] = 1;
-  const near = boxBlurPlane(soft, w, h, r);
+  for (let i = 0; i < n; i++) soft[i] = a[i] > 0 && a[i] < 1 ? 1 : 0;
+  const near = boxBlurPlane(
+    soft,
+    w,
+    h,
+    r,
+    scratch.float32('band-near', n),
+    scratch.float32('band-tmp', n),
+    scratch.float64('band-columns', w),
+  );
   for (let i = 0; i < near.length; i++) if (near[i] > 0) count++;
-  const out = new Int32Array(count);
+  const out = scratch.int32('band', count);
   let k = 0;
   for (let i = 0; i < near.length; i++) if (near[i] > 0) out[k++] = i;
   return out;
@@ -148,13 +158,17 @@ function solveLevel(
   }
 }
 
-/** F and B for every pixel of `rgb` (interleaved, 0..1), `alpha` 0..1, both `width` x `height`. */
+/**
+ * F and B for every pixel of `rgb` (interleaved, 0..1), `alpha` 0..1, both `width` x `height`.
+ * The levels' planes come from `scratch`, the returned F and B too: they hold until its next use.
+ */
 export function multiLevelForeground(
   rgb: Float32Array,
   alpha: Float32Array,
   width: number,
   height: number,
   opts: MultiLevelOptions = MULTILEVEL_DEFAULTS,
+  scratch: Scratch = new Scratch(),
 ): ForegroundAndBackground {
   const levels = Math.ceil(Math.log2(Math.max(width, height)));
   let fPrev: Float32Array = new Float32Array(3);
@@ -166,12 +180,14 @@ export function multiLevelForeground(
     const w = levels === 0 ? width : Math.round(width ** (level / levels));
     const h = levels === 0 ? height : Math.round(height ** (level / levels));
     const full = w === width && h === height;
-    const img = full ? rgb : resizeNearest(rgb, width, height, w, h, 3);
-    const a = full ? alpha : resizeNearest(alpha, width, height, w, h, 1);
-    const f = resizeNearest(fPrev, wPrev, hPrev, w, h, 3);
-    const b = resizeNearest(bPrev, wPrev, hPrev, w, h, 3);
+    const n = w * h;
+    const img = full ? rgb : resizeNearest(rgb, width, height, w, h, 3, scratch.float32('level-rgb', 3 * n));
+    const a = full ? alpha : resizeNearest(alpha, width, height, w, h, 1, scratch.float32('level-alpha', n));
+    // Each level reads the previous one's F and B while writing its own: two of each, in turn.
+    const f = resizeNearest(fPrev, wPrev, hPrev, w, h, 3, scratch.float32(`f${level % 2}`, 3 * n));
+    const b = resizeNearest(bPrev, wPrev, hPrev, w, h, 3, scratch.float32(`b${level % 2}`, 3 * n));
     const iterations = w <= opts.smallSize && h <= opts.smallSize ? opts.smallIterations : opts.bigIterations;
-    const band = w * h <= ALL_PIXELS_UP_TO ? null : softBand(a, w, h, opts.bandRadius);
+    const band = n <= ALL_PIXELS_UP_TO ? null : softBand(a, w, h, opts.bandRadius, scratch);
     solveLevel(img, a, f, b, w, h, band, iterations, opts);
     fPrev = f;
     bPrev = b;

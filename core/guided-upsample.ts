@@ -13,6 +13,7 @@ import { axisWeights, resamplePlanes } from './resample';
 import { boxMean } from './box-filter';
 import { clamp01 } from './clamp01';
 import { cropPlane } from './crop-plane';
+import { Scratch } from './scratch';
 
 export interface GuidedUpsampleOptions {
   /** Window radius in model pixels (at 768; scaled with the fit's size). */
@@ -32,7 +33,8 @@ export const DEFAULT_FIT_MAX_SIDE = 384;
 
 /**
  * `alpha` is the model output [size*size]; its top-left contentWidth x contentHeight block maps to
- * the whole source image. Returns alpha at image.width x image.height, clamped to [0,1].
+ * the whole source image. Returns alpha at image.width x image.height, clamped to [0,1] (a new
+ * array); the temporaries come from `scratch` (core/scratch.ts).
  */
 export function guidedUpsample(
   alpha: Float32Array,
@@ -41,9 +43,16 @@ export function guidedUpsample(
   contentHeight: number,
   image: RgbaImage,
   options: GuidedUpsampleOptions = {},
+  scratch: Scratch = new Scratch(),
 ): Float32Array {
-  const cropped = cropPlane(alpha, size, contentWidth, contentHeight);
-  return guidedResize(cropped, contentWidth, contentHeight, image, options);
+  const cropped = cropPlane(
+    alpha,
+    size,
+    contentWidth,
+    contentHeight,
+    scratch.float32('guided-crop', contentWidth * contentHeight),
+  );
+  return guidedResize(cropped, contentWidth, contentHeight, image, options, scratch);
 }
 
 /** Same as guidedUpsample for an alpha plane already cropped to the image's aspect. */
@@ -53,6 +62,7 @@ export function guidedResize(
   alphaHeight: number,
   image: RgbaImage,
   options: GuidedUpsampleOptions = {},
+  scratch: Scratch = new Scratch(),
 ): Float32Array {
   const eps = options.eps ?? DEFAULT_GUIDED_EPS;
   const { width, height } = image;
@@ -63,10 +73,20 @@ export function guidedResize(
   const lw = Math.max(1, Math.round(fw * shrink));
   const lh = Math.max(1, Math.round(fh * shrink));
   const radius = Math.max(1, Math.round((options.radius ?? DEFAULT_GUIDED_RADIUS) * shrink));
-  const p = Float64Array.from(resamplePlanes(alpha, alphaWidth, alphaHeight, lw, lh));
-  const rgbLow = resamplePlanes(image.data, width, height, lw, lh, 3, 4);
-  const coefficients = fitColourCoefficients(rgbLow, p, lw, lh, radius, eps);
-  return applyCoefficients(coefficients, lw, lh, image);
+  const n = lw * lh;
+  const p = scratch.float64('guided-p', n);
+  p.set(
+    resamplePlanes(alpha, alphaWidth, alphaHeight, lw, lh, 1, 1, {
+      mid: scratch.float32('guided-p-mid', lw * alphaHeight),
+      out: scratch.float32('guided-p32', n),
+    }),
+  );
+  const rgbLow = resamplePlanes(image.data, width, height, lw, lh, 3, 4, {
+    mid: scratch.float32('guided-rgb-mid', 3 * lw * height),
+    out: scratch.float32('guided-rgb', 3 * n),
+  });
+  const coefficients = fitColourCoefficients(rgbLow, p, lw, lh, radius, eps, scratch);
+  return applyCoefficients(coefficients, lw, lh, image, scratch);
 }
 
 /** Per-pixel (aR, aG, aB, b), window-averaged: alpha ~ aR*R + aG*G + aB*B + b with RGB in [0,1]. */
@@ -79,22 +99,33 @@ function fitColourCoefficients(
   h: number,
   radius: number,
   eps: number,
+  scratch: Scratch,
 ): Coefficients {
   const n = w * h;
+  const mean = (plane: Float64Array, name: string) =>
+    boxMean(
+      plane,
+      w,
+      h,
+      radius,
+      scratch.float64(name, n),
+      scratch.float64('guided-box-tmp', n),
+      scratch.float64('guided-box-columns', w),
+    );
   const channel = (c: number) => {
-    const plane = new Float64Array(n);
+    const plane = scratch.float64(`guided-I${c}`, n);
     for (let k = 0; k < n; k++) plane[k] = rgb[3 * k + c] / 255;
     return plane;
   };
   const I = [channel(0), channel(1), channel(2)];
-  const product = (x: Float64Array, y: Float64Array) => {
-    const plane = new Float64Array(n);
+  const product = (x: Float64Array, y: Float64Array, name: string) => {
+    const plane = scratch.float64('guided-product', n);
     for (let k = 0; k < n; k++) plane[k] = x[k] * y[k];
-    return boxMean(plane, w, h, radius);
+    return mean(plane, name);
   };
-  const [meanR, meanG, meanB] = I.map((plane) => boxMean(plane, w, h, radius));
-  const meanP = boxMean(p, w, h, radius);
-  const [meanRp, meanGp, meanBp] = I.map((plane) => product(plane, p));
+  const [meanR, meanG, meanB] = I.map((plane, c) => mean(plane, `guided-mean-I${c}`));
+  const meanP = mean(p, 'guided-mean-p');
+  const [meanRp, meanGp, meanBp] = I.map((plane, c) => product(plane, p, `guided-mean-Ip${c}`));
   // Second moments of the colours, upper triangle: RR, RG, RB, GG, GB, BB.
   const [mRR, mRG, mRB, mGG, mGB, mBB] = [
     [0, 0],
@@ -103,11 +134,11 @@ function fitColourCoefficients(
     [1, 1],
     [1, 2],
     [2, 2],
-  ].map(([i, j]) => product(I[i], I[j]));
-  const aR = new Float64Array(n),
-    aG = new Float64Array(n),
-    aB = new Float64Array(n),
-    b = new Float64Array(n);
+  ].map(([i, j]) => product(I[i], I[j], `guided-mean-I${i}I${j}`));
+  const aR = scratch.float64('guided-aR', n),
+    aG = scratch.float64('guided-aG', n),
+    aB = scratch.float64('guided-aB', n),
+    b = scratch.float64('guided-b', n);
   for (let k = 0; k < n; k++) {
     const mr = meanR[k],
       mg = meanG[k],
@@ -138,8 +169,12 @@ function fitColourCoefficients(
     aB[k] = ab;
     b[k] = meanP[k] - ar * mr - ag * mg - ab * mb;
   }
-  const averaged = (plane: Float64Array) => Float32Array.from(boxMean(plane, w, h, radius));
-  return [averaged(aR), averaged(aG), averaged(aB), averaged(b)];
+  const averaged = (plane: Float64Array, c: number) => {
+    const out = scratch.float32(`guided-coefficient${c}`, n);
+    out.set(mean(plane, 'guided-average'));
+    return out;
+  };
+  return [averaged(aR, 0), averaged(aG, 1), averaged(aB, 2), averaged(b, 3)];
 }
 
 /**
@@ -147,10 +182,16 @@ function fitColourCoefficients(
  * low-res rows so no full-resolution coefficient planes exist: a 4096^2 source would need 256 MB
  * for them, too much for the plugin iframe.
  */
-function applyCoefficients(coefficients: Coefficients, lw: number, lh: number, image: RgbaImage): Float32Array {
+function applyCoefficients(
+  coefficients: Coefficients,
+  lw: number,
+  lh: number,
+  image: RgbaImage,
+  scratch: Scratch,
+): Float32Array {
   const { width, height, data } = image;
   const hx = axisWeights(lw, width);
-  const rows = coefficients.map(() => new Float32Array(lh * width));
+  const rows = coefficients.map((_, c) => scratch.float32(`guided-rows${c}`, lh * width));
   for (let y = 0; y < lh; y++) {
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < 4; c++) {

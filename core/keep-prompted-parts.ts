@@ -2,20 +2,22 @@
 // another object the similarity map found alike (a second copy of the clicked thing, a neighbour
 // of the same colour). The matte keeps only the parts the prompt touches.
 import { findMatteParts, keepParts } from './matte-parts';
+import type { Scratch } from './scratch';
 
 /**
  * Alpha (width*height, row-major) without the parts (`core/matte-parts.ts`) that no pixel of
  * `touched` (same size, non-zero where a prompt lies) reaches. Returns a new array. When the prompt
  * touches no part at all (a click on the background) nothing is removed: the matte is then the
- * model's answer as it is.
+ * model's answer as it is. The floods' planes come from `scratch` (core/scratch.ts).
  */
 export function keepPromptedParts(
   alpha: Float32Array,
   width: number,
   height: number,
   touched: Uint8Array,
+  scratch?: Scratch,
 ): Float32Array {
-  const parts = findMatteParts(alpha, width, height);
+  const parts = findMatteParts(alpha, width, height, scratch);
   const keep = new Uint8Array(parts.count);
   let kept = 0;
   for (let i = 0; i < touched.length; i++) {

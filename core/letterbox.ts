@@ -2,6 +2,7 @@
 // encoder sees inputs like the ones it was distilled on.
 import type { RgbaImage } from './rgba-image';
 import { resamplePlanes } from './resample';
+import { Scratch } from './scratch';
 
 export const IMAGENET_MEAN: readonly [number, number, number] = [123.675, 116.28, 103.53];
 export const IMAGENET_STD: readonly [number, number, number] = [58.395, 57.12, 57.375];
@@ -20,11 +21,13 @@ export function letterboxScale(width: number, height: number, size: number): num
   return size / Math.max(width, height);
 }
 
+/** The model's input for `image`; the resized colours on their way come from `scratch` (core/scratch.ts). */
 export function letterbox(
   image: RgbaImage,
   size: number,
   mean: readonly number[] = IMAGENET_MEAN,
   std: readonly number[] = IMAGENET_STD,
+  scratch: Scratch = new Scratch(),
 ): Letterbox {
   const { width, height, data } = image;
   if (width < 1 || height < 1) throw new Error('letterbox: empty image');
@@ -33,7 +36,10 @@ export function letterbox(
   const contentWidth = Math.min(size, Math.max(1, Math.round(width * scale)));
   const contentHeight = Math.min(size, Math.max(1, Math.round(height * scale)));
   // Alpha is ignored: the model sees the colour as stored.
-  const resized = resamplePlanes(data, width, height, contentWidth, contentHeight, 3, 4);
+  const resized = resamplePlanes(data, width, height, contentWidth, contentHeight, 3, 4, {
+    mid: scratch.float32('letterbox-mid', 3 * contentWidth * height),
+    out: scratch.float32('letterbox-resized', 3 * contentWidth * contentHeight),
+  });
   const plane = size * size;
   const tensor = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {

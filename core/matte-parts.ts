@@ -2,6 +2,8 @@
 // connected region of alpha > 0.5 (8-neighbours), and its soft fringe (0 < alpha <= 0.5) goes with
 // the part nearest to it along the matte.
 
+import { Scratch } from './scratch';
+
 const CORE_ALPHA = 0.5;
 
 export interface MatteParts {
@@ -13,15 +15,21 @@ export interface MatteParts {
   partOf: Int32Array;
 }
 
-export function findMatteParts(alpha: Float32Array, width: number, height: number): MatteParts {
+/** The matte's parts; `partOf` and the floods' planes come from `scratch` (core/scratch.ts). */
+export function findMatteParts(
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  scratch: Scratch = new Scratch(),
+): MatteParts {
   // A one-pixel border of alpha 0 around the image lets the floods below step to all 8 neighbours
   // without bounds checks: the border is never part of the matte.
   const W = width + 2;
-  const padded = new Float32Array(W * (height + 2));
+  const padded = scratch.float32('parts-padded', W * (height + 2), true);
   for (let y = 0; y < height; y++) padded.set(alpha.subarray(y * width, (y + 1) * width), (y + 1) * W + 1);
   const steps = [-W - 1, -W, -W + 1, -1, 1, W - 1, W, W + 1];
-  const label = new Int32Array(padded.length).fill(-1);
-  const queue = new Int32Array(padded.length);
+  const label = scratch.int32('parts-label', padded.length).fill(-1);
+  const queue = scratch.int32('parts-queue', padded.length);
   const areas: number[] = [];
 
   for (let start = 0; start < padded.length; start++) {
@@ -56,7 +64,7 @@ export function findMatteParts(alpha: Float32Array, width: number, height: numbe
       }
     }
   }
-  const partOf = new Int32Array(width * height);
+  const partOf = scratch.int32('parts-of', width * height);
   for (let y = 0; y < height; y++) partOf.set(label.subarray((y + 1) * W + 1, (y + 1) * W + 1 + width), y * width);
   return { count: areas.length, area: Int32Array.from(areas), partOf };
 }

@@ -2,6 +2,14 @@
 // output pixel (like OpenCV's INTER_AREA) so fine texture does not alias into the model input;
 // enlarging is bilinear with pixel centres at +0.5 (align_corners = false, as in PyTorch).
 
+/** Caller-owned arrays for resamplePlanes (e.g. from core/scratch.ts); any content, overwritten. */
+export interface ResampleBuffers {
+  /** dw * sh * channels: the horizontal pass. */
+  mid?: Float32Array;
+  /** dw * dh * channels: the result. */
+  out?: Float32Array;
+}
+
 /**
  * Resamples `channels` interleaved planes from sw x sh to dw x dh. `srcStride` > channels reads the
  * first `channels` of wider pixels, so RGBA bytes can be resampled to RGB floats without first
@@ -15,11 +23,16 @@ export function resamplePlanes(
   dh: number,
   channels = 1,
   srcStride = channels,
+  buffers: ResampleBuffers = {},
 ): Float32Array {
-  if (sw === dw && sh === dh && srcStride === channels) return Float32Array.from(src);
+  if (sw === dw && sh === dh && srcStride === channels) {
+    if (!buffers.out) return Float32Array.from(src);
+    buffers.out.set(src);
+    return buffers.out;
+  }
   // Horizontal pass first (sh rows of dw), then vertical.
   const hx = axisWeights(sw, dw);
-  const mid = new Float32Array(dw * sh * channels);
+  const mid = buffers.mid ?? new Float32Array(dw * sh * channels);
   for (let y = 0; y < sh; y++) {
     const srcRow = y * sw * srcStride;
     const midRow = y * dw * channels;
@@ -34,7 +47,8 @@ export function resamplePlanes(
     }
   }
   const vy = axisWeights(sh, dh);
-  const out = new Float32Array(dw * dh * channels);
+  // The vertical pass adds into it.
+  const out = buffers.out?.fill(0) ?? new Float32Array(dw * dh * channels);
   const rowLen = dw * channels;
   for (let y = 0; y < dh; y++) {
     const start = vy.start[y];

@@ -20,6 +20,7 @@ import { OnlyNegativeClicksError, PromptOutsideImageError } from './errors';
 import { now } from './now';
 import { cropPlane } from './crop-plane';
 import { unpackGraph } from './unpack-graph';
+import { Scratch } from './scratch';
 
 /** The slice of an ORT tensor this runner reads. */
 export interface OrtTensorLike {
@@ -130,6 +131,8 @@ export class SmatRunner {
   readonly config: SmatModelConfig;
   private cached: Encoded | null = null;
   private released = false;
+  /** The post-processing's temporaries, kept from one matte to the next (core/scratch.ts). */
+  private readonly scratch = new Scratch();
 
   private constructor(
     private readonly ort: OrtModuleLike,
@@ -232,10 +235,10 @@ export class SmatRunner {
 
     options.onStage?.('upsampling');
     const tPost = now();
-    const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided);
+    const upsampled = guidedUpsample(alphaS, S, box.contentWidth, box.contentHeight, image, this.guided, this.scratch);
     const alpha = raster.hasPrompt
       ? this.holdToPrompts(upsampled, image, inside, raster.mask, box.scale)
-      : keepMainParts(upsampled, image.width, image.height);
+      : keepMainParts(upsampled, image.width, image.height, undefined, this.scratch);
     const postprocessMs = now() - tPost;
 
     return {
@@ -257,6 +260,29 @@ export class SmatRunner {
     };
   }
 
+  /** Resolves once the prompted candidate's session is made; rejects with its failure. */
+  async promptedReady(): Promise<void> {
+    await this.sessions.prompted;
+  }
+
+  /**
+   * Runs the prompted candidate once, on the last image's features with a box over its middle, and
+   * keeps nothing: on one WASM thread its first two runs take 2-3x as long as later ones (the
+   * runtime compiles the code they reach), which a designer's first boxes would otherwise pay.
+   * False, having run nothing, when no image has been encoded yet.
+   */
+  async warmUpPrompted(): Promise<boolean> {
+    this.assertAlive();
+    const session = await this.sessions.prompted;
+    const enc = this.cached;
+    if (!enc) return false;
+    const { width, height } = enc.image;
+    const box: Prompt = { kind: 'box', x: width / 4, y: height / 4, width: width / 2, height: height / 2 };
+    const raster = rasterizePrompts([box], width, height, this.config.inputSize, this.config);
+    await session.run(this.promptedFeeds(enc.features, raster, enc.box.scale));
+    return true;
+  }
+
   /** The matte limited to what the prompts (those inside the image) point at: the box's extent, the parts they touch. */
   private holdToPrompts(
     alpha: Float32Array,
@@ -267,7 +293,7 @@ export class SmatRunner {
   ): Float32Array {
     const { width, height } = image;
     const touched = promptMaskAtSource(mask, this.config.inputSize, scale, width, height);
-    const parts = keepPromptedParts(alpha, width, height, touched);
+    const parts = keepPromptedParts(alpha, width, height, touched, this.scratch);
     const bounds = boxPromptBounds(prompts);
     return bounds ? fadeAlphaOutsideRect(parts, width, height, bounds) : parts;
   }
@@ -321,7 +347,7 @@ export class SmatRunner {
     onStage?.('encoding');
     const S = this.config.inputSize;
     const tPre = now();
-    const box = letterbox(image, S, this.config.mean, this.config.std);
+    const box = letterbox(image, S, this.config.mean, this.config.std, this.scratch);
     const imageTensor = new this.ort.Tensor('float32', box.tensor, [1, 3, S, S]);
     const preprocessMs = now() - tPre;
     const tEnc = now();

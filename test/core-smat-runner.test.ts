@@ -153,6 +153,18 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     expect(third.hasPrompt).toBe(false);
   }, 120_000);
 
+  it("warms the prompted candidate up on the last image's features, changing no matte", async () => {
+    const { image, gt } = loadSample(names[1]);
+    runner.clearCache();
+    expect(await runner.warmUpPrompted(), 'no image encoded yet: nothing to run on').toBe(false);
+    const box = boxFromMask(gt, image.width, image.height)!;
+    const before = await runner.matte(image, [box], { cacheKey: 'warm' });
+    expect(await runner.warmUpPrompted()).toBe(true);
+    const after = await runner.matte(image, [box], { cacheKey: 'warm' });
+    expect(after.timings.encoderCached).toBe(true);
+    expect(after.alpha).toEqual(before.alpha);
+  }, 120_000);
+
   it('offers the similarity stage as a coarse matte over the image before the decoder runs', async () => {
     const { image, gt } = loadSample(names[1]);
     const order: string[] = [];

@@ -61,6 +61,8 @@ function setup(
   /** The image each run was given. */
   const images: RgbaImage[] = [];
   const encodedKeys = new Set<string>();
+  /** Each throw-away run of the prompted candidate: how many images were encoded by then. */
+  const warmUps: number[] = [];
   let releaseLoad!: () => void;
   const loadGate = new Promise<void>((r) => (releaseLoad = r));
   const ctrl = new Controller({
@@ -119,13 +121,19 @@ function setup(
               loaded: async () => {
                 if (opts.laterSessionFails) throw opts.laterSessionFails;
               },
+              promptedReady: async () => {},
+              // Like SmatRunner: runs only on an image already encoded.
+              warmUpPrompted: async () => {
+                warmUps.push(encodedKeys.size);
+                return encodedKeys.size > 0;
+              },
             },
           };
         },
       };
     },
   });
-  return { ctrl, posted, calls, images, releaseLoad };
+  return { ctrl, posted, calls, images, releaseLoad, warmUps };
 }
 
 function job(jobId: string, bytes: Uint8Array | null, extra: Partial<JobMessage> = {}): JobMessage {
@@ -291,6 +299,33 @@ describe('Controller (panel side effects)', () => {
     void prompted.ctrl.promptedWanted.then(() => (wantedForBox = true));
     prompted.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
     await until(() => wantedForBox);
+  });
+
+  it("runs the prompted candidate twice in all before the designer's second box: once the first box's matte shows, or while the panel idles", async () => {
+    const boxFirst = setup({ promptedIdleMs: 60_000 });
+    boxFirst.releaseLoad();
+    await boxFirst.ctrl.start();
+    boxFirst.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
+    await until(() => boxFirst.ctrl.state.job?.phase === 'review');
+    await until(() => boxFirst.warmUps.length === 1);
+    boxFirst.ctrl.skip();
+    boxFirst.ctrl.onSandboxMessage({ type: 'done' });
+    boxFirst.ctrl.onSandboxMessage(job('b2', encodePng(photo)));
+    await until(() => boxFirst.ctrl.state.job?.jobId === 'b2' && boxFirst.ctrl.state.job.phase === 'review');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(boxFirst.warmUps, 'two runs made already: the second box adds none').toEqual([1]);
+
+    const idle = setup({ promptedIdleMs: 30 });
+    idle.releaseLoad();
+    await idle.ctrl.start();
+    idle.ctrl.onSandboxMessage(job('a1', encodePng(photo), { mode: 'auto', prompts: [], promptLayers: [] }));
+    await until(() => idle.ctrl.state.job?.phase === 'review');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(idle.warmUps, 'an Auto Matte on screen is not idle, and wants no prompted candidate').toEqual([]);
+    idle.ctrl.skip();
+    idle.ctrl.onSandboxMessage({ type: 'done' });
+    await until(() => idle.warmUps.length === 2);
+    expect(idle.warmUps).toEqual([1, 1]);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {

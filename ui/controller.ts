@@ -41,6 +41,13 @@ export const PREVIEW_FOREGROUND_SIDE = 360;
 /** The panel without a job for this long counts as idle (Controller.promptedWanted). */
 export const PROMPTED_IDLE_MS = 1000;
 
+/**
+ * Runs of the prompted candidate after which its runs are fast (SmatRunner.warmUpPrompted): the
+ * panel makes up the difference with throw-away runs once the designer's first box is on screen,
+ * or while the panel idles.
+ */
+export const PROMPTED_WARM_RUNS = 2;
+
 export interface LoadedModel {
   factory: RunnerFactory;
   /** The parsed model.json: the panel draws point prompts at the model's own radius. */
@@ -127,6 +134,9 @@ export class Controller {
   readonly promptedWanted: Promise<void>;
   private wantPrompted!: () => void;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Runs of the prompted candidate so far, a job's or throw-away (PROMPTED_WARM_RUNS). */
+  private promptedRuns = 0;
+  private warmingUp = false;
 
   constructor(private readonly deps: ControllerDeps) {
     this.resultPng = new ResultPngCache(deps.resultPng);
@@ -273,7 +283,7 @@ export class Controller {
     const job = this.state.job;
     if (!job) {
       if (this.active) this.clearActive();
-      this.idleTimer ??= setTimeout(this.wantPrompted, this.deps.promptedIdleMs ?? PROMPTED_IDLE_MS);
+      this.idleTimer ??= setTimeout(() => this.onIdle(), this.deps.promptedIdleMs ?? PROMPTED_IDLE_MS);
       return;
     }
     if (this.idleTimer !== null) {
@@ -293,6 +303,46 @@ export class Controller {
       if (this.active && this.active.jobId !== job.jobId) this.clearActive();
       this.chain = this.chain.then(() => this.runJob(job.jobId)).catch(() => {});
     }
+  }
+
+  private onIdle(): void {
+    this.idleTimer = null;
+    this.wantPrompted();
+    void this.warmUpPrompted();
+  }
+
+  /**
+   * Throw-away runs of the prompted candidate until it has run PROMPTED_WARM_RUNS times, once its
+   * session is made: one at a time on the job chain, and only while the panel has no job or shows
+   * a matte, so a job that comes meanwhile waits for at most the run under way. A failure is left
+   * for the next real run to meet and report.
+   */
+  private async warmUpPrompted(): Promise<void> {
+    const runner = this.runner;
+    if (!runner || this.warmingUp) return;
+    this.warmingUp = true;
+    try {
+      await runner.promptedReady();
+      while (this.promptedRuns < PROMPTED_WARM_RUNS) {
+        const ran = this.chain.then(async () => this.panelIsFree() && (await runner.warmUpPrompted()));
+        this.chain = ran.then(
+          () => {},
+          () => {},
+        );
+        if (!(await ran)) return;
+        this.promptedRuns++;
+      }
+    } catch {
+      // The next real run meets it.
+    } finally {
+      this.warmingUp = false;
+    }
+  }
+
+  /** No job waits or runs: the panel is empty or shows a finished matte. */
+  private panelIsFree(): boolean {
+    const job = this.state.job;
+    return job === null || job.phase === 'review';
   }
 
   private fail(jobId: string, message: string): void {
@@ -467,6 +517,10 @@ export class Controller {
         emptyMatte: empty ? emptyMatteMessage(job.mode, job.nodeName) : null,
       });
       this.mark('review');
+      if (prompts.length > 0) {
+        this.promptedRuns++;
+        void this.warmUpPrompted();
+      }
     } catch (err) {
       running = false;
       if (this.state.job?.jobId !== jobId) return;

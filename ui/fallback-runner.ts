@@ -16,6 +16,9 @@ export interface RunnerLike {
   release(): Promise<unknown>;
   /** Resolves once every session exists, when the runner was returned before all were made. */
   loaded?(): Promise<unknown>;
+  /** SmatRunner.promptedReady and SmatRunner.warmUpPrompted. */
+  promptedReady?(): Promise<unknown>;
+  warmUpPrompted?(): Promise<boolean>;
 }
 
 export interface RunnerHandle {
@@ -109,6 +112,16 @@ export class FallbackRunner {
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey, onPreview);
     }
+  }
+
+  /** Resolves once the current runner's prompted candidate has its session (SmatRunner.promptedReady). */
+  async promptedReady(): Promise<void> {
+    await this.runner?.promptedReady?.();
+  }
+
+  /** One throw-away run of the prompted candidate (SmatRunner.warmUpPrompted); false if nothing ran. */
+  async warmUpPrompted(): Promise<boolean> {
+    return (await this.runner?.warmUpPrompted?.()) ?? false;
   }
 
   /** Resolves once the current runner has made every session; rejects with the failure if one failed. */

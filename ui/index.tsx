@@ -75,7 +75,13 @@ const ctrl = new Controller({
     performance.mark('smat:assets-requested');
     let runtime = runtimeAssetFor((await chooseBackend()).backend);
     const runtimeBytes = receiver.request([runtime])[runtime];
-    const models = receiver.request(['model-config', ...GRAPH_ROLES]);
+    // On WASM the prompted candidate's graph is asked for only once a job has prompts or the panel
+    // idles (Controller.promptedWanted), as its session is made: asked for with the rest, its 4.5 MB
+    // were still on their way in while a cold Auto Matte's first matte showed and was applied.
+    const deferPrompted = runtime === 'ort-wasm';
+    const firstGraphs = GRAPH_ROLES.filter((role) => !deferPrompted || role !== 'prompted');
+    const models = receiver.request(['model-config', ...firstGraphs]);
+    if (deferPrompted) models.prompted = ctrl.promptedWanted.then(() => receiver.request(['prompted']).prompted);
     // Their failures are reported where they are awaited (the config here, a graph by its session);
     // the marks are for the harness's timings (test/e2e/figma-plugin-run.ts).
     for (const [name, pending] of Object.entries(models))
@@ -108,11 +114,12 @@ const ctrl = new Controller({
       return graph;
     });
     // The sessions of the graphs in so far are being made meanwhile; the last few after this.
+    void Promise.all(firstGraphs.map((role) => models[role])).then(
+      () => progress(0.7, `Starting ${backendLabel(runtime === 'ort-wasm' ? 'wasm' : 'webgpu')}…`),
+      () => {},
+    );
     void Promise.all(GRAPH_ROLES.map((role) => models[role])).then(
-      () => {
-        performance.mark('smat:assets-received');
-        progress(0.7, `Starting ${backendLabel(runtime === 'ort-wasm' ? 'wasm' : 'webgpu')}…`);
-      },
+      () => performance.mark('smat:assets-received'),
       () => {},
     );
     const configBytes = await models['model-config'];

@@ -6,6 +6,7 @@ import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { encodePng } from '../core/image-codecs';
 import type { MatteOutput } from '../core/messages';
 import type { RgbaImage } from '../core/rgba-image';
+import type { Scratch } from '../core/scratch';
 import { exactBytes } from './exact-bytes';
 
 export interface ResultPngInputs {
@@ -23,13 +24,19 @@ export interface ResultPngMaker {
   offThread: boolean;
 }
 
-/** The result's PNG bytes (straight alpha for a cut-out, opaque grey for a mask). */
-export function encodeResultPng({ source, alpha, output, decontaminate }: ResultPngInputs): Uint8Array {
+/**
+ * The result's PNG bytes (straight alpha for a cut-out, opaque grey for a mask); the edge colours'
+ * planes from `scratch` (core/scratch.ts), which a maker of many PNGs keeps.
+ */
+export function encodeResultPng(
+  { source, alpha, output, decontaminate }: ResultPngInputs,
+  scratch?: Scratch,
+): Uint8Array {
   const image =
     output === 'cutout'
-      ? applyAlphaAsCutout(source, alpha, { decontaminate })
+      ? applyAlphaAsCutout(source, alpha, { decontaminate, foreground: { scratch } })
       : alphaAsLuminanceMask(alpha, source.width, source.height);
-  return exactBytes(encodePng(image));
+  return exactBytes(encodePng(image, scratch));
 }
 
 /** On the page's own thread: the panel where no worker starts. */
