@@ -301,31 +301,31 @@ describe('Controller (panel side effects)', () => {
     await until(() => wantedForBox);
   });
 
-  it("runs the prompted candidate twice in all before the designer's second box: once the first box's matte shows, or while the panel idles", async () => {
-    const boxFirst = setup({ promptedIdleMs: 60_000 });
-    boxFirst.releaseLoad();
-    await boxFirst.ctrl.start();
-    boxFirst.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
-    await until(() => boxFirst.ctrl.state.job?.phase === 'review');
-    await until(() => boxFirst.warmUps.length === 1);
-    boxFirst.ctrl.skip();
-    boxFirst.ctrl.onSandboxMessage({ type: 'done' });
-    boxFirst.ctrl.onSandboxMessage(job('b2', encodePng(photo)));
-    await until(() => boxFirst.ctrl.state.job?.jobId === 'b2' && boxFirst.ctrl.state.job.phase === 'review');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(boxFirst.warmUps, 'two runs made already: the second box adds none').toEqual([1]);
-
+  it('runs the prompted candidate while the panel idles until it has run twice, a box job counting', async () => {
     const idle = setup({ promptedIdleMs: 30 });
     idle.releaseLoad();
     await idle.ctrl.start();
     idle.ctrl.onSandboxMessage(job('a1', encodePng(photo), { mode: 'auto', prompts: [], promptLayers: [] }));
     await until(() => idle.ctrl.state.job?.phase === 'review');
     await new Promise((r) => setTimeout(r, 80));
-    expect(idle.warmUps, 'an Auto Matte on screen is not idle, and wants no prompted candidate').toEqual([]);
+    expect(idle.warmUps, 'an Auto Matte on screen is not idle').toEqual([]);
     idle.ctrl.skip();
     idle.ctrl.onSandboxMessage({ type: 'done' });
     await until(() => idle.warmUps.length === 2);
-    expect(idle.warmUps).toEqual([1, 1]);
+    expect(idle.warmUps, 'each on an encoded image').toEqual([1, 1]);
+
+    const boxFirst = setup({ promptedIdleMs: 30 });
+    boxFirst.releaseLoad();
+    await boxFirst.ctrl.start();
+    boxFirst.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
+    await until(() => boxFirst.ctrl.state.job?.phase === 'review');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(boxFirst.warmUps, "a box's matte on screen is not idle: an Apply clicked at once would wait").toEqual([]);
+    boxFirst.ctrl.skip();
+    boxFirst.ctrl.onSandboxMessage({ type: 'done' });
+    await until(() => boxFirst.warmUps.length === 1);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(boxFirst.warmUps, "the box job's run was the first").toEqual([1]);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {
