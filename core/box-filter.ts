@@ -45,18 +45,16 @@ function boxMeanInto(
   }
 }
 
-/** The mean of a float64 plane, into `out` (may not alias `src`), with optional caller-owned scratch. */
+/** The mean of a float64 plane into `out` (may not alias `src`); `colAcc` is scratch of at least `width`. */
 export function boxMean(
   src: Float64Array,
   width: number,
   height: number,
   r: number,
-  out: Float64Array = new Float64Array(width * height),
-  tmp: Float64Array = new Float64Array(width * height),
-  colAcc: Float64Array = new Float64Array(width),
+  buffers: { out: Float64Array; tmp: Float64Array; colAcc: Float64Array },
 ): Float64Array {
-  boxMeanInto(src, width, height, r, out, tmp, colAcc);
-  return out;
+  boxMeanInto(src, width, height, r, buffers.out, buffers.tmp, buffers.colAcc);
+  return buffers.out;
 }
 
 /**

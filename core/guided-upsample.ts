@@ -103,15 +103,11 @@ function fitColourCoefficients(
 ): Coefficients {
   const n = w * h;
   const mean = (plane: Float64Array, name: string) =>
-    boxMean(
-      plane,
-      w,
-      h,
-      radius,
-      scratch.float64(name, n),
-      scratch.float64('guided-box-tmp', n),
-      scratch.float64('guided-box-columns', w),
-    );
+    boxMean(plane, w, h, radius, {
+      out: scratch.float64(name, n),
+      tmp: scratch.float64('guided-box-tmp', n),
+      colAcc: scratch.float64('guided-box-columns', w),
+    });
   const channel = (c: number) => {
     const plane = scratch.float64(`guided-I${c}`, n);
     for (let k = 0; k < n; k++) plane[k] = rgb[3 * k + c] / 255;
