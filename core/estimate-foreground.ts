@@ -70,9 +70,10 @@ export function estimateForegroundByOwnAlpha(image: RgbaImage, options: Estimate
   for (let i = 0; i < n; i++) if (data[4 * i + 3] > 0 && data[4 * i + 3] < 255) soft++;
   if (soft === 0) return;
   if (Math.max(W, H) <= (options.maxWorkSide ?? MAX_WORK_SIDE)) {
-    const alpha = (options.scratch ?? new Scratch()).float32('own-alpha', n);
+    const scratch = options.scratch ?? new Scratch();
+    const alpha = scratch.float32('own-alpha', n);
     for (let i = 0; i < n; i++) alpha[i] = data[4 * i + 3] / 255;
-    solveAtFullSize(image, alpha, options);
+    solveAtFullSize(image, alpha, { ...options, scratch });
   } else {
     // Photo and alpha shrunk together: one pass over the bytes.
     solveShrunk(

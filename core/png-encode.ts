@@ -30,8 +30,9 @@ function crc32(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * `data`: width*height*channels bytes, row-major. The unfiltered rows come from `scratch` when
- * given (core/scratch.ts); the PNG returned is a new array.
+ * `data`: width*height*channels bytes, row-major (its callers in core/image-codecs.ts check the
+ * length). The unfiltered rows come from `scratch` when given (core/scratch.ts); the PNG returned
+ * is a new array.
  */
 export function encodePngPixels(
   data: Uint8Array,
@@ -41,10 +42,6 @@ export function encodePngPixels(
   scratch?: Scratch,
 ): Uint8Array {
   const rowBytes = width * channels;
-  if (data.length !== rowBytes * height)
-    throw new Error(
-      `encodePng: expected ${rowBytes * height} bytes for ${width}x${height}x${channels}, got ${data.length}`,
-    );
   const rawLength = (rowBytes + 1) * height;
   const raw = scratch ? scratch.uint8('png-rows', rawLength) : new Uint8Array(rawLength);
   for (let y = 0; y < height; y++) {

@@ -75,13 +75,9 @@ const ctrl = new Controller({
     performance.mark('smat:assets-requested');
     let runtime = runtimeAssetFor((await chooseBackend()).backend);
     const runtimeBytes = receiver.request([runtime])[runtime];
-    // On WASM the prompted candidate's graph is asked for only once a job has prompts or the panel
-    // idles (Controller.promptedWanted), as its session is made: asked for with the rest, its 4.5 MB
-    // were still on their way in while a cold Auto Matte's first matte showed and was applied.
-    const deferPrompted = runtime === 'ort-wasm';
-    const firstGraphs = GRAPH_ROLES.filter((role) => !deferPrompted || role !== 'prompted');
+    // The prompted candidate's graph is asked for once the runtime is known (below).
+    const firstGraphs = GRAPH_ROLES.filter((role) => role !== 'prompted');
     const models = receiver.request(['model-config', ...firstGraphs]);
-    if (deferPrompted) models.prompted = ctrl.promptedWanted.then(() => receiver.request(['prompted']).prompted);
     // Their failures are reported where they are awaited (the config here, a graph by its session);
     // the marks are for the harness's timings (test/e2e/figma-plugin-run.ts).
     for (const [name, pending] of Object.entries(models))
@@ -99,16 +95,19 @@ const ctrl = new Controller({
       runtime = 'ort-wasm';
       wasm = await receiver.request([runtime])[runtime];
     }
+    // On WASM the prompted candidate's graph is asked for, and its session made, only once a job
+    // has prompts or the panel idles (Controller.promptedWanted): asked for with the rest, its
+    // 4.5 MB were still on their way in while a cold Auto Matte's first matte showed and was
+    // applied, and its session took the page's thread just as that matte could be applied.
+    // WebGPU's start takes in every session, so there it is asked for at once.
+    const askForPrompted = () => receiver.request(['prompted']).prompted;
+    models.prompted = runtime === 'ort-wasm' ? ctrl.promptedWanted.then(askForPrompted) : askForPrompted();
     // A failure here is the sessions' failure too, and they report it.
     const runtimeStarted = startRuntime(runtime, wasm).catch(() => {});
     // The graphs go to the runner as they are still arriving: it creates each session once its
     // graph is in (the encoder's first, while the head's stream), after the runtime has started.
     const graphs = byGraphRole((role) => {
-      let graph = runtimeStarted.then(() => models[role]);
-      // On WASM the prompted candidate's session waits until a job needs it or the panel idles
-      // (Controller.promptedWanted); WebGPU's start takes in every session, so it does not wait.
-      if (role === 'prompted' && runtime === 'ort-wasm')
-        graph = graph.then((bytes) => ctrl.promptedWanted.then(() => bytes));
+      const graph = runtimeStarted.then(() => models[role]);
       // A graph after a failed one is never awaited; its failure is that one's.
       graph.catch(() => {});
       return graph;
