@@ -1,5 +1,5 @@
 // The Markdown table of `npm run bench:figma`, for bench/RESULTS.md and the README.
-import type { Sample } from './figma-plugin-session';
+import { PREPARE_MS, type Sample } from './figma-plugin-session';
 import type { FigmaPathResult } from './figma-path-result';
 
 export const FIGMA_PATH_SECTION = 'bench:figma';
@@ -35,6 +35,7 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
   const p = r.coldParts;
   const w = r.warmStages;
   const rp = r.repromptStages;
+  const pp = r.preparedStages ?? {};
   // The sandbox's job message, from the press; then the panel's trace, on its own clock from when it started the job.
   const traced = (t: Record<string, number>) => {
     const sent =
@@ -51,8 +52,9 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
   const lines = [
     `Measured by \`npm run bench:figma\` (${r.date.slice(0, 10)}; ${r.cpu}, ${r.cores} cores, load average ` +
       `${r.loadavg.start.map((x) => x.toFixed(2)).join(' ')} at the start and ${r.loadavg.end.map((x) => x.toFixed(2)).join(' ')} at the end). ` +
-      `${r.hosting}; a ${r.photo} photo. Medians of ${r.runs} plugin sessions (one cold start each; two new photos, ` +
-      'two box moves and two Applies in each), with the 1-minute load average at each sample: the machine runs other jobs, so the times are noisy.',
+      `${r.hosting}; a ${r.photo} photo. Medians of ${r.runs} plugin sessions (one cold start each; two new photos ` +
+      `pressed for as they are selected, two pressed for ${sec(PREPARE_MS)} after, two box moves and two Applies in each), ` +
+      'with the 1-minute load average at each sample: the machine runs other jobs, so the times are noisy.',
     '',
     '| What the designer does | median | n | load (1 min) | parts (medians) |',
     '|---|---:|---:|---:|---|',
@@ -69,6 +71,19 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
       `panel: encoder ${sec(w.encoder)}, head ${sec(w.head)}, upsample and clean-up ${sec(w.post)}${traced(w)}`,
     ),
     ...row('New photo, model loaded: panel button → coarse matte on screen', r.warmPreviewMs, r.samples.warmPreviewMs),
+    ...row(
+      `New photo, panel button pressed ${sec(PREPARE_MS)} after selecting it → matte on screen`,
+      r.preparedMs ?? null,
+      r.samples.preparedMs ?? [],
+      Number.isFinite(pp.head)
+        ? `the panel encoded the photo as it was selected; panel: encoder ${sec(pp.encoder)}, head ${sec(pp.head)}, upsample and clean-up ${sec(pp.post)}${traced(pp)}`
+        : '',
+    ),
+    ...row(
+      `New photo, panel button pressed ${sec(PREPARE_MS)} after selecting it → coarse matte on screen`,
+      r.preparedPreviewMs ?? null,
+      r.samples.preparedPreviewMs ?? [],
+    ),
     ...row(
       'A box moved on the same photo: panel button → matte on screen',
       r.repromptMs,

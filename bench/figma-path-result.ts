@@ -16,12 +16,18 @@ export interface FigmaPathResult {
   runs: number;
   /** Command -> first matte on screen (a fresh plugin: code.js, assets, sessions, the first job). */
   coldMs: number;
-  /** A new photo with the model loaded: the panel's button -> matte on screen. */
+  /** A new photo with the model loaded: the panel's button, pressed as the photo is selected -> matte on screen. */
   warmMs: number;
+  /**
+   * The same, the button pressed PREPARE_MS after the photo was selected (the panel encodes it
+   * meanwhile); null in results written before it was measured.
+   */
+  preparedMs: number | null;
   /** A box moved on the same photo: the panel's button -> matte on screen (the encoder's output reused). */
   repromptMs: number;
   /** The same jobs as warmMs and repromptMs: the button -> the runner's coarse matte on screen (or the matte, if none showed first). */
   warmPreviewMs: number;
+  preparedPreviewMs: number | null;
   repromptPreviewMs: number;
   /** Apply -> the node written (composite, PNG encode, the bytes to the sandbox, write-back). */
   applyMs: number;
@@ -39,7 +45,8 @@ export interface FigmaPathResult {
    * photo decoded, or a kept decode reused) and previewMade (ms since the panel started the job).
    */
   warmStages: Record<string, number>;
-  /** The same for the re-prompts. */
+  /** The same for the prepared new photos and the re-prompts. */
+  preparedStages: Record<string, number>;
   repromptStages: Record<string, number>;
   /** Medians of the Applies' parts (SessionTimes.applyStages). */
   applyStages: Record<string, number>;
@@ -47,8 +54,10 @@ export interface FigmaPathResult {
   samples: Record<
     | 'coldMs'
     | 'warmMs'
+    | 'preparedMs'
     | 'repromptMs'
     | 'warmPreviewMs'
+    | 'preparedPreviewMs'
     | 'repromptPreviewMs'
     | 'applyMs'
     | 'isnetWasmMs'
@@ -77,8 +86,10 @@ export function summarise(opts: {
   const samples = {
     coldMs: whole(sessions.map((s) => s.cold)),
     warmMs: whole(sessions.flatMap((s) => s.warm)),
+    preparedMs: whole(sessions.flatMap((s) => s.prepared)),
     repromptMs: whole(sessions.flatMap((s) => s.reprompt)),
     warmPreviewMs: whole(sessions.flatMap((s) => s.warmPreview)),
+    preparedPreviewMs: whole(sessions.flatMap((s) => s.preparedPreview)),
     repromptPreviewMs: whole(sessions.flatMap((s) => s.repromptPreview)),
     applyMs: whole(sessions.flatMap((s) => s.apply)),
     isnetWasmMs: whole(peers?.isnet ?? []),
@@ -93,8 +104,10 @@ export function summarise(opts: {
     runs: sessions.length,
     coldMs: medianOf(samples.coldMs),
     warmMs: medianOf(samples.warmMs),
+    preparedMs: samples.preparedMs.length ? medianOf(samples.preparedMs) : null,
     repromptMs: medianOf(samples.repromptMs),
     warmPreviewMs: medianOf(samples.warmPreviewMs),
+    preparedPreviewMs: samples.preparedPreviewMs.length ? medianOf(samples.preparedPreviewMs) : null,
     repromptPreviewMs: medianOf(samples.repromptPreviewMs),
     applyMs: medianOf(samples.applyMs),
     isnetWasmMs: peers ? medianOf(samples.isnetWasmMs) : null,
@@ -104,6 +117,7 @@ export function summarise(opts: {
     loadavg: { start: opts.loadAtStart, end: os.loadavg() },
     coldParts: medians(sessions.map((s) => s.coldParts)),
     warmStages: medians(sessions.flatMap((s) => s.warmStages)),
+    preparedStages: medians(sessions.flatMap((s) => s.preparedStages)),
     repromptStages: medians(sessions.flatMap((s) => s.repromptStages)),
     applyStages: medians(sessions.flatMap((s) => s.applyStages)),
     backend: sessions[0]?.backend ?? '',

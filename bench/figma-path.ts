@@ -40,9 +40,9 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg();
   const build = readBuild(args.dist);
   const a = loadPhoto(path.join(dataDir, 'examples/astronaut.png'), PHOTO_SIZE);
-  const others = ['ecssd-val/images/0023.jpg', 'ecssd-val/images/0042.jpg'].map((p) =>
-    loadPhoto(path.join(dataDir, p), PHOTO_SIZE),
-  );
+  const photosOf = (names: string[]) => names.map((p) => loadPhoto(path.join(dataDir, p), PHOTO_SIZE));
+  const others = photosOf(['ecssd-val/images/0023.jpg', 'ecssd-val/images/0042.jpg']);
+  const prepared = photosOf(['ecssd-val/images/0050.jpg', 'ecssd-val/images/0084.jpg']);
   console.log(
     `bench:figma: ${build.label}, ${args.runs} sessions, load ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}`,
   );
@@ -51,12 +51,12 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
     for (let k = 0; k < args.runs; k++) {
-      const s = await measureSession(browser, build, { a, others });
+      const s = await measureSession(browser, build, { a, others, prepared });
       sessions.push(s);
       const ms = (xs: { ms: number }[]) => xs.map((x) => x.ms.toFixed(0)).join('/');
       console.log(
         `  session ${k + 1}: cold ${ms([s.cold])} ms (${JSON.stringify(s.coldParts, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}), ` +
-          `warm ${ms(s.warm)} (coarse ${ms(s.warmPreview)}), re-prompt ${ms(s.reprompt)} (coarse ${ms(s.repromptPreview)}), ` +
+          `warm ${ms(s.warm)} (coarse ${ms(s.warmPreview)}), prepared ${ms(s.prepared)} (coarse ${ms(s.preparedPreview)}), re-prompt ${ms(s.reprompt)} (coarse ${ms(s.repromptPreview)}), ` +
           `apply ${ms(s.apply)} ms; load ${s.cold.load1.toFixed(2)}`,
       );
     }

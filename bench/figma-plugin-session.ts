@@ -1,7 +1,9 @@
 // One plugin session as a designer meets it, in the Figma-faithful harness (code.js in QuickJS,
 // ui.html as a `data:` URL iframe in headless Chromium, so WASM on one thread):
 //   Auto Matte command on photo A -> first matte on screen (cold) -> Apply -> node written;
-//   the panel's Auto Matte on photos C and B (new photos, model loaded) -> Cancel;
+//   the panel's Auto Matte on photos C and B (new photos, model loaded), pressed as each is selected -> Cancel;
+//   the same on two more photos, pressed PREPARE_MS after each is selected (the panel encodes the
+//   selected photo meanwhile) -> Cancel;
 //   a box over B -> Matte with prompts -> Cancel; the box moved, twice (re-prompts) -> the last one applied.
 // Each time is stamped in Node from the moment the command started, and a job's time runs from the
 // press of the panel's button (the sandbox reads the selection and the photo before the job goes out); "on screen" is the panel's
@@ -43,9 +45,12 @@ export interface SessionTimes {
     readyToScreenMs: number;
   };
   warm: Sample[];
+  /** New photos whose button was pressed PREPARE_MS after they were selected. */
+  prepared: Sample[];
   reprompt: Sample[];
-  /** The button -> the coarse matte on screen, for the same jobs as warm and reprompt. */
+  /** The button -> the coarse matte on screen, for the same jobs as warm, prepared and reprompt. */
   warmPreview: Sample[];
+  preparedPreview: Sample[];
   repromptPreview: Sample[];
   apply: Sample[];
   /**
@@ -55,6 +60,8 @@ export interface SessionTimes {
   applyStages: Record<string, number>[];
   /** The panel's own stage times (ms) for each warm job: encoder, head, post; and its trace's (PanelTrace). */
   warmStages: Record<string, number>[];
+  /** The same for each prepared one. */
+  preparedStages: Record<string, number>[];
   /** The same for each re-prompt. */
   repromptStages: Record<string, number>[];
   backend: string;
@@ -65,7 +72,15 @@ export interface SessionPhotos {
   a: Photo;
   /** The warm jobs' photos; the re-prompts are on the last one. */
   others: Photo[];
+  /** Photos selected PREPARE_MS before their button is pressed. */
+  prepared: Photo[];
 }
+
+/**
+ * How long after selecting a photo the designer presses the panel's button in the prepared runs: a
+ * move from the canvas to the panel. The panel decodes and encodes the selected photo meanwhile.
+ */
+export const PREPARE_MS = 1000;
 
 const JOB_TIMEOUT_MS = 300_000;
 const load1 = () => os.loadavg()[0];
@@ -192,6 +207,7 @@ export async function measureSession(
 ): Promise<SessionTimes> {
   let a!: FakeShapeNode;
   const others: FakeShapeNode[] = [];
+  const prepared: FakeShapeNode[] = [];
   const run = await startPluginRun({
     browser,
     hosting: 'data-url',
@@ -199,10 +215,10 @@ export async function measureSession(
     ...build,
     scene: (host) => {
       a = addPhotoNode(host, photos.a);
-      for (const [k, p] of photos.others.entries()) {
+      for (const [k, p] of [...photos.others, ...photos.prepared].entries()) {
         const node = addPhotoNode(host, p);
         node.x = 1100 * (k + 1);
-        others.push(node);
+        (k < photos.others.length ? others : prepared).push(node);
       }
       host.select(a);
     },
@@ -229,7 +245,20 @@ export async function measureSession(
       await cancel(run);
     }
 
-    // The last photo's features are cached now: a box over it reuses them, as does each move.
+    const preparedTimes: Sample[] = [];
+    const preparedPreview: Sample[] = [];
+    const preparedStages: Record<string, number>[] = [];
+    for (const node of prepared) {
+      run.host.select(node);
+      await new Promise((r) => setTimeout(r, PREPARE_MS));
+      const shown = await runFromPanel(run, 'run-auto');
+      preparedTimes.push(sample(shown.reviewT - shown.startT));
+      preparedPreview.push(sample(shown.previewT - shown.startT));
+      preparedStages.push(shown.timings);
+      await cancel(run);
+    }
+
+    // The box's first job (or the panel, as B is selected) makes B's features again; each move reuses them.
     const b = others[others.length - 1];
     const box = run.host.shape('RECTANGLE', 'Box', 400, 500);
     box.fills = [];
@@ -270,12 +299,15 @@ export async function measureSession(
         readyToScreenMs: first.reviewT - model.t,
       },
       warm,
+      prepared: preparedTimes,
       reprompt,
       warmPreview,
+      preparedPreview,
       repromptPreview,
       apply: applied.map((a) => a.sample),
       applyStages: applied.map((a) => a.stages),
       warmStages,
+      preparedStages,
       repromptStages,
       backend,
     };

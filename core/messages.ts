@@ -79,6 +79,22 @@ export interface UnusedLayer {
   why: string;
 }
 
+/**
+ * Sandbox -> UI: the one image the selection now holds, sent while no batch runs. A designer
+ * selects a photo, then reaches for a button or draws a box over it; the panel decodes and encodes
+ * the photo meanwhile, so the run that follows starts with its features (most of a new photo's
+ * wait). The panel may ignore it: a run's job still carries the bytes unless the panel names the
+ * image as held (RunMessage.heldImageHash).
+ */
+export interface SelectedImageMessage {
+  type: 'selected-image';
+  imageHash: string;
+  imageBytes: Uint8Array;
+  /** Figma's size of the image, as in JobMessage. */
+  width: number;
+  height: number;
+}
+
 /** Sandbox -> UI: a problem the user must see; nothing was written. */
 export interface ErrorMessage {
   type: 'error';
@@ -127,6 +143,7 @@ export interface AssetMissingMessage {
 
 export type SandboxToUi =
   | JobMessage
+  | SelectedImageMessage
   | ErrorMessage
   | AppliedMessage
   | DoneMessage

@@ -260,6 +260,15 @@ export class SmatRunner {
     };
   }
 
+  /**
+   * Runs the encoder on `image` now and keeps its features for the next matte with the same cache
+   * key: the panel encodes the photo a designer selected before they ask for a matte. False when
+   * they were kept already.
+   */
+  async encode(image: RgbaImage, cacheKey: string): Promise<boolean> {
+    return !(await this.encoded(image, cacheKey, undefined)).cached;
+  }
+
   /** Resolves once the prompted candidate's session is made; rejects with its failure. */
   async promptedReady(): Promise<void> {
     await this.sessions.prompted;

@@ -14,6 +14,8 @@ const session = new MatteSession(figma, {
 });
 // Whatever the iframe posted is checked by the session before use; it reports a malformed message.
 figma.ui.onmessage = (raw: unknown) => void session.receive(raw);
+// The panel prepares the photo a designer selects before they ask for a run (SelectedImageMessage).
+figma.on('selectionchange', () => void session.selectionChanged());
 
 const run = runRequestForCommand(figma.command);
 if (run) void session.request(run);

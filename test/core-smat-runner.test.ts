@@ -153,6 +153,21 @@ describe.skipIf(!haveModels || !haveData)('SmatRunner on real photos (onnxruntim
     expect(third.hasPrompt).toBe(false);
   }, 120_000);
 
+  it('encodes a photo ahead of its matte: the matte then starts from those features and is the same', async () => {
+    const { image, gt } = loadSample(names[1]);
+    const box = boxFromMask(gt, image.width, image.height)!;
+    runner.clearCache();
+    const direct = await runner.matte(image, [box], { cacheKey: 'direct' });
+    runner.clearCache();
+    expect(await runner.encode(image, 'ahead')).toBe(true);
+    expect(await runner.encode(image, 'ahead'), 'kept already').toBe(false);
+    const stages: string[] = [];
+    const after = await runner.matte(image, [box], { cacheKey: 'ahead', onStage: (s) => stages.push(s) });
+    expect(stages).toEqual(['matting', 'upsampling']);
+    expect(after.timings.encoderCached).toBe(true);
+    expect(after.alpha).toEqual(direct.alpha);
+  }, 120_000);
+
   it("warms the prompted candidate up on the last image's features, changing no matte", async () => {
     const { image, gt } = loadSample(names[1]);
     runner.clearCache();

@@ -234,6 +234,67 @@ describe('jobs', () => {
   });
 });
 
+describe('the selected image, offered to the panel before a run', () => {
+  const hashOf = (node: FakeShapeNode) => (node.fills as ImagePaint[])[0].imageHash;
+
+  it('offers the one image of the selection once, with its bytes, alone or with shapes over it', async () => {
+    const session = new MatteSession(scene.figma);
+    scene.figma.select(scene.photo);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image'), 'not before the panel is there').toEqual([]);
+
+    await session.receive({ type: 'ui-ready' });
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image')).toEqual([
+      { type: 'selected-image', imageHash: scene.hash, imageBytes: pngHeader(400, 200), width: 400, height: 200 },
+    ]);
+    scene.figma.select(scene.photo, addBoxPrompt(scene));
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image'), 'given already').toHaveLength(1);
+
+    const second = addPhoto(scene.figma, scene.board, 'Second', 100, 100, jpegHeader(), { width: 640, height: 480 });
+    scene.figma.select(second, scene.photo);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image'), 'two images: no one to prepare').toHaveLength(1);
+    scene.figma.select(second);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image').at(-1)).toMatchObject({ imageHash: hashOf(second) });
+    expect(posted(scene.figma).map((m) => m.type)).toEqual(['selected-image', 'selected-image']);
+  });
+
+  it('offers nothing while a batch runs, nor the image of the last job, and says nothing of a bad image', async () => {
+    const session = new MatteSession(scene.figma);
+    await session.receive({ type: 'ui-ready' });
+    scene.figma.select(scene.photo);
+    await session.receive({ type: 'run', mode: 'auto' });
+    const job = lastJob(scene.figma);
+    const other = addPhoto(scene.figma, scene.board, 'Other', 100, 100, jpegHeader(), { width: 640, height: 480 });
+    scene.figma.select(other);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image'), 'a job is in the panel').toEqual([]);
+
+    await session.receive({ type: 'skip', jobId: job.jobId });
+    scene.figma.select(scene.photo);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image'), "the job's image is the one the panel has").toEqual([]);
+
+    const gif = addPhoto(scene.figma, scene.board, 'Gif', 100, 100, gifHeader());
+    scene.figma.select(gif);
+    await session.selectionChanged();
+    scene.figma.select(other);
+    await session.selectionChanged();
+    expect(ofType(scene.figma, 'selected-image').map((m) => m.imageHash)).toEqual([hashOf(other)]);
+    expect(errors(scene.figma)).toEqual([]);
+  });
+
+  it('offers the selected image when the panel opens without a command', async () => {
+    const session = new MatteSession(scene.figma);
+    scene.figma.select(scene.photo);
+    await session.receive({ type: 'ui-ready' });
+    expect(ofType(scene.figma, 'selected-image').map((m) => m.imageHash)).toEqual([scene.hash]);
+  });
+});
+
 describe('prompts', () => {
   it('maps shapes above the image (same parent) and selected shapes to image pixels', async () => {
     // Photo: page (120, 80), 200x100 showing 400x200 px -> 2 px per canvas unit.

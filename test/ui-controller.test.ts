@@ -54,6 +54,8 @@ function setup(
     /** The runner is made (its encoder's session) only once this resolves; the configuration comes before. */
     sessionsGate?: Promise<void>;
     promptedIdleMs?: number;
+    /** An encode ahead of a run (a selected photo) waits for this. */
+    encodeGate?: Promise<void>;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -116,6 +118,15 @@ function setup(
                     encoderCached: cached,
                   },
                 };
+              },
+              // Like SmatRunner: encodes unless that key's features are the ones kept.
+              encode: async (img, key) => {
+                await opts.encodeGate;
+                if (encodedKeys.has(key)) return false;
+                encodedKeys.add(key);
+                calls.push(`encode:${key}`);
+                images.push(img);
+                return true;
               },
               release: async () => {},
               loaded: async () => {
@@ -326,6 +337,81 @@ describe('Controller (panel side effects)', () => {
     await until(() => boxFirst.warmUps.length === 1);
     await new Promise((r) => setTimeout(r, 80));
     expect(boxFirst.warmUps, "the box job's run was the first").toEqual([1]);
+  });
+
+  it('prepares the photo a designer selects: the run after names it held and starts from its features', async () => {
+    const { ctrl, posted, calls, images, releaseLoad } = setup();
+    const offer = { type: 'selected-image' as const, imageHash: 'hash-1', width: 8, height: 8 };
+    // Offered before the model is ready: prepared once it is.
+    ctrl.onSandboxMessage({ ...offer, imageBytes: encodePng(photo) });
+    releaseLoad();
+    await ctrl.start();
+    await until(() => calls.includes('encode:hash-1'));
+    expect(ctrl.state.job, 'nothing on screen changes').toBeNull();
+    ctrl.requestRun('auto');
+    expect(posted.at(-1)).toEqual({ type: 'run', mode: 'auto', heldImageHash: 'hash-1' });
+    ctrl.onSandboxMessage(job('after', null, { mode: 'auto', prompts: [], promptLayers: [] }));
+    await until(() => ctrl.state.job?.phase === 'review');
+    expect(calls).toEqual(['encode:hash-1', 'matte:0:hash-1:8x8']);
+    expect(images[1], 'the prepared decode').toBe(images[0]);
+    expect(ctrl.state.job?.timings?.cached).toBe(1);
+  });
+
+  it('prepares only the latest offer, none while a job is in the panel, and drops one it cannot decode', async () => {
+    const { ctrl, calls, releaseLoad } = setup();
+    releaseLoad();
+    await ctrl.start();
+    const bytes = encodePng(photo);
+    const offer = (imageHash: string, imageBytes = bytes) =>
+      ctrl.onSandboxMessage({ type: 'selected-image', imageHash, imageBytes, width: 8, height: 8 });
+    offer('first');
+    offer('second');
+    await until(() => calls.includes('encode:second'));
+    expect(calls).toEqual(['encode:second']);
+
+    ctrl.onSandboxMessage(job('j1', bytes, { imageHash: 'hash-1' }));
+    await until(() => ctrl.state.job?.phase === 'review');
+    offer('during-review');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).not.toContain('encode:during-review');
+
+    ctrl.skip();
+    ctrl.onSandboxMessage({ type: 'done' });
+    offer('broken', new Uint8Array([1, 2, 3]));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ctrl.state.error, 'silent: the run on it says what is wrong').toBeNull();
+    offer('after-broken');
+    await until(() => calls.includes('encode:after-broken'));
+    expect(calls.filter((c) => c.startsWith('encode:'))).toEqual([
+      'encode:second',
+      'encode:hash-1',
+      'encode:after-broken',
+    ]);
+  });
+
+  it('a photo being prepared is no idle time: the idle work waits until it is done', async () => {
+    let release!: () => void;
+    const encodeGate = new Promise<void>((r) => (release = r));
+    const { ctrl, warmUps, calls, releaseLoad } = setup({ promptedIdleMs: 30, encodeGate });
+    releaseLoad();
+    await ctrl.start();
+    let wanted = false;
+    void ctrl.promptedWanted.then(() => (wanted = true));
+    ctrl.onSandboxMessage({
+      type: 'selected-image',
+      imageHash: 'sel',
+      imageBytes: encodePng(photo),
+      width: 8,
+      height: 8,
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    // Its graph's streaming and session, and its runs queued ahead of the job, held up the job that came.
+    expect(wanted, 'the prompted candidate is not asked for while the photo is prepared').toBe(false);
+    expect(warmUps).toEqual([]);
+    release();
+    await until(() => warmUps.length === 2);
+    expect(calls).toEqual(['encode:sel']);
+    expect(warmUps, 'after it, on its features').toEqual([1, 1]);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {

@@ -1,10 +1,11 @@
 // Side effects of the panel: model loading, decoding, inference, output PNGs and messages to the
 // sandbox. The state transitions themselves are the pure reducer in ui/state.ts.
-import type { MatteMode, MatteOutput, SandboxToUi, UiToSandbox } from '../core/messages';
+import type { MatteMode, MatteOutput, SandboxToUi, SelectedImageMessage, UiToSandbox } from '../core/messages';
 import type { RgbaImage } from '../core/rgba-image';
 import type { SmatModelConfig } from '../core/model-config';
 import type { MattePreview, MatteTimings } from '../core/smat-runner';
 import { decodeImage } from '../core/image-codecs';
+import { degenerateImageReason } from '../core/letterbox';
 import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 import { resamplePlanes } from '../core/resample';
 import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
@@ -137,6 +138,11 @@ export class Controller {
   /** Runs of the prompted candidate so far, a job's or throw-away (PROMPTED_WARM_RUNS). */
   private promptedRuns = 0;
   private warmingUp = false;
+  /** The selection's image the sandbox offered last, until it is prepared (prepareSelected). */
+  private selected: SelectedImageMessage | null = null;
+  /** For diagnostics: the image last encoded ahead of a run (prepareSelected). */
+  preparedImageHash: string | null = null;
+  private preparing = false;
 
   constructor(private readonly deps: ControllerDeps) {
     this.resultPng = new ResultPngCache(deps.resultPng);
@@ -185,6 +191,7 @@ export class Controller {
       await runner.load();
       this.runner = runner;
       this.dispatch({ type: 'model-ready' });
+      this.queuePrepareSelected();
       // Ready means the encoder's session: a graph that fails after it fails the model all the same.
       await runner.loaded();
     } catch (err) {
@@ -195,6 +202,12 @@ export class Controller {
   /** A message from the sandbox (`event.data.pluginMessage`). */
   onSandboxMessage(msg: SandboxToUi | undefined | null): void {
     if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
+    if (msg.type === 'selected-image') {
+      if (!(msg.imageBytes instanceof Uint8Array)) return;
+      this.selected = msg;
+      this.queuePrepareSelected();
+      return;
+    }
     if (msg.type === 'job')
       this.pendingBytes.set(msg.jobId, msg.imageBytes instanceof Uint8Array ? msg.imageBytes : null);
     this.dispatch({ type: 'sandbox', msg });
@@ -283,13 +296,10 @@ export class Controller {
     const job = this.state.job;
     if (!job) {
       if (this.active) this.clearActive();
-      this.idleTimer ??= setTimeout(() => this.onIdle(), this.deps.promptedIdleMs ?? PROMPTED_IDLE_MS);
+      this.armIdleTimer();
       return;
     }
-    if (this.idleTimer !== null) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = null;
-    }
+    this.stopIdleTimer();
     if (job.mode === 'prompts') this.wantPrompted();
     const model = this.state.model.status;
     if (job.phase === 'waiting-model' && model === 'error') {
@@ -303,6 +313,21 @@ export class Controller {
       if (this.active && this.active.jobId !== job.jobId) this.clearActive();
       this.chain = this.chain.then(() => this.runJob(job.jobId)).catch(() => {});
     }
+  }
+
+  /**
+   * The panel is idle once it has had no job for PROMPTED_IDLE_MS, a photo being prepared counting
+   * as a job: the designer is about to ask for it, and idle work then held up the job that came.
+   */
+  private armIdleTimer(): void {
+    if (this.preparing) return;
+    this.idleTimer ??= setTimeout(() => this.onIdle(), this.deps.promptedIdleMs ?? PROMPTED_IDLE_MS);
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer === null) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   private onIdle(): void {
@@ -337,6 +362,53 @@ export class Controller {
     } finally {
       this.warmingUp = false;
     }
+  }
+
+  /** Prepares the offered image on the job chain, behind what is on it, once the model can run. */
+  private queuePrepareSelected(): void {
+    if (!this.selected || !this.runner) return;
+    this.chain = this.chain.then(() => this.prepareSelected()).catch(() => {});
+  }
+
+  /**
+   * Decodes the image the designer selected and runs the encoder on it while the panel has no job,
+   * keeping both for the run that follows: the panel then names it as held, its job comes without
+   * the bytes, and the matte starts from the features. Only the latest offer is prepared; a job that
+   * comes meanwhile goes first. A failure is left for the next run on the image to meet and report.
+   */
+  private async prepareSelected(): Promise<void> {
+    const offer = this.selected;
+    this.selected = null;
+    const runner = this.runner;
+    const inputSize = this.modelConfig?.inputSize;
+    if (!offer || !runner || !inputSize || this.state.job !== null) return;
+    // An image the model refuses is for its run to report.
+    if (degenerateImageReason(offer.width, offer.height, inputSize)) return;
+    this.preparing = true;
+    this.stopIdleTimer();
+    try {
+      await this.decodeAndEncode(offer, runner);
+    } finally {
+      this.preparing = false;
+      if (this.state.job === null) this.armIdleTimer();
+    }
+  }
+
+  /** prepareSelected's work: the decode kept for the job, the features kept by the runner. */
+  private async decodeAndEncode(offer: SelectedImageMessage, runner: FallbackRunner): Promise<void> {
+    let kept = this.decoded.find(offer);
+    if (!kept) {
+      this.decoded.clear();
+      const source = decodeImage(offer.imageBytes);
+      if (source.width !== offer.width || source.height !== offer.height) return;
+      kept = { imageHash: offer.imageHash, source, shown: downscaleForDisplay(source, DISPLAY_MAX_SIDE) };
+      this.decoded.keep(kept);
+    }
+    // A job or a newer offer that arrived during the decode goes first. A run asked for meanwhile
+    // is on this selection's image, most likely: its job will find the features.
+    await this.yieldToPaint();
+    if (this.state.job !== null || this.selected) return;
+    if (await runner.encodeAhead(kept.source, offer.imageHash)) this.preparedImageHash = offer.imageHash;
   }
 
   private fail(jobId: string, message: string): void {

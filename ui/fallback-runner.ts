@@ -16,6 +16,8 @@ export interface RunnerLike {
   release(): Promise<unknown>;
   /** Resolves once every session exists, when the runner was returned before all were made. */
   loaded?(): Promise<unknown>;
+  /** SmatRunner.encode. */
+  encode?(image: RgbaImage, cacheKey: string): Promise<boolean>;
   /** SmatRunner.promptedReady and SmatRunner.warmUpPrompted. */
   promptedReady?(): Promise<unknown>;
   warmUpPrompted?(): Promise<boolean>;
@@ -112,6 +114,17 @@ export class FallbackRunner {
       await this.fallBack(why);
       return await this.run(image, prompts, cacheKey, onPreview);
     }
+  }
+
+  /**
+   * Runs the encoder ahead of a matte with the same `cacheKey` (SmatRunner.encode). Not on WebGPU
+   * before its first run has finished: that run compiles the shaders, under the time limit and with
+   * the fallback that only a matte has. False when nothing ran.
+   */
+  async encodeAhead(image: RgbaImage, cacheKey: string): Promise<boolean> {
+    const runner = this.runner;
+    if (!runner?.encode || (this.backend === 'webgpu' && (this.gpuUntried || this.deviceLost))) return false;
+    return runner.encode(image, cacheKey);
   }
 
   /** Resolves once the current runner's prompted candidate has its session (SmatRunner.promptedReady). */

@@ -148,6 +148,9 @@ window.addEventListener('message', (event: MessageEvent) => {
   get trace() {
     return ctrl.trace;
   },
+  get preparedImageHash() {
+    return ctrl.preparedImageHash;
+  },
   destroyGpuDevice: destroyGpuDeviceForTesting,
 };
 

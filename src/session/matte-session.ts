@@ -11,6 +11,8 @@ import type {
   UiToSandbox,
 } from '../../core/messages';
 import type { SandboxApi } from '../figma-api';
+import { readImageSource } from '../images/read-image-source';
+import { singleSelectedImage } from '../images/single-selected-image';
 import { writeMatteResult } from '../write-back/write-matte-result';
 import { findRefineTargets } from './find-refine-targets';
 import { parseUiMessage } from './parse-ui-message';
@@ -40,6 +42,8 @@ export class MatteSession {
   private modeOfBatch: MatteMode = 'auto';
   private sent = 0;
   private nextJobNumber = 1;
+  /** The image the panel was last given (a job's, or the selection's): not offered again. */
+  private lastImageGiven: string | null = null;
   /** Messages are handled strictly in order: an Apply must finish before a Skip that follows it. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -54,6 +58,15 @@ export class MatteSession {
       if (this.uiReady) await this.start(run);
       else this.pendingRun = run;
     });
+  }
+
+  /**
+   * Figma's 'selectionchange' (and the panel's start, when no command runs): offers the selection's
+   * one image to the panel (SelectedImageMessage) while no batch runs. Silent: what is wrong with
+   * an image is for a run to say.
+   */
+  selectionChanged(): Promise<void> {
+    return this.enqueue(() => this.offerSelectedImage());
   }
 
   /** Anything the UI posted: checked here, so a malformed message is reported and never half-handled. */
@@ -102,6 +115,8 @@ export class MatteSession {
         const run = this.pendingRun;
         this.pendingRun = null;
         if (run) await this.start(run);
+        // Opened without a command: the photo already selected is the one a run would take.
+        else await this.offerSelectedImage();
         return;
       }
       case 'run':
@@ -124,6 +139,17 @@ export class MatteSession {
         // Answered in receive(), ahead of the job messages.
         return;
     }
+  }
+
+  private async offerSelectedImage(): Promise<void> {
+    if (!this.uiReady || this.current) return;
+    const selected = singleSelectedImage(this.api.currentPage.selection);
+    if (!selected?.imageHash || selected.imageHash === this.lastImageGiven) return;
+    const read = await readImageSource(this.api, selected.node);
+    if (read.kind !== 'image' || !read.source.bytes) return;
+    const { imageHash, bytes, width, height } = read.source;
+    this.lastImageGiven = imageHash;
+    this.post({ type: 'selected-image', imageHash, imageBytes: bytes, width, height });
   }
 
   private async start(run: RunRequest): Promise<void> {
@@ -182,6 +208,7 @@ export class MatteSession {
     };
     // The bytes now belong to the UI; do not keep a second copy of every photo of the batch alive.
     source.bytes = null;
+    this.lastImageGiven = source.imageHash;
     this.post(message);
   }
 

@@ -162,10 +162,23 @@ describe.skipIf(!hasModel)('Figma-faithful: code.js in QuickJS, ui.html in Chrom
         const iouA = iouAgainstAlpha(first.png, refA);
         const straightA = straightAlphaReport(first.png, photoA.image, first.decontaminate);
 
-        // Model warm: the panel's own button on another selected photo.
+        // Model warm: the panel's own button on another selected photo, which the panel decoded
+        // and encoded as it was selected, so its job comes without the photo and skips the encoder.
         run.host.select(b);
+        await run.frame.waitForFunction(
+          (hash) => (window as unknown as PluginUiGlobals).__smat!.preparedImageHash === hash,
+          imageHashOf(b),
+          { timeout: 300_000 },
+        );
         const tRun = run.now();
         await press(run.frame, 'run-auto');
+        const jobB = await run.waitFor((m) => m.msg.type === 'job' && m.t >= tRun, 'the job on B');
+        expect(jobB.msg.imageBytes, 'the panel holds B already').toBeNull();
+        await run.frame.waitForSelector('[data-testid=apply]:not([disabled])', { timeout: 300_000 });
+        const timingsB = await run.frame.evaluate(
+          () => (window as unknown as PluginUiGlobals).__smat!.state.job!.timings,
+        );
+        expect(timingsB?.cached, "B's features were made as it was selected").toBe(1);
         const second = await matteAndApply(run, imageHashOf(b), tRun);
         const iouB = iouAgainstAlpha(second.png, refB);
         const straightB = straightAlphaReport(second.png, photoB.image, second.decontaminate);

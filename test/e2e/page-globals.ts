@@ -13,6 +13,8 @@ export interface SmatDiagnostics {
   readonly state: UiState;
   /** [step, ms since the job arrived] for the current job. */
   readonly trace: Controller['trace'];
+  /** The image the panel last encoded ahead of a run, as the designer selected it. */
+  readonly preparedImageHash: Controller['preparedImageHash'];
   destroyGpuDevice: typeof destroyGpuDeviceForTesting;
 }
 

@@ -1,7 +1,9 @@
 // The `figma` global that dist/code.js sees in the QuickJS harness: the typed FakeFigma (the part
 // of the API the session uses) plus what src/main.ts needs to start a plugin run - showUI, the
-// command, figma.ui.onmessage, closePlugin, figma.mixed - typed against the real plugin typings.
+// command, figma.ui.onmessage, closePlugin, figma.mixed, figma.on('selectionchange') - typed
+// against the real plugin typings.
 import { FakeFigma } from './fake-figma-api';
+import type { FakeSceneNode } from './fake-nodes';
 
 type UiSlice = Pick<UIAPI, 'postMessage' | 'onmessage'>;
 
@@ -39,6 +41,7 @@ export class FakePluginHost
   override readonly ui: FakePluginUi;
   readonly mixed: PluginAPI['mixed'] = Symbol('figma.mixed') as unknown as PluginAPI['mixed'];
   shownUi: { html: string; options?: ShowUIOptions } | null = null;
+  private selectionListeners: Array<() => void> = [];
 
   constructor(
     readonly command: string,
@@ -57,5 +60,19 @@ export class FakePluginHost
 
   closePlugin(): void {
     this.closed = true;
+  }
+
+  /** figma.on: the only event the plugin listens to is 'selectionchange'. */
+  on(type: ArgFreeEventType, callback: () => void): void {
+    if (type !== 'selectionchange') throw new Error(`the fake host has no '${type}' event`);
+    this.selectionListeners.push(callback);
+  }
+
+  /** Selects as the user does: Figma tells the plugin after the change, not during it. */
+  override select(...nodes: FakeSceneNode[]): void {
+    super.select(...nodes);
+    setTimeout(() => {
+      for (const listener of this.selectionListeners) listener();
+    }, 0);
   }
 }
