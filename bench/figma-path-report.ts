@@ -65,12 +65,16 @@ export function figmaPathMarkdown(r: FigmaPathResult): string {
       `code.js in QuickJS ${sec(p.codeJsMs)}; command → model ready ${sec(p.modelReadyMs)} (the encoder's session${relay(p.relayMs)}); model ready → matte on screen ${sec(p.readyToScreenMs)}${loading(p)}`,
     ),
     ...row(
-      'New photo, model loaded: panel button → matte on screen',
+      'New photo, model loaded: panel button pressed as it is selected → matte on screen',
       r.warmMs,
       r.samples.warmMs,
       `panel: encoder ${sec(w.encoder)}, head ${sec(w.head)}, upsample and clean-up ${sec(w.post)}${traced(w)}`,
     ),
-    ...row('New photo, model loaded: panel button → coarse matte on screen', r.warmPreviewMs, r.samples.warmPreviewMs),
+    ...row(
+      'New photo, model loaded: panel button pressed as it is selected → coarse matte on screen',
+      r.warmPreviewMs,
+      r.samples.warmPreviewMs,
+    ),
     ...row(
       `New photo, panel button pressed ${sec(PREPARE_MS)} after selecting it → matte on screen`,
       r.preparedMs ?? null,

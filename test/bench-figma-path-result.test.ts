@@ -49,7 +49,7 @@ describe('npm run bench:figma results', () => {
 
     const table = figmaPathMarkdown(r);
     expect(table).toContain(
-      '| New photo, model loaded: panel button → coarse matte on screen | 7.1 s | 4 | 2.0–2.0 |  |',
+      '| New photo, model loaded: panel button pressed as it is selected → coarse matte on screen | 7.1 s | 4 | 2.0–2.0 |  |',
     );
     expect(table).toContain(
       '| A box moved on the same photo: panel button → coarse matte on screen | 0.5 s | 4 | 2.0–2.0 |  |',
