@@ -262,7 +262,7 @@ describe('the selected image, offered to the panel before a run', () => {
     expect(posted(scene.figma).map((m) => m.type)).toEqual(['selected-image', 'selected-image']);
   });
 
-  it('offers nothing while a batch runs, nor the image of the last job, and says nothing of a bad image', async () => {
+  it('offers nothing while a batch runs, nor the image of the last job or a result, and says nothing of a bad image', async () => {
     const session = new MatteSession(scene.figma);
     await session.receive({ type: 'ui-ready' });
     scene.figma.select(scene.photo);
@@ -280,6 +280,10 @@ describe('the selected image, offered to the panel before a run', () => {
 
     const gif = addPhoto(scene.figma, scene.board, 'Gif', 100, 100, gifHeader());
     scene.figma.select(gif);
+    await session.selectionChanged();
+    const result = addPhoto(scene.figma, scene.board, 'Photo (cut out)', 100, 100, pngHeader(400, 200));
+    result.setPluginData(RESULT_SOURCE_KEY, scene.photo.id);
+    scene.figma.select(result);
     await session.selectionChanged();
     scene.figma.select(other);
     await session.selectionChanged();

@@ -13,6 +13,7 @@ import type {
 import type { SandboxApi } from '../figma-api';
 import { readImageSource } from '../images/read-image-source';
 import { singleSelectedImage } from '../images/single-selected-image';
+import { RESULT_SOURCE_KEY } from '../write-back/result-markers';
 import { writeMatteResult } from '../write-back/write-matte-result';
 import { findRefineTargets } from './find-refine-targets';
 import { parseUiMessage } from './parse-ui-message';
@@ -145,6 +146,8 @@ export class MatteSession {
     if (!this.uiReady || this.current) return;
     const selected = singleSelectedImage(this.api.currentPage.selection);
     if (!selected?.imageHash || selected.imageHash === this.lastImageGiven) return;
+    // A result is looked at, or refined from its own button (a run on its source), not matted again.
+    if (selected.node.getPluginData(RESULT_SOURCE_KEY) !== '') return;
     const read = await readImageSource(this.api, selected.node);
     if (read.kind !== 'image' || !read.source.bytes) return;
     const { imageHash, bytes, width, height } = read.source;
