@@ -21,6 +21,7 @@ import { now } from './now';
 import { cropPlane } from './crop-plane';
 import { unpackGraph } from './unpack-graph';
 import { Scratch } from './scratch';
+import { resamplePlanes } from './resample';
 
 /** The slice of an ORT tensor this runner reads. */
 export interface OrtTensorLike {
@@ -115,6 +116,29 @@ export interface MatteOptions {
    * returns a wait for its next paint to get the preview on screen first.
    */
   onPreview?: PreviewHandler;
+}
+
+/**
+ * A matte's post-processing (guided upsampling, then the automatic and the prompted clean-up) once
+ * on a small image with a soft-edged matte, given at half its size as the model's output would be:
+ * run as the panel starts, while the model loads, so that the first photo's runs compiled code.
+ */
+export function warmUpPostprocessing(image: RgbaImage, alpha: Float32Array): void {
+  const { width, height } = image;
+  const size = Math.max(1, Math.floor(width / 2));
+  const small = resamplePlanes(alpha, width, height, size, size, 1);
+  const scratch = new Scratch();
+  const upsampled = guidedUpsample(small, size, size, size, image, {}, scratch);
+  keepMainParts(upsampled, width, height, undefined, scratch);
+  const touched = new Uint8Array(width * height);
+  touched[(height >> 1) * width + (width >> 1)] = 1;
+  const parts = keepPromptedParts(upsampled, width, height, touched, scratch);
+  fadeAlphaOutsideRect(parts, width, height, {
+    x0: width / 4,
+    y0: height / 4,
+    x1: (3 * width) / 4,
+    y1: (3 * height) / 4,
+  });
 }
 
 interface Encoded {

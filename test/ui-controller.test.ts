@@ -56,6 +56,7 @@ function setup(
     promptedIdleMs?: number;
     /** An encode ahead of a run (a selected photo) waits for this. */
     encodeGate?: Promise<void>;
+    warmUp?: () => void;
   } = {},
 ) {
   const posted: UiToSandbox[] = [];
@@ -72,6 +73,7 @@ function setup(
     decodeForDisplay: opts.decodeForDisplay,
     resultPng: opts.resultPng,
     promptedIdleMs: opts.promptedIdleMs,
+    warmUp: opts.warmUp,
     detectBackend: async () => ({ backend: 'wasm', reason: 'test' }),
     loadModel: async (progress) => {
       progress(0.5, 'half');
@@ -412,6 +414,19 @@ describe('Controller (panel side effects)', () => {
     await until(() => warmUps.length === 2);
     expect(calls).toEqual(['encode:sel']);
     expect(warmUps, 'after it, on its features').toEqual([1, 1]);
+  });
+
+  it('warms its image code up once, after asking for the model and while it loads', async () => {
+    const seen: string[] = [];
+    const { ctrl, releaseLoad } = setup({
+      warmUp: () => seen.push(`${ctrl.state.model.status} ${ctrl.state.model.label}`),
+    });
+    const started = ctrl.start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual(['loading half']);
+    releaseLoad();
+    await started;
+    expect(seen).toHaveLength(1);
   });
 
   it('Cancel skips the image; the panel buttons ask the sandbox for a run', async () => {

@@ -6,8 +6,6 @@ import type { SmatModelConfig } from '../core/model-config';
 import type { MattePreview, MatteTimings } from '../core/smat-runner';
 import { decodeImage } from '../core/image-codecs';
 import { degenerateImageReason } from '../core/letterbox';
-import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
-import { resamplePlanes } from '../core/resample';
 import { errorMessage, OnlyNegativeClicksError, PromptOutsideImageError } from '../core/errors';
 import { now } from '../core/now';
 import type { Backend, BackendChoice } from './backend';
@@ -18,7 +16,7 @@ import { isEmptyMatte } from '../core/empty-matte';
 import { imageSizeRefusal } from './image-size-refusal';
 import { LastDecodedImage } from './last-decoded-image';
 import { ResultPngCache, type ResultPngMaker } from './result-png';
-import { downscaleForDisplay, fitSize } from './preview';
+import { downscaleForDisplay, fitSize, mattePreviews } from './preview';
 import {
   canApply,
   hasKeepPrompt,
@@ -69,6 +67,8 @@ export interface ControllerDeps {
   resultPng?: ResultPngMaker;
   /** Default PROMPTED_IDLE_MS. */
   promptedIdleMs?: number;
+  /** Runs the panel's image code once on a small image (ui/warm-up-image-code.ts). */
+  warmUp?: () => void;
 }
 
 export interface DisplayImages {
@@ -173,9 +173,11 @@ export class Controller {
     }
     this.dispatch({ type: 'backend', backend: choice.backend, reason: choice.reason });
     try {
-      const { factory, config } = await this.deps.loadModel((p, label) =>
-        this.dispatch({ type: 'model-progress', progress: p, label }),
-      );
+      const loading = this.deps.loadModel((p, label) => this.dispatch({ type: 'model-progress', progress: p, label }));
+      // After the model is asked for (loadModel's first steps), while its bytes stream in.
+      const { warmUp } = this.deps;
+      if (warmUp) setTimeout(warmUp, 0);
+      const { factory, config } = await loading;
       this.modelConfig = config;
       // A job already waiting can have its photo decoded now (decodeEarly).
       this.pump();
@@ -628,20 +630,9 @@ export class Controller {
   }
 
   private makePreviews(source: RgbaImage, alpha: Float32Array): void {
-    const small = this.display.source ?? downscaleForDisplay(source, DISPLAY_MAX_SIDE);
-    const smallAlpha =
-      small.width === source.width && small.height === source.height
-        ? alpha
-        : resamplePlanes(alpha, source.width, source.height, small.width, small.height, 1);
-    this.display = {
-      source: small,
-      cutout: applyAlphaAsCutout(small, smallAlpha, {
-        decontaminate: this.state.decontaminate,
-        foreground: { maxWorkSide: PREVIEW_FOREGROUND_SIDE },
-      }),
-      mask: alphaAsLuminanceMask(smallAlpha, small.width, small.height),
-      version: this.display.version + 1,
-    };
+    const shown = this.display.source ?? downscaleForDisplay(source, DISPLAY_MAX_SIDE);
+    const { cutout, mask } = mattePreviews(shown, source, alpha, this.state.decontaminate, PREVIEW_FOREGROUND_SIDE);
+    this.display = { source: shown, cutout, mask, version: this.display.version + 1 };
   }
 
   /** Tells the panel to redraw after a change to `display` alone. */

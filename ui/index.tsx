@@ -11,6 +11,7 @@ import { Controller } from './controller';
 import { resultPngInWorker } from './result-png-in-worker';
 import { destroyGpuDeviceForTesting, runtimeAssetFor, startRuntime, webRunnerFactory } from './web-runner-factory';
 import { browserDecodeForDisplay } from './preview';
+import { warmUpImageCode } from './warm-up-image-code';
 
 /** Figma delivers `{pluginMessage}` to the iframe and takes `{pluginMessage}` from it. */
 function post(msg: UiToSandbox): void {
@@ -67,6 +68,7 @@ const ctrl = new Controller({
   yieldToPaint,
   resultPng: resultPngInWorker(RESULT_PNG_WORKER_SOURCE),
   decodeForDisplay: browserDecodeForDisplay,
+  warmUp: warmUpImageCode,
   detectBackend: chooseBackend,
   loadModel: async (progress) => {
     reportProgress = progress;

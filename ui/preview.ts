@@ -2,6 +2,7 @@
 // full resolution by core/composite + core/image-codecs; nothing here reaches the output.
 import type { RgbaImage } from '../core/rgba-image';
 import { resamplePlanes } from '../core/resample';
+import { alphaAsLuminanceMask, applyAlphaAsCutout } from '../core/composite';
 
 /** Size that fits `maxSide` keeping the aspect ratio (never enlarges). */
 export function fitSize(width: number, height: number, maxSide: number): { width: number; height: number } {
@@ -44,6 +45,27 @@ function clamp255(v: number): number {
 }
 
 /** Paints an RgbaImage into a canvas (display only: canvases premultiply, which is fine on screen). */
+/**
+ * The panel's pictures of a matte at the size of `shown` (the photo as drawn): the cut-out, its edge
+ * colours solved at `foregroundSide` at most, and the mask.
+ */
+export function mattePreviews(
+  shown: RgbaImage,
+  source: RgbaImage,
+  alpha: Float32Array,
+  decontaminate: boolean,
+  foregroundSide: number,
+): { cutout: RgbaImage; mask: RgbaImage } {
+  const shownAlpha =
+    shown.width === source.width && shown.height === source.height
+      ? alpha
+      : resamplePlanes(alpha, source.width, source.height, shown.width, shown.height, 1);
+  return {
+    cutout: applyAlphaAsCutout(shown, shownAlpha, { decontaminate, foreground: { maxWorkSide: foregroundSide } }),
+    mask: alphaAsLuminanceMask(shownAlpha, shown.width, shown.height),
+  };
+}
+
 export function paintCanvas(canvas: HTMLCanvasElement, image: RgbaImage): void {
   canvas.width = image.width;
   canvas.height = image.height;
