@@ -186,12 +186,19 @@ async function cancel(run: PluginRun): Promise<void> {
 }
 
 /**
- * Presses a run button in the panel; the matte of the job it brings, with the harness's relay time
- * meanwhile (`relay`, the photo's bytes mostly) among its timings.
+ * Presses a run button in the panel, after `beforePress` (a selection, a pause); the matte of the job
+ * it brings, with the harness's relay time meanwhile (`relay`, the photo's bytes mostly) among its
+ * timings. The time runs from the press, whether or not the page is free to take it then: a panel
+ * busy preparing the photo makes the designer wait as much as the job would.
  */
-async function runFromPanel(run: PluginRun, button: 'run-auto' | 'run-prompts'): Promise<OnScreen> {
+async function runFromPanel(
+  run: PluginRun,
+  button: 'run-auto' | 'run-prompts',
+  beforePress: () => Promise<void> | void = () => {},
+): Promise<OnScreen> {
   // A designer presses it once it is enabled (after Apply, once the sandbox ended the batch).
   await run.frame.waitForSelector(`[data-testid=${button}]:not([disabled])`, { timeout: JOB_TIMEOUT_MS });
+  await beforePress();
   const relayBefore = run.ui.relayMs();
   const t = run.now();
   await press(run.frame, button);
@@ -237,8 +244,7 @@ export async function measureSession(
     const warmPreview: Sample[] = [];
     const warmStages: Record<string, number>[] = [];
     for (const node of others) {
-      run.host.select(node);
-      const shown = await runFromPanel(run, 'run-auto');
+      const shown = await runFromPanel(run, 'run-auto', () => run.host.select(node));
       warm.push(sample(shown.reviewT - shown.startT));
       warmPreview.push(sample(shown.previewT - shown.startT));
       warmStages.push(shown.timings);
@@ -249,9 +255,10 @@ export async function measureSession(
     const preparedPreview: Sample[] = [];
     const preparedStages: Record<string, number>[] = [];
     for (const node of prepared) {
-      run.host.select(node);
-      await new Promise((r) => setTimeout(r, PREPARE_MS));
-      const shown = await runFromPanel(run, 'run-auto');
+      const shown = await runFromPanel(run, 'run-auto', async () => {
+        run.host.select(node);
+        await new Promise((r) => setTimeout(r, PREPARE_MS));
+      });
       preparedTimes.push(sample(shown.reviewT - shown.startT));
       preparedPreview.push(sample(shown.previewT - shown.startT));
       preparedStages.push(shown.timings);

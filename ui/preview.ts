@@ -44,7 +44,6 @@ function clamp255(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
 }
 
-/** Paints an RgbaImage into a canvas (display only: canvases premultiply, which is fine on screen). */
 /**
  * The panel's pictures of a matte at the size of `shown` (the photo as drawn): the cut-out, its edge
  * colours solved at `foregroundSide` at most, and the mask.
@@ -66,6 +65,7 @@ export function mattePreviews(
   };
 }
 
+/** Paints an RgbaImage into a canvas (display only: canvases premultiply, which is fine on screen). */
 export function paintCanvas(canvas: HTMLCanvasElement, image: RgbaImage): void {
   canvas.width = image.width;
   canvas.height = image.height;
