@@ -1,5 +1,5 @@
 """The exported graphs agree with PyTorch under onnxruntime: as traced (fp32) to float precision,
-and with the shipped int8 weights (and the encoder's int8 matmuls) within their rounding."""
+and with the shipped int8 weights (and the encoder's int8 matmuls and FastGelu) within their rounding."""
 import numpy as np
 import onnx
 import torch
@@ -104,3 +104,9 @@ def test_int8_storage_keeps_each_output_channel_within_half_a_step(tmp_path, enc
     assert not any(n.op_type == "MatMul" and n.input[1] in stored for n in graph.node)
     for role in ("saliency", "prompted", "decoder", "refiner"):
         assert "MatMulInteger" not in {node.op_type for node in onnx.load(paths[role]).graph.node}
+    # Its GELUs are onnxruntime's FastGelu, and only its: the fp32 export keeps them as traced.
+    assert ops.count("FastGelu") > 0 and "Erf" not in ops
+    assert not any("FastGelu" in {n.op_type for n in onnx.load(paths[r]).graph.node} for r in paths if r != "encoder")
+    exact = export_graphs(model, str(tmp_path / "fp32"), SIZE, weights="fp32")
+    exact_ops = {node.op_type for node in onnx.load(exact["encoder"]).graph.node}
+    assert "Erf" in exact_ops and "FastGelu" not in exact_ops
