@@ -315,27 +315,30 @@ describe('Controller (panel side effects)', () => {
   });
 
   it('runs the prompted candidate while the panel idles until it has run twice, a box job counting', async () => {
-    const idle = setup({ promptedIdleMs: 30 });
-    idle.releaseLoad();
-    await idle.ctrl.start();
-    idle.ctrl.onSandboxMessage(job('a1', encodePng(photo), { mode: 'auto', prompts: [], promptLayers: [] }));
-    await until(() => idle.ctrl.state.job?.phase === 'review');
-    await new Promise((r) => setTimeout(r, 80));
-    expect(idle.warmUps, 'an Auto Matte on screen is not idle').toEqual([]);
-    idle.ctrl.skip();
-    idle.ctrl.onSandboxMessage({ type: 'done' });
+    /** A loaded panel that idles after 30 ms, with `message`'s matte on screen for 80 ms, then skipped. */
+    const shownThenSkipped = async (message: JobMessage) => {
+      const panel = setup({ promptedIdleMs: 30 });
+      panel.releaseLoad();
+      await panel.ctrl.start();
+      panel.ctrl.onSandboxMessage(message);
+      await until(() => panel.ctrl.state.job?.phase === 'review');
+      await new Promise((r) => setTimeout(r, 80));
+      const warmUpsOnScreen = [...panel.warmUps];
+      panel.ctrl.skip();
+      panel.ctrl.onSandboxMessage({ type: 'done' });
+      return { ...panel, warmUpsOnScreen };
+    };
+
+    const idle = await shownThenSkipped(job('a1', encodePng(photo), { mode: 'auto', prompts: [], promptLayers: [] }));
+    expect(idle.warmUpsOnScreen, 'an Auto Matte on screen is not idle').toEqual([]);
     await until(() => idle.warmUps.length === 2);
     expect(idle.warmUps, 'each on an encoded image').toEqual([1, 1]);
 
-    const boxFirst = setup({ promptedIdleMs: 30 });
-    boxFirst.releaseLoad();
-    await boxFirst.ctrl.start();
-    boxFirst.ctrl.onSandboxMessage(job('b1', encodePng(photo)));
-    await until(() => boxFirst.ctrl.state.job?.phase === 'review');
-    await new Promise((r) => setTimeout(r, 80));
-    expect(boxFirst.warmUps, "a box's matte on screen is not idle: an Apply clicked at once would wait").toEqual([]);
-    boxFirst.ctrl.skip();
-    boxFirst.ctrl.onSandboxMessage({ type: 'done' });
+    const boxFirst = await shownThenSkipped(job('b1', encodePng(photo)));
+    expect(
+      boxFirst.warmUpsOnScreen,
+      "a box's matte on screen is not idle: an Apply clicked at once would wait",
+    ).toEqual([]);
     await until(() => boxFirst.warmUps.length === 1);
     await new Promise((r) => setTimeout(r, 80));
     expect(boxFirst.warmUps, "the box job's run was the first").toEqual([1]);
